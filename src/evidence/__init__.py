@@ -1,0 +1,36 @@
+"""evidence: equality evidence bases for public bodies.
+
+Gaps between groups with honest confidence intervals, progress from a baseline
+with the levelling-down rule, and a yearly scheme progress report.
+
+>>> import evidence as ev
+>>> obs = ev.demo.observations()
+>>> p = ev.progress(obs, "2018", "2024", indicators=ev.demo.indicators())
+>>> "narrowed_levelling_down" in set(p["status"])
+True
+"""
+
+from . import demo
+from .errors import EvidenceError, Problem
+from .estimates import estimate
+from .gaps import gaps
+from .indicators import load_indicators
+from .observations import validate
+from .progress import STATUSES, progress
+from .screen import screen
+from .suppression import suppress
+
+__all__ = [
+    "STATUSES",
+    "EvidenceError",
+    "Problem",
+    "demo",
+    "estimate",
+    "gaps",
+    "load_indicators",
+    "progress",
+    "screen",
+    "suppress",
+    "validate",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,264 @@
+"""The built-in demo: a synthetic evidence base for the fictional Borough of Northbrook.
+
+Deterministic (fixed seed) and realistic in shape: 2018 to 2024, attainment,
+employment, health, residents' satisfaction, cohesion and early years, each with
+the counts, sample sizes or intervals that confidence intervals need. Groups are
+specific: ethnicity uses the ONS 2021 19 groups wherever samples allow; the
+residents' survey, too small for 19 groups, uses the 5 broad groups, labelled as
+such (``ethnicity_broad``).
+
+Planted on purpose, so the report has something to find:
+
+- **real progress**: employment rate of disabled residents (52% → 60% while
+  everyone's rate rose), the case in DESIGN.md;
+- **levelling down**: grade 5+ in English and maths for pupils eligible for free
+  school meals (25% → 25%) while everyone's fell (46% → 40%);
+- **widened**: Attainment 8 of Black Caribbean pupils falls from 3 to 10 points
+  behind all pupils;
+- **no significant change**: satisfaction with the council among disabled
+  residents (52% → 53%);
+- **not comparable**: the early-years good level of development, whose
+  framework changed in 2022 (a series break);
+- **too small to publish**: Gypsy or Irish Traveller and Roma pupils.
+
+Not real data: every figure is made up.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+AREA = "Northbrook (fictional)"
+YEARS = [str(y) for y in range(2018, 2025)]
+SEED = 20180401
+
+#: ONS 2021 ethnic groups (19), with the 5 broad groups they roll up to.
+ONS_2021 = {
+    "Bangladeshi": "Asian", "Chinese": "Asian", "Indian": "Asian", "Pakistani": "Asian", "Other Asian": "Asian",
+    "Black African": "Black", "Black Caribbean": "Black", "Other Black": "Black",
+    "White and Asian": "Mixed", "White and Black African": "Mixed", "White and Black Caribbean": "Mixed",
+    "Other Mixed": "Mixed",
+    "White British": "White", "White Irish": "White", "Gypsy or Irish Traveller": "White", "Roma": "White",
+    "Other White": "White",
+    "Arab": "Other", "Any other ethnic group": "Other",
+}
+# share of the borough's pupils / residents, and an attainment effect (points)
+_ETHNICITY = {
+    "Bangladeshi": (0.050, 4), "Chinese": (0.015, 14), "Indian": (0.040, 9), "Pakistani": (0.040, -1),
+    "Other Asian": (0.030, 4), "Black African": (0.100, 1), "Black Caribbean": (0.070, -4),
+    "Other Black": (0.030, -3), "White and Asian": (0.015, 5), "White and Black African": (0.015, 1),
+    "White and Black Caribbean": (0.030, -6), "Other Mixed": (0.030, 1), "White British": (0.300, -1),
+    "White Irish": (0.010, 3), "Gypsy or Irish Traveller": (0.003, -22), "Roma": (0.004, -18),
+    "Other White": (0.120, 1), "Arab": (0.015, 1), "Any other ethnic group": (0.033, 2),
+}
+_BROAD = {"Asian": (0.175, 0), "Black": (0.20, -2), "Mixed": (0.09, -1), "White": (0.437, 2), "Other": (0.048, -1)}
+_SEX = {"Female": (0.5, 2.5), "Male": (0.5, -2.5)}
+_FSM = {"Eligible for free school meals": (0.30, -9), "Not eligible for free school meals": (0.70, 4)}
+_SEN = {"With no special educational needs": (0.84, 3), "With SEN support": (0.12, -14), "With an EHC plan": (0.04, -30)}
+_DISABILITY = {"Disabled": (0.20, -10), "Not disabled": (0.80, 2.5)}
+_AGE = {"16-24": (0.18, -14), "25-34": (0.26, 4), "35-49": (0.32, 6), "50-64": (0.24, -3)}
+_AGE_SURVEY = {"16-34": (0.32, -4), "35-54": (0.36, 0), "55-74": (0.24, 3), "75+": (0.08, 6)}
+_DECILES = [f"{d}" for d in range(1, 11)]
+
+
+def indicators() -> pd.DataFrame:
+    """Metadata for the demo's indicators.
+
+    Examples
+    --------
+    >>> "polarity" in indicators().columns
+    True
+    """
+    rows = [
+        dict(indicator="attainment8_mean", name="Attainment 8 score", domain="attainment", kind="mean",
+             polarity="higher_is_better", unit="points", population="pupils",
+             source="Synthetic: modelled on DfE key stage 4 performance"),
+        dict(indicator="grade5_eng_maths", name="grade 5 or above in English and maths", domain="attainment",
+             kind="proportion", polarity="higher_is_better", unit="%", multiplier=100, population="pupils",
+             source="Synthetic: modelled on DfE key stage 4 performance"),
+        dict(indicator="good_level_development", name="good level of development at age 5", domain="attainment",
+             kind="proportion", polarity="higher_is_better", unit="%", multiplier=100, population="children",
+             breaks=["2022"],
+             source="Synthetic: modelled on the DfE early years foundation stage profile (framework reformed for 2021/22)"),
+        dict(indicator="employment_rate", name="employment rate", domain="employment", kind="proportion",
+             polarity="higher_is_better", unit="%", multiplier=100, population="residents",
+             source="Synthetic: modelled on the ONS Annual Population Survey (ages 16-64)"),
+        dict(indicator="life_expectancy_female", name="female life expectancy at birth", domain="health",
+             kind="life_expectancy", polarity="higher_is_better", unit="years", population="women",
+             source="Synthetic: modelled on OHID Fingertips"),
+        dict(indicator="life_expectancy_male", name="male life expectancy at birth", domain="health",
+             kind="life_expectancy", polarity="higher_is_better", unit="years", population="men",
+             source="Synthetic: modelled on OHID Fingertips"),
+        dict(indicator="satisfied_with_council", name="satisfaction with the council", domain="satisfaction",
+             kind="proportion", polarity="higher_is_better", unit="%", multiplier=100, population="residents",
+             source="Synthetic: residents' survey"),
+        dict(indicator="treated_fairly", name="feeling treated fairly by the council", domain="satisfaction",
+             kind="proportion", polarity="higher_is_better", unit="%", multiplier=100, population="residents",
+             source="Synthetic: residents' survey"),
+        dict(indicator="get_on_well", name="agreeing people from different backgrounds get on well",
+             domain="cohesion", kind="proportion", polarity="higher_is_better", unit="%", multiplier=100,
+             population="residents", source="Synthetic: residents' survey"),
+    ]
+    from .indicators import load_indicators
+
+    return load_indicators(rows)
+
+
+def observations() -> pd.DataFrame:
+    """The demo evidence base as an observations table.
+
+    Examples
+    --------
+    >>> obs = observations()
+    >>> sorted(obs["period"].unique())[:2]
+    ['2018', '2019']
+    """
+    rng = np.random.default_rng(SEED)
+    out: list[dict] = []
+    years = np.arange(len(YEARS))
+    t = years / (len(YEARS) - 1)  # 0 at 2018, 1 at 2024
+
+    # --- attainment: Attainment 8 (mean) and grade 5+ English and maths (%) -----------
+    cohort = (2400 + 25 * years).astype(int)
+    a8_all = 46.5 + 1.0 * t + np.array([0, 0, 3.0, 4.0, 1.5, 0, 0])  # 2020-21 teacher-assessed grades
+    for i, year in enumerate(YEARS):
+        chars = {"ethnicity": _ETHNICITY, "sex": _SEX, "free_school_meals": _FSM,
+                 "special_educational_needs": _SEN}
+        planted = {("ethnicity", "Black Caribbean"): a8_all[i] - (3 + 7 * t[i])}
+        out += _mean_block("attainment8_mean", year, cohort[i], a8_all[i], chars, planted, sd=19.0, rng=rng)
+        g5_all = 46.0 - 6.3 * t[i] + (4.0 if year in ("2020", "2021") else 0.0)
+        planted = {("free_school_meals", "Eligible for free school meals"): 25.0,
+                   ("ethnicity", "Black Caribbean"): g5_all - (4 + 8 * t[i])}
+        out += _prop_block("grade5_eng_maths", year, cohort[i], g5_all, chars, planted, rng=rng, effect_scale=1.2)
+
+    # --- early years: good level of development, framework reformed in 2022 ----------
+    for i, year in enumerate(YEARS):
+        if year == "2020" or year == "2021":
+            continue  # not collected during the pandemic
+        gld = 70.0 + 0.8 * i if int(year) < 2022 else 64.0 + 0.8 * (i - 4)
+        fsm = {"Eligible for free school meals": (0.25, -14), "Not eligible for free school meals": (0.75, 4.7)}
+        out += _prop_block("good_level_development", year, 3000, gld,
+                           {"free_school_meals": fsm, "sex": {"Female": (0.5, 6), "Male": (0.5, -6)}}, {}, rng=rng)
+
+    # --- employment: Annual Population Survey style sample ---------------------------
+    for i, year in enumerate(YEARS):
+        emp_all = 74.0 + 4.0 * t[i] - (2.0 if year == "2020" else 0.0)
+        chars = {"disability": _DISABILITY, "sex": {"Female": (0.5, -4), "Male": (0.5, 4)}, "age_band": _AGE,
+                 "ethnicity": _ETHNICITY}
+        planted = {("disability", "Disabled"): 52.0 + 8.0 * t[i]}
+        out += _prop_block("employment_rate", year, 10_000, emp_all, chars, planted, rng=rng, effect_scale=0.8)
+
+    # --- health: life expectancy by deprivation decile (published intervals) --------
+    for i, year in enumerate(YEARS):
+        covid = 1.1 if year in ("2020", "2021") else (0.5 if year == "2022" else 0.0)
+        for ind, base, slope in (("life_expectancy_female", 82.6, 7.0), ("life_expectancy_male", 78.9, 9.0)):
+            all_le = base + 0.1 * i - covid
+            out.append(_ci_row(ind, year, "All", "All", all_le, 0.13))
+            for d, label in enumerate(_DECILES):
+                le = all_le - slope * (0.5 - d / 9) - (0.15 * covid * (9 - d) / 9) + rng.normal(0, 0.25)
+                out.append(_ci_row(ind, year, "deprivation_decile", label, le, 0.42))
+
+    # --- residents' survey: satisfaction and cohesion -------------------------------
+    survey = {"ethnicity_broad": _BROAD, "age_band": _AGE_SURVEY, "disability": _DISABILITY}
+    for i, year in enumerate(YEARS):
+        n = 1500
+        planted = {("disability", "Disabled"): 52.0 + 1.0 * t[i]}
+        out += _prop_block("satisfied_with_council", year, n, 62.0 + 1.0 * t[i], survey, planted, rng=rng)
+        out += _prop_block("treated_fairly", year, n, 71.0 + 2.0 * t[i], survey, {}, rng=rng, effect_scale=1.5)
+        out += _prop_block("get_on_well", year, n, 87.5 - 1.0 * t[i], survey, {}, rng=rng, effect_scale=0.4)
+
+    obs = pd.DataFrame(out)
+    obs.insert(2, "area", AREA)
+    return obs[["indicator", "period", "area", "characteristic", "group", "value", "numerator", "denominator",
+                "n", "se", "lower", "upper"]].reset_index(drop=True)
+
+
+def _shares(groups: dict[str, tuple[float, float]], total: int, rng: np.random.Generator) -> dict[str, int]:
+    w = np.array([s for s, _ in groups.values()])
+    w = w / w.sum()
+    sizes = np.maximum(rng.multinomial(total, w), 0)
+    return dict(zip(groups, sizes.tolist(), strict=True))
+
+
+def _levels(groups, sizes, overall, planted, char, rng, effect_scale, noise):
+    """Group values whose size-weighted mean equals the overall value."""
+    names = list(groups)
+    val = {g: overall + effect_scale * groups[g][1] + rng.normal(0, noise) for g in names}
+    fixed = {g: planted[(char, g)] for g in names if (char, g) in planted}
+    val.update(fixed)
+    free = [g for g in names if g not in fixed]
+    n = np.array([sizes[g] for g in names], dtype=float)
+    target = overall * n.sum() - sum(val[g] * sizes[g] for g in names)
+    nfree = sum(sizes[g] for g in free)
+    k = target / nfree if nfree else 0.0
+    for g in free:
+        val[g] += k
+    return val
+
+
+def _prop_block(indicator, year, total, overall, chars, planted, rng, effect_scale=1.0):
+    rows = [dict(indicator=indicator, period=year, characteristic="All", group="All",
+                 numerator=round(overall / 100 * total), denominator=total)]
+    for char, groups in chars.items():
+        sizes = _shares(groups, total, rng)
+        noise = 0.0 if not sizes else 1.5
+        vals = _levels(groups, sizes, overall, planted, char, rng, effect_scale, noise)
+        for g in groups:
+            p = float(np.clip(vals[g], 0.5, 99.5)) / 100
+            if (char, g) in planted:
+                p = planted[(char, g)] / 100
+            rows.append(dict(indicator=indicator, period=year, characteristic=char, group=g,
+                             numerator=round(p * sizes[g]), denominator=sizes[g]))
+    for r in rows:
+        r["value"] = round(100 * r["numerator"] / r["denominator"], 1) if r["denominator"] else np.nan
+    return rows
+
+
+def _mean_block(indicator, year, total, overall, chars, planted, sd, rng):
+    rows = [dict(indicator=indicator, period=year, characteristic="All", group="All", value=round(overall, 1),
+                 n=total, se=round(sd / np.sqrt(total), 3))]
+    for char, groups in chars.items():
+        sizes = _shares(groups, total, rng)
+        vals = _levels(groups, sizes, overall, planted, char, rng, 1.0, 0.6)
+        for g in groups:
+            n = sizes[g]
+            rows.append(dict(indicator=indicator, period=year, characteristic=char, group=g,
+                             value=round(vals[g], 1), n=n, se=round(sd / np.sqrt(n), 3) if n else np.nan))
+    return rows
+
+
+def _ci_row(indicator, year, char, group, value, se):
+    v = round(value, 1)
+    return dict(indicator=indicator, period=year, characteristic=char, group=group, value=v,
+                lower=round(v - 1.96 * se, 1), upper=round(v + 1.96 * se, 1))
+
+
+def export(folder: str | Path = "data/raw/demo") -> list[Path]:
+    """Write the demo observations and indicator metadata as CSV and Excel.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> paths = export(tempfile.mkdtemp())
+    >>> sorted(p.suffix for p in paths)
+    ['.csv', '.csv', '.xlsx']
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    obs, meta = observations(), indicators()
+    meta_out = meta.assign(breaks=meta["breaks"].map(lambda b: ";".join(b)))
+    paths = [folder / "observations.csv", folder / "indicators.csv", folder / "demo.xlsx"]
+    obs.to_csv(paths[0], index=False)
+    meta_out.to_csv(paths[1], index=False)
+    with pd.ExcelWriter(paths[2], engine="openpyxl") as xl:
+        obs.to_excel(xl, sheet_name="observations", index=False)
+        meta_out.to_excel(xl, sheet_name="indicators", index=False)
+    return paths

@@ -1,0 +1,363 @@
+"""Gaps between groups and their comparator, with confidence intervals.
+
+A gap is oriented so that a **positive gap means the group is worse off**:
+``comparator - group`` when higher is better, ``group - comparator`` when lower
+is better. The relative gap is the ratio oriented the same way (above 1 means
+worse off): ``comparator / group`` when higher is better, ``group / comparator``
+when lower is better.
+
+Comparators: ``overall`` (the whole population, of which the group is a part),
+``rest`` (everyone not in the group), ``reference`` (a named group) and ``best``
+(the best-off group that period).
+
+A group compared with the whole population is part of it, so the two are not
+independent. With counts, the group is compared exactly with the rest of the
+population and the overall gap follows, since
+``p_group - p_all = (1 - w) · (p_group - p_rest)`` where ``w`` is the group's
+share of the denominator. Without counts,
+``Var(g - all) = Var(g)·(1 - 2w) + Var(all)`` (``Cov(g, all) = w·Var(g)``), and
+when ``w`` is unknown it is estimated as ``Var(all) / Var(g)``, which gives
+``Var(g) - Var(all)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from .estimates import (
+    estimate,
+    katz_ratio_ci,
+    mover_diff_ci,
+    newcombe_diff_ci,
+    welch_diff_ci,
+    z_value,
+)
+from .indicators import IndicatorsLike
+from .observations import ALL, validate
+from .suppression import suppress
+
+COMPARATORS = ("overall", "rest", "reference", "best")
+GROUP_KEYS = ["indicator", "period", "area", "characteristic", "group"]
+OUTPUT_COLUMNS = [
+    "indicator", "name", "period", "area", "characteristic", "group", "comparator", "comparator_group",
+    "polarity", "kind", "unit", "population", "domain",
+    "value", "lower", "upper", "n",
+    "comparator_value", "comparator_lower", "comparator_upper",
+    "gap", "gap_lower", "gap_upper", "relative_gap", "relative_gap_lower", "relative_gap_upper",
+    "significant", "method", "note", "suppressed",
+]
+_EST = ["est", "est_lower", "est_upper", "se_est", "weight", "scale", "has_counts", "numerator", "denominator",
+        "n", "kind", "ci_method", "ci_note", "suppressed"]
+
+
+def prepare(
+    obs: pd.DataFrame,
+    *,
+    indicators: IndicatorsLike = None,
+    require_all: bool = False,
+    suppress_small: bool = True,
+    min_numerator: int = 5,
+    min_denominator: int = 10,
+) -> pd.DataFrame:
+    """Validate, attach metadata and apply small-number suppression.
+
+    The common first step of :func:`gaps`, :func:`evidence.progress.progress`
+    and :func:`evidence.screen.screen`.
+    """
+    clean = validate(obs, indicators=indicators, require_all=require_all, require_polarity=True)
+    for c in ("numerator", "denominator", "n", "se", "lower", "upper"):
+        if c not in clean:
+            clean[c] = np.nan
+    if suppress_small:
+        clean = suppress(clean, min_numerator=min_numerator, min_denominator=min_denominator)
+    elif "reason" not in clean:
+        clean["reason"] = None
+    return clean
+
+
+def gaps(
+    obs: pd.DataFrame,
+    comparator: str = "overall",
+    reference: Mapping[str, str] | str | None = None,
+    level: float = 0.95,
+    *,
+    indicators: IndicatorsLike = None,
+    suppress_small: bool = True,
+    min_numerator: int = 5,
+    min_denominator: int = 10,
+) -> pd.DataFrame:
+    """Gap between each group and its comparator, with confidence intervals.
+
+    Parameters
+    ----------
+    obs : DataFrame
+        Observations (see :mod:`evidence.observations`).
+    comparator : {"overall", "rest", "reference", "best"}
+        What each group is compared with.
+    reference : dict or str, optional
+        For ``comparator="reference"``: the reference group per characteristic,
+        e.g. ``{"ethnicity": "White British"}``; a string applies to every
+        characteristic that has that group.
+    level : float
+        Confidence level (0.95 default).
+    indicators : metadata, optional
+        Indicator metadata (polarity, kind, unit...), joined on ``indicator``.
+    suppress_small, min_numerator, min_denominator
+        Small-number suppression (see :func:`evidence.suppression.suppress`).
+
+    Returns
+    -------
+    DataFrame
+        One row per indicator × period × area × characteristic × group with the
+        group's value and interval, the comparator's, the oriented absolute gap
+        and relative gap with intervals, ``significant`` (nullable boolean: NA
+        where no interval could be made), ``method`` and ``note``.
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"indicator": "employment_rate", "period": "2024",
+    ...     "characteristic": ["All", "disability", "disability"], "group": ["All", "Disabled", "Not disabled"],
+    ...     "value": [78.0, 60.0, 82.5], "numerator": [7800, 1200, 6600], "denominator": [10000, 2000, 8000],
+    ...     "polarity": "higher_is_better"})
+    >>> g = gaps(obs)
+    >>> round(float(g.loc[g.group == "Disabled", "gap"].iloc[0]), 1)
+    18.0
+    """
+    if comparator not in COMPARATORS:
+        raise ValueError(f"comparator must be one of {COMPARATORS}, got {comparator!r}")
+    if comparator == "reference" and not reference:
+        raise ValueError("comparator='reference' needs reference=, e.g. {'ethnicity': 'White British'}")
+    clean = prepare(
+        obs, indicators=indicators, require_all=comparator in ("overall", "rest"),
+        suppress_small=suppress_small, min_numerator=min_numerator, min_denominator=min_denominator,
+    )
+    return gaps_prepared(clean, comparator, reference, level)
+
+
+def gaps_prepared(
+    clean: pd.DataFrame, comparator: str, reference: Mapping[str, str] | str | None, level: float
+) -> pd.DataFrame:
+    """:func:`gaps` on observations already through :func:`prepare`."""
+    est = estimate(clean, level)
+    is_all = est["group"] == ALL
+    g = est[~is_all].reset_index(drop=True)
+    if comparator in ("overall", "rest"):
+        allrows = est[is_all].drop_duplicates(["indicator", "period", "area"])
+        c = g[["indicator", "period", "area"]].merge(
+            allrows, on=["indicator", "period", "area"], how="left", suffixes=("", "_c")
+        )
+        if comparator == "overall":
+            res = _overall(g, c, level)
+            cgroup = pd.Series(ALL, index=g.index)
+        else:
+            rest = _rest_rows(g, c, level)
+            res = _pair(g, rest, level)
+            cgroup = "everyone except " + g["group"].astype(str)
+            c = rest
+    else:
+        c, cgroup = _named_comparator(g, est, comparator, reference)
+        res = _pair(g, c, level)
+        # the comparator group against itself: a gap of exactly zero
+        same = (cgroup == g["group"]).to_numpy()
+        for k in ("diff", "diff_lo", "diff_hi"):
+            res[k] = np.where(same, 0.0, res[k])
+        for k in ("ratio", "ratio_lo", "ratio_hi"):
+            res[k] = np.where(same, 1.0, res[k])
+        res["method"] = np.where(same, "comparator group itself", res["method"])
+        res["note"] = np.where(same, f"this is the {comparator} group", res["note"])
+    return _assemble(g, c, cgroup, res, comparator)
+
+
+def _named_comparator(
+    g: pd.DataFrame, est: pd.DataFrame, comparator: str, reference: Mapping[str, str] | str | None
+) -> tuple[pd.DataFrame, pd.Series]:
+    block = ["indicator", "period", "area", "characteristic"]
+    groups = est[est["group"] != ALL]
+    if comparator == "reference":
+        if isinstance(reference, str):
+            ref = groups.loc[groups["group"] == reference, "characteristic"].unique()
+            reference = {ch: reference for ch in ref}
+        cgroup = g["characteristic"].map(dict(reference or {}))
+    else:  # best: the best-off published group in each block
+        usable = groups[np.isfinite(groups["est"])]
+        signed = np.where(usable["polarity"] == "lower_is_better", -usable["est"], usable["est"])
+        best_idx = pd.Series(signed, index=usable.index).groupby([usable[k] for k in block], sort=False).idxmax()
+        best = usable.loc[best_idx.to_numpy(), block + ["group"]].rename(columns={"group": "_best"})
+        cgroup = g[block].merge(best, on=block, how="left")["_best"]
+    lookup = groups.set_index(block + ["group"])
+    idx = pd.MultiIndex.from_frame(g[block].assign(group=cgroup.to_numpy()))
+    c = lookup.reindex(idx).reset_index()
+    return c, cgroup.fillna("(none)")
+
+
+def _rest_rows(g: pd.DataFrame, a: pd.DataFrame, level: float) -> pd.DataFrame:
+    """Everyone except the group: counts by subtraction, or values by weights."""
+    rest = pd.DataFrame(index=g.index)
+    for k in ("indicator", "period", "area", "characteristic", "polarity", "unit", "multiplier", "ci_level"):
+        rest[k] = g[k].to_numpy()
+    rest["kind"] = g["kind"].to_numpy()
+    counts = (g["has_counts"] & a["has_counts"].fillna(False).astype(bool)).to_numpy()
+    num = a["numerator"].to_numpy() - g["numerator"].to_numpy()
+    den = a["denominator"].to_numpy() - g["denominator"].to_numpy()
+    ok = counts & (den > 0) & (num >= 0)
+    rest["numerator"] = np.where(ok, num, np.nan)
+    rest["denominator"] = np.where(ok, den, np.nan)
+    rest["multiplier"] = np.where(ok, g["scale"].to_numpy(), rest["multiplier"].to_numpy(dtype=float))
+    w = g["weight"].to_numpy() / a["weight"].to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        val = (a["est"].to_numpy() - w * g["est"].to_numpy()) / (1 - w)
+        var = (a["se_est"].to_numpy() ** 2 - w**2 * g["se_est"].to_numpy() ** 2) / (1 - w) ** 2
+    by_weight = ~ok & np.isfinite(val) & (w > 0) & (w < 1)
+    rest["value"] = np.where(ok, np.nan, np.where(by_weight, val, np.nan))
+    rest["se"] = np.where(by_weight & (var > 0), np.sqrt(np.where(var > 0, var, 0)), np.nan)
+    rest["n"] = np.where(by_weight, a["weight"].to_numpy() - g["weight"].to_numpy(), np.nan)
+    rest["suppressed"] = False
+    out = estimate(rest, level)
+    out["ci_note"] = np.where(
+        ~ok & ~by_weight,
+        "the rest of the population cannot be worked out: it needs counts, or sizes and standard errors, for the group and All",
+        out["ci_note"],
+    )
+    return out
+
+
+def _pair(g: pd.DataFrame, c: pd.DataFrame, level: float) -> dict[str, np.ndarray]:
+    """Difference ``g - c`` and ratio ``g / c`` for independent groups."""
+    n = len(g)
+    gv, cv = g["est"].to_numpy(dtype=float), c["est"].to_numpy(dtype=float)
+    diff = gv - cv
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = gv / cv
+    lo, hi = np.full(n, np.nan), np.full(n, np.nan)
+    rlo, rhi = np.full(n, np.nan), np.full(n, np.nan)
+    method = np.full(n, "", dtype=object)
+    both_counts = (g["has_counts"].to_numpy(bool) & c["has_counts"].fillna(False).to_numpy(bool)
+                   & np.isfinite(c["denominator"].to_numpy(dtype=float)))
+    kind = g["kind"].to_numpy()
+    prop = both_counts & (kind == "proportion")
+    if prop.any():
+        args = (g["numerator"][prop], g["denominator"][prop], c["numerator"][prop], c["denominator"][prop])
+        s = g["scale"].to_numpy()[prop]
+        dl, dh = newcombe_diff_ci(*args, level=level)
+        lo[prop], hi[prop] = dl * s, dh * s
+        rlo[prop], rhi[prop] = katz_ratio_ci(*args, level=level)
+        method[prop] = "Newcombe hybrid score (difference); Katz log (ratio)"
+    means = ~prop & (kind == "mean") & (g["n"].to_numpy(dtype=float) > 1) & (c["n"].to_numpy(dtype=float) > 1) \
+        & np.isfinite(g["se_est"].to_numpy(dtype=float)) & np.isfinite(c["se_est"].to_numpy(dtype=float))
+    if means.any():
+        lo[means], hi[means] = welch_diff_ci(gv[means], g["se_est"][means], g["n"][means],
+                                             cv[means], c["se_est"][means], c["n"][means], level)
+        method[means] = "Welch (difference); delta method on the log scale (ratio)"
+    other = ~prop & ~means & np.isfinite(g["est_lower"].to_numpy(dtype=float)) & np.isfinite(c["est_lower"].to_numpy(dtype=float))
+    if other.any():
+        _, dl, dh = mover_diff_ci(cv[other], c["est_lower"][other], c["est_upper"][other],
+                                  gv[other], g["est_lower"][other], g["est_upper"][other])
+        lo[other], hi[other] = dl, dh
+        method[other] = "MOVER from each interval (difference); delta method on the log scale (ratio)"
+    need_ratio = (means | other) & (gv > 0) & (cv > 0)
+    if need_ratio.any():
+        se_log = np.sqrt((g["se_est"].to_numpy(dtype=float) / gv) ** 2 + (c["se_est"].to_numpy(dtype=float) / cv) ** 2)
+        z = z_value(level)
+        rlo = np.where(need_ratio, ratio * np.exp(-z * se_log), rlo)
+        rhi = np.where(need_ratio, ratio * np.exp(z * se_log), rhi)
+    note = _notes(g, c, lo)
+    return {"diff": diff, "diff_lo": lo, "diff_hi": hi, "ratio": ratio, "ratio_lo": rlo, "ratio_hi": rhi,
+            "method": method, "note": note}
+
+
+def _overall(g: pd.DataFrame, a: pd.DataFrame, level: float) -> dict[str, np.ndarray]:
+    """Group against the whole population it belongs to (overlap-aware)."""
+    n = len(g)
+    gv, av = g["est"].to_numpy(dtype=float), a["est"].to_numpy(dtype=float)
+    diff = gv - av
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = gv / av
+        w = g["weight"].to_numpy(dtype=float) / a["weight"].to_numpy(dtype=float)
+    lo, hi = np.full(n, np.nan), np.full(n, np.nan)
+    rlo, rhi = np.full(n, np.nan), np.full(n, np.nan)
+    method = np.full(n, "", dtype=object)
+
+    # exact: via the rest of the population, then scale by (1 - w)
+    rest = _rest_rows(g, a, level)
+    counts = np.isfinite(rest["denominator"].to_numpy(dtype=float)) & (w > 0) & (w < 1)
+    if counts.any():
+        pr = _pair(g[counts].reset_index(drop=True), rest[counts].reset_index(drop=True), level)
+        k = 1 - w[counts]
+        lo[counts], hi[counts] = k * pr["diff_lo"], k * pr["diff_hi"]
+        wc = w[counts]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rlo[counts] = 1 / (wc + (1 - wc) / pr["ratio_lo"])
+            rhi[counts] = 1 / (wc + (1 - wc) / pr["ratio_hi"])
+        method[counts] = "vs rest of population, " + pr["method"] + ", scaled by (1 - group share)"
+
+    # standard errors: covariance from the group's share (known, or estimated)
+    vg, va = g["se_est"].to_numpy(dtype=float) ** 2, a["se_est"].to_numpy(dtype=float) ** 2
+    ses = ~counts & np.isfinite(vg) & np.isfinite(va)
+    known_w = ses & np.isfinite(w) & (w > 0) & (w < 1)
+    est_w = ses & ~known_w
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w_used = np.where(known_w, w, np.where(est_w & (vg > 0), va / vg, np.nan))
+        var = vg * (1 - 2 * w_used) + va
+    ok = ses & np.isfinite(var) & (var > 0) & (w_used < 1)
+    z = z_value(level)
+    sd = np.sqrt(np.where(ok, var, np.nan))
+    lo[ok], hi[ok] = diff[ok] - z * sd[ok], diff[ok] + z * sd[ok]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        vlog = vg / gv**2 + va / av**2 - 2 * w_used * vg / (gv * av)
+    okr = ok & (gv > 0) & (av > 0) & (vlog > 0)
+    rlo[okr] = ratio[okr] * np.exp(-z * np.sqrt(vlog[okr]))
+    rhi[okr] = ratio[okr] * np.exp(z * np.sqrt(vlog[okr]))
+    method[ok & known_w] = "normal, allowing for the group being part of the whole (share from sizes)"
+    method[ok & est_w] = "normal, allowing for the group being part of the whole (share estimated from standard errors)"
+    note = _notes(g, a, lo)
+    bad_se = ses & ~ok & ~np.isfinite(lo)
+    note = np.where(bad_se & (note == None), "standard errors of group and All are inconsistent (group less precise than All expected)", note)  # noqa: E711
+    return {"diff": diff, "diff_lo": lo, "diff_hi": hi, "ratio": ratio, "ratio_lo": rlo, "ratio_hi": rhi,
+            "method": method, "note": note}
+
+
+def _notes(g: pd.DataFrame, c: pd.DataFrame, lo: np.ndarray) -> np.ndarray:
+    note = np.full(len(g), None, dtype=object)
+    nolo = ~np.isfinite(lo)
+    cnote = c["ci_note"].to_numpy(dtype=object) if "ci_note" in c else np.full(len(g), None, dtype=object)
+    cmissing = ~np.isfinite(c["est"].to_numpy(dtype=float))
+    note = np.where(nolo & pd.notna(cnote), "comparator: " + pd.Series(cnote).fillna("").to_numpy(dtype=object), note)
+    note = np.where(nolo & cmissing, "no comparator value", note)
+    note = np.where(nolo & pd.notna(g["ci_note"].to_numpy(dtype=object)), g["ci_note"].to_numpy(dtype=object), note)
+    return note
+
+
+def _assemble(g: pd.DataFrame, c: pd.DataFrame, cgroup: pd.Series, res: dict[str, np.ndarray], comparator: str) -> pd.DataFrame:
+    higher = (g["polarity"] == "higher_is_better").to_numpy()
+    d, dl, dh = res["diff"], res["diff_lo"], res["diff_hi"]
+    r, rl, rh = res["ratio"], res["ratio_lo"], res["ratio_hi"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gap = np.where(higher, -d, d) + 0.0  # + 0.0 turns -0.0 into 0.0
+        gap_lo = np.where(higher, -dh, dl)
+        gap_hi = np.where(higher, -dl, dh)
+        rel = np.where(higher, 1 / r, r)
+        rel_lo = np.where(higher, 1 / rh, rl)
+        rel_hi = np.where(higher, 1 / rl, rh)
+    has_ci = np.isfinite(gap_lo) & np.isfinite(gap_hi)
+    sig = pd.array(np.where(has_ci, (gap_lo > 0) | (gap_hi < 0), False), dtype="boolean")
+    sig[~has_ci] = pd.NA
+    out = pd.DataFrame({
+        "indicator": g["indicator"], "name": g["name"], "period": g["period"], "area": g["area"],
+        "characteristic": g["characteristic"], "group": g["group"], "comparator": comparator,
+        "comparator_group": cgroup.to_numpy(),
+        "polarity": g["polarity"], "kind": g["kind"], "unit": g["unit"], "population": g["population"],
+        "domain": g["domain"],
+        "value": g["est"], "lower": g["est_lower"], "upper": g["est_upper"], "n": g["weight"],
+        "comparator_value": c["est"].to_numpy(dtype=float), "comparator_lower": c["est_lower"].to_numpy(dtype=float),
+        "comparator_upper": c["est_upper"].to_numpy(dtype=float),
+        "gap": gap, "gap_lower": gap_lo, "gap_upper": gap_hi,
+        "relative_gap": rel, "relative_gap_lower": rel_lo, "relative_gap_upper": rel_hi,
+        "significant": sig, "method": np.where(has_ci, res["method"], "none"), "note": res["note"],
+        "suppressed": g["suppressed"].to_numpy(bool),
+    })
+    for col in ("gap", "gap_lower", "gap_upper", "relative_gap", "relative_gap_lower", "relative_gap_upper"):
+        out[col] = out[col].astype(float)
+    return out[OUTPUT_COLUMNS].reset_index(drop=True)

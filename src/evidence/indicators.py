@@ -1,0 +1,218 @@
+"""Indicator metadata: what each outcome measures and which way is better.
+
+Metadata is a small table, one row per indicator, with columns:
+
+``indicator`` (id), ``name``, ``domain``, ``kind``, ``polarity``, ``unit``,
+``multiplier``, ``population`` (the plural noun for people measured, e.g.
+"pupils"), ``source``, ``breaks`` (series-break periods, a list) and
+``ci_level`` (the level of published confidence intervals, default 0.95).
+
+It can come from a DataFrame, a list of dicts, or a YAML/CSV file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from .errors import Problem, raise_if
+
+DOMAINS = (
+    "attainment",
+    "employment",
+    "health",
+    "satisfaction",
+    "cohesion",
+    "workforce",
+    "participation",
+    "other",
+)
+KINDS = ("proportion", "mean", "rate", "life_expectancy", "score", "count")
+POLARITIES = ("higher_is_better", "lower_is_better")
+COLUMNS = [
+    "indicator",
+    "name",
+    "domain",
+    "kind",
+    "polarity",
+    "unit",
+    "multiplier",
+    "population",
+    "source",
+    "breaks",
+    "ci_level",
+]
+_DEFAULTS: dict[str, Any] = {
+    "domain": "other",
+    "kind": "score",
+    "unit": "",
+    "multiplier": float("nan"),
+    "population": "people",
+    "source": "",
+    "ci_level": 0.95,
+}
+
+IndicatorsLike = pd.DataFrame | Sequence[Mapping[str, Any]] | Mapping[str, Any] | str | Path | None
+
+
+def load_indicators(source: IndicatorsLike) -> pd.DataFrame:
+    """Read and validate indicator metadata.
+
+    Parameters
+    ----------
+    source : DataFrame, list of dict, dict keyed by indicator id, or path
+        A YAML file may hold a list of indicators or a mapping ``{id: {...}}``
+        (optionally under a top-level ``indicators:`` key); a CSV holds the table.
+
+    Returns
+    -------
+    DataFrame
+        One row per indicator with every column in :data:`COLUMNS`.
+
+    Raises
+    ------
+    EvidenceError
+        Naming the indicator and field for each problem (unknown polarity, kind...).
+
+    Examples
+    --------
+    >>> meta = load_indicators([{"indicator": "employment_rate", "polarity": "higher_is_better",
+    ...                          "kind": "proportion", "unit": "%"}])
+    >>> meta.loc[0, "population"]
+    'people'
+    """
+    if source is None:
+        return pd.DataFrame(columns=COLUMNS)
+    file = None
+    if isinstance(source, str | Path):
+        file = str(source)
+        path = Path(source)
+        if not path.exists():
+            raise_if([Problem("indicator metadata file not found; check the path", file=file)])
+        if path.suffix.lower() == ".csv":
+            table = pd.read_csv(path, dtype={"indicator": str})
+            source = table.to_dict("records")
+        else:
+            source = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    if isinstance(source, pd.DataFrame):
+        records = source.to_dict("records")
+    elif isinstance(source, Mapping):
+        inner = source.get("indicators", source)
+        if isinstance(inner, Mapping):
+            records = [{"indicator": k, **(v or {})} for k, v in inner.items()]
+        else:
+            records = list(inner)
+    else:
+        records = list(source)
+
+    problems: list[Problem] = []
+    rows = []
+    for i, rec in enumerate(records, start=1):
+        rec = {k: v for k, v in dict(rec).items() if not _is_missing(v)}
+        ind = str(rec.get("indicator", "")).strip()
+        label = f"indicator '{ind}'" if ind else f"indicator entry {i}"
+        if not ind:
+            problems.append(Problem("every indicator needs an 'indicator' id", file=file, rows=(i,), column="indicator"))
+            continue
+        row = {**_DEFAULTS, **rec, "indicator": ind}
+        row.setdefault("name", ind.replace("_", " "))
+        pol = row.get("polarity")
+        if pol not in POLARITIES:
+            problems.append(
+                Problem(
+                    f"{label}: polarity must be one of {', '.join(POLARITIES)} (it orients every gap)",
+                    file=file, rows=(i,), column="polarity", value=None if pol is None else str(pol),
+                )
+            )
+        if row["kind"] not in KINDS:
+            problems.append(
+                Problem(f"{label}: kind must be one of {', '.join(KINDS)}", file=file, rows=(i,),
+                        column="kind", value=str(row["kind"]))
+            )
+        if row["domain"] not in DOMAINS:
+            problems.append(
+                Problem(f"{label}: domain must be one of {', '.join(DOMAINS)}", file=file, rows=(i,),
+                        column="domain", value=str(row["domain"]))
+            )
+        try:
+            row["multiplier"] = float(row["multiplier"])
+            row["ci_level"] = float(row["ci_level"])
+            if not 0 < row["ci_level"] < 1:
+                raise ValueError
+        except (TypeError, ValueError):
+            problems.append(
+                Problem(f"{label}: multiplier and ci_level must be numbers (ci_level as a fraction, e.g. 0.95)",
+                        file=file, rows=(i,), column="multiplier/ci_level")
+            )
+        breaks = row.get("breaks") or []
+        if isinstance(breaks, str):
+            breaks = [b.strip() for b in breaks.split(";") if b.strip()]
+        row["breaks"] = [str(b) for b in breaks]
+        rows.append(row)
+    seen = pd.Series([r["indicator"] for r in rows])
+    for dup in sorted(set(seen[seen.duplicated()])):
+        problems.append(Problem(f"indicator '{dup}' is defined twice; keep one definition", file=file, column="indicator"))
+    raise_if(problems, context="indicator metadata")
+    out = pd.DataFrame(rows)
+    for col in COLUMNS:
+        if col not in out:
+            out[col] = pd.Series([None] * len(out), dtype=object)
+    return out[COLUMNS + [c for c in out.columns if c not in COLUMNS]].reset_index(drop=True)
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value))
+
+
+def attach_metadata(obs: pd.DataFrame, indicators: IndicatorsLike = None) -> pd.DataFrame:
+    """Join indicator metadata onto observations; a value in ``obs`` wins over none.
+
+    Fills ``polarity`` (and ``kind``, ``unit``, ``name``, ``population``,
+    ``multiplier``, ``ci_level``) per row from the metadata when the observations
+    leave them blank.
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"indicator": ["x"], "period": ["2020"], "characteristic": ["All"],
+    ...                     "group": ["All"], "value": [1.0]})
+    >>> attach_metadata(obs, [{"indicator": "x", "polarity": "lower_is_better"}])["polarity"][0]
+    'lower_is_better'
+    """
+    meta = load_indicators(indicators)
+    out = obs.copy()
+    fill = ["polarity", "kind", "unit", "name", "population", "multiplier", "ci_level", "domain"]
+    if len(meta):
+        m = meta.set_index("indicator")
+        for col in fill:
+            mapped = out["indicator"].map(m[col]) if col in m else None
+            if mapped is None:
+                continue
+            if col in out:
+                out[col] = out[col].where(out[col].notna(), mapped)
+            else:
+                out[col] = mapped
+    defaults = {"kind": "score", "unit": "", "population": "people", "ci_level": 0.95, "domain": "other"}
+    for col, default in defaults.items():
+        if col not in out:
+            out[col] = default
+        else:
+            out[col] = out[col].where(out[col].notna(), default)
+    if "name" not in out:
+        out["name"] = out["indicator"].astype(str).str.replace("_", " ")
+    else:
+        out["name"] = out["name"].where(out["name"].notna(), out["indicator"].astype(str).str.replace("_", " "))
+    if "multiplier" not in out:
+        out["multiplier"] = float("nan")
+    out["multiplier"] = pd.to_numeric(out["multiplier"], errors="coerce")
+    return out
+
+
+def breaks_for(indicator: str, indicators: IndicatorsLike) -> list[str]:
+    """Series-break periods listed in the metadata for one indicator."""
+    meta = load_indicators(indicators)
+    hit = meta.loc[meta["indicator"] == indicator, "breaks"]
+    return list(hit.iloc[0]) if len(hit) else []

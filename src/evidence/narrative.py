@@ -1,0 +1,195 @@
+"""Plain-English wording: numbers with units, group names, one sentence per result.
+
+Sentences are short and concrete, and say what a result means ("real progress",
+"levelling down, not progress") so a scrutiny committee member does not need to
+read a confidence interval to follow the report.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+
+
+def round_half_up(value: float, digits: int = 1) -> float:
+    """Round halves away from zero, as official statistics do (47.25 → 47.3).
+
+    Python's ``round`` rounds to even and works on the binary value, so 47.25
+    would become 47.2; the decimal text is rounded instead.
+
+    Examples
+    --------
+    >>> round_half_up(47.25), round_half_up(-0.05)
+    (47.3, -0.1)
+    """
+    q = Decimal(1).scaleb(-digits)
+    return float(Decimal(repr(float(value))).quantize(q, rounding=ROUND_HALF_UP))
+
+
+def fmt_value(value: float, unit: str, digits: int = 1) -> str:
+    """A value with its unit, rounded for reading.
+
+    Examples
+    --------
+    >>> fmt_value(47.25, "%"), fmt_value(81.04, "years"), fmt_value(45.5, "points")
+    ('47.3%', '81.0 years', '45.5 points')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "not available"
+    text = f"{round_half_up(value, digits):,.{digits}f}"
+    if unit == "%":
+        return text + "%"
+    return f"{text} {unit}".strip()
+
+
+def gap_unit(unit: str) -> str:
+    """The unit of a difference: percentages differ by percentage points.
+
+    Examples
+    --------
+    >>> gap_unit("%"), gap_unit("points")
+    ('percentage points', 'points')
+    """
+    return "percentage points" if unit == "%" else (unit or "")
+
+
+def fmt_gap(value: float, unit: str, digits: int = 1) -> str:
+    """A gap with the unit of a difference, e.g. ``6.1 percentage points``.
+
+    Examples
+    --------
+    >>> fmt_gap(6.14, "%")
+    '6.1 percentage points'
+    """
+    return fmt_value(value, gap_unit(unit), digits)
+
+
+#: group labels starting with these words follow the noun: "pupils eligible for free school meals"
+_PREFIX_WORDS = {"eligible", "not", "with", "without", "known", "aged", "in", "on", "living", "from", "who"}
+
+
+def group_phrase(characteristic: str, group: str, population: str = "people") -> str:
+    """Name a group of people in words.
+
+    Examples
+    --------
+    >>> group_phrase("ethnicity", "Pakistani", "pupils")
+    'Pakistani pupils'
+    >>> group_phrase("free_school_meals", "Eligible for free school meals", "pupils")
+    'pupils eligible for free school meals'
+    >>> group_phrase("age_band", "16-24", "residents")
+    'residents aged 16-24'
+    >>> group_phrase("deprivation_decile", "1 (most deprived)", "people")
+    'people in deprivation decile 1 (most deprived)'
+    """
+    ch = characteristic.lower()
+    if group == "All":
+        return f"all {population}"
+    first = group.split(" ", 1)[0].lower()
+    if first in _PREFIX_WORDS:
+        return f"{population} {group[0].lower()}{group[1:]}"
+    if "age" in ch.split("_") or ch.startswith("age"):
+        return f"{population} aged {group}"
+    m = re.search(r"(decile|quintile|quartile)", ch)
+    if m:
+        label = ch.replace("_", " ")
+        if group.lower().startswith(m.group(1)):
+            return f"{population} in {group}"
+        return f"{population} in {label} {group}"
+    return f"{group} {population}"
+
+
+def comparator_phrase(comparator: str, comparator_group: str, population: str, characteristic: str) -> str:
+    """Name the comparator in words.
+
+    Examples
+    --------
+    >>> comparator_phrase("rest", "everyone except Disabled", "residents", "disability")
+    'other residents'
+    >>> comparator_phrase("reference", "White British", "pupils", "ethnicity")
+    'White British pupils'
+    """
+    if comparator == "overall":
+        return f"all {population}"
+    if comparator == "rest":
+        return f"other {population}"
+    if comparator == "best":
+        return f"the best-off group ({group_phrase(characteristic, comparator_group, population)})"
+    return group_phrase(characteristic, comparator_group, population)
+
+
+def change_words(before: float, after: float, polarity: str) -> str:
+    """'rose' or 'fell', and whether that is better or worse.
+
+    Examples
+    --------
+    >>> change_words(47, 41, "higher_is_better")
+    'fell (got worse)'
+    >>> change_words(10, 8, "lower_is_better")
+    'fell (got better)'
+    """
+    if before == after:
+        return "did not change"
+    up = after > before
+    better = up == (polarity == "higher_is_better")
+    return f"{'rose' if up else 'fell'} (got {'better' if better else 'worse'})"
+
+
+def progress_sentence(row: pd.Series) -> str:
+    """One plain-English sentence for a row of :func:`evidence.progress.progress`.
+
+    Examples
+    --------
+    >>> row = pd.Series({"status": "narrowed", "characteristic": "ethnicity", "group": "Pakistani",
+    ...     "population": "pupils", "comparator": "overall", "comparator_group": "All", "unit": "points",
+    ...     "gap_baseline": 6.1, "gap_current": 3.9, "name": "Attainment 8", "all_baseline": 46.0,
+    ...     "all_current": 47.5, "polarity": "higher_is_better", "baseline": "2018", "current": "2024"})
+    >>> progress_sentence(row)
+    'The gap between Pakistani pupils and all pupils narrowed from 6.1 to 3.9 points, and Attainment 8 for all pupils rose (got better) from 46.0 points to 47.5 points: real progress.'
+    """
+    pop = row.get("population") or "people"
+    who = group_phrase(row["characteristic"], row["group"], pop)
+    vs = comparator_phrase(row["comparator"], row.get("comparator_group", ""), pop, row["characteristic"])
+    unit = row.get("unit") or ""
+    g0, g1 = row.get("gap_baseline"), row.get("gap_current")
+    span = f"from {_num(g0)} to {_num(g1)} {gap_unit(unit)}".rstrip()
+    name = row.get("name") or row.get("indicator", "the outcome")
+    everyone = f"{name} for all {pop}"
+    all0, all1 = row.get("all_baseline"), row.get("all_current")
+    all_text = ""
+    if _finite(all0) and _finite(all1):
+        all_text = f"{change_words(all0, all1, row['polarity'])} from {fmt_value(all0, unit)} to {fmt_value(all1, unit)}"
+    status = row["status"]
+    Who = who[0].upper() + who[1:]
+    if status == "narrowed":
+        tail = f", and {everyone} {all_text}" if all_text else ""
+        return f"The gap between {who} and {vs} narrowed {span}{tail}: real progress."
+    if status == "narrowed_levelling_down":
+        why = f"{everyone} {all_text}" if all_text else f"the outcome for {vs} got worse"
+        return (f"The gap between {who} and {vs} narrowed {span}, but {why}. "
+                "This is levelling down, not progress.")
+    if status == "widened":
+        return f"The gap between {who} and {vs} widened {span}: {who} fell further behind."
+    if status == "no_significant_change":
+        return (f"The gap between {who} and {vs} went {span}. "
+                "This change is small enough to be chance: no clear change.")
+    if status == "no_gap":
+        if _finite(g0) and _finite(g1) and g0 < 0 and g1 < 0:
+            return f"{Who} did better than {vs} in both {row['baseline']} and {row['current']}."
+        return f"There was no clear gap between {who} and {vs} in {row['baseline']} or {row['current']}."
+    if status == "not_comparable":
+        return (f"The way {name} is measured changed between {row['baseline']} and {row['current']}, "
+                f"so the gap ({_num(g0)} then, {_num(g1)} now) cannot be compared.")
+    reason = row.get("reason") or "figures are missing or too small to publish"
+    return f"There is not enough data to say how the gap between {who} and {vs} changed: {reason}."
+
+
+def _finite(x: object) -> bool:
+    return isinstance(x, int | float) and math.isfinite(x)
+
+
+def _num(x: object) -> str:
+    return f"{round_half_up(x):,.1f}" if _finite(x) else "not available"

@@ -1,0 +1,197 @@
+"""Progress from a baseline to now, with the levelling-down rule.
+
+A gap counts as **narrowed** only when it shrank significantly *and* the whole
+population's outcome did not get significantly worse (``strict=True``: did not
+get worse at all). A gap that narrowed while everyone got worse is
+``narrowed_levelling_down``: reported, never counted as progress.
+
+Changes between two periods treat the periods as independent samples; the
+interval for a change comes from the two intervals by MOVER (Zou & Donner 2008),
+which keeps the asymmetry of score intervals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from .estimates import estimate, mover_diff_ci
+from .gaps import gaps_prepared, prepare
+from .indicators import IndicatorsLike, load_indicators
+from .narrative import progress_sentence
+from .observations import ALL
+from .periods import crosses_break, normalise_period
+
+STATUSES = (
+    "narrowed",
+    "narrowed_levelling_down",
+    "widened",
+    "no_significant_change",
+    "no_gap",
+    "insufficient_data",
+    "not_comparable",
+)
+_JOIN = ["indicator", "area", "characteristic", "group"]
+
+
+def progress(
+    obs: pd.DataFrame,
+    baseline: str,
+    current: str,
+    comparator: str = "overall",
+    level: float = 0.95,
+    *,
+    reference: Mapping[str, str] | str | None = None,
+    strict: bool = False,
+    indicators: IndicatorsLike = None,
+    suppress_small: bool = True,
+    min_numerator: int = 5,
+    min_denominator: int = 10,
+) -> pd.DataFrame:
+    """Gaps at baseline and now, the change, and a status per group.
+
+    Parameters
+    ----------
+    obs : DataFrame
+        Observations covering both periods.
+    baseline, current : str
+        The two periods compared (e.g. ``"2018"``, ``"2024"``).
+    comparator : {"overall", "rest", "reference", "best"}
+        See :func:`evidence.gaps.gaps`.
+    level : float
+        Confidence level for every interval and test.
+    reference : dict or str, optional
+        Reference groups for ``comparator="reference"``.
+    strict : bool
+        Levelling down when the whole population got worse at all, not only
+        significantly.
+    indicators : metadata, optional
+        Indicator metadata; its ``breaks`` mark series breaks.
+
+    Returns
+    -------
+    DataFrame
+        One row per indicator × area × characteristic × group: values and gaps
+        at both ends with intervals, ``gap_change`` with its interval, the whole
+        population's change (``all_change``) and the comparator's, the booleans
+        ``all_worse`` and ``comparator_worse``, ``status`` (see :data:`STATUSES`),
+        ``reason`` and a plain-English ``summary``.
+
+    Examples
+    --------
+    >>> import evidence as ev
+    >>> p = progress(ev.demo.observations(), "2018", "2024")
+    >>> sorted(set(p["status"])) <= sorted(STATUSES)
+    True
+    """
+    b, c = normalise_period(baseline), normalise_period(current)
+    periods = obs["period"].map(lambda v: normalise_period(v) if pd.notna(v) else v)
+    subset = obs[periods.isin([b, c])]
+    needs_all = comparator in ("overall", "rest")
+    clean = prepare(subset, indicators=indicators, require_all=needs_all, suppress_small=suppress_small,
+                    min_numerator=min_numerator, min_denominator=min_denominator)
+    g0 = gaps_prepared(clean[clean["period"] == b], comparator, reference, level)
+    g1 = gaps_prepared(clean[clean["period"] == c], comparator, reference, level)
+    keep = ["value", "lower", "upper", "comparator_value", "comparator_lower", "comparator_upper",
+            "gap", "gap_lower", "gap_upper", "relative_gap", "significant", "note", "suppressed", "comparator_group"]
+    meta = ["name", "polarity", "kind", "unit", "population", "domain", "comparator"]
+    m = g0[_JOIN + meta + keep].merge(g1[_JOIN + meta + keep], on=_JOIN, how="outer", suffixes=("_baseline", "_current"))
+    for col in meta:
+        m[col] = m[f"{col}_current"].fillna(m[f"{col}_baseline"])
+        m = m.drop(columns=[f"{col}_baseline", f"{col}_current"])
+    m["comparator_group"] = m["comparator_group_current"].fillna(m["comparator_group_baseline"])
+    m["baseline"], m["current"] = b, c
+
+    d, lo, hi = mover_diff_ci(m["gap_baseline"], m["gap_lower_baseline"], m["gap_upper_baseline"],
+                              m["gap_current"], m["gap_lower_current"], m["gap_upper_current"])
+    m["gap_change"], m["gap_change_lower"], m["gap_change_upper"] = d, lo, hi
+
+    m = m.merge(_all_change(clean, b, c, level), on=["indicator", "area"], how="left")
+    cd, clo, chi = mover_diff_ci(
+        m["comparator_value_baseline"], m["comparator_lower_baseline"], m["comparator_upper_baseline"],
+        m["comparator_value_current"], m["comparator_lower_current"], m["comparator_upper_current"])
+    m["comparator_change"], m["comparator_change_lower"], m["comparator_change_upper"] = cd, clo, chi
+
+    higher = (m["polarity"] == "higher_is_better").to_numpy()
+    m["all_worse"] = _worse(m["all_change"], m["all_change_lower"], m["all_change_upper"], higher, strict)
+    m["comparator_worse"] = _worse(cd, clo, chi, higher, strict)
+
+    breaks = load_indicators(indicators).set_index("indicator")["breaks"].to_dict() if indicators is not None else {}
+    m["series_break"] = [crosses_break(b, c, breaks.get(i, [])) for i in m["indicator"]]
+    m["status"], m["reason"] = _status(m)
+    m["summary"] = [progress_sentence(r) for _, r in m.iterrows()]
+    order = _JOIN + ["name", "comparator", "comparator_group", "polarity", "kind", "unit", "population", "domain",
+                     "baseline", "current",
+                     "value_baseline", "lower_baseline", "upper_baseline", "value_current", "lower_current", "upper_current",
+                     "comparator_value_baseline", "comparator_value_current",
+                     "gap_baseline", "gap_lower_baseline", "gap_upper_baseline", "significant_baseline",
+                     "gap_current", "gap_lower_current", "gap_upper_current", "significant_current",
+                     "gap_change", "gap_change_lower", "gap_change_upper",
+                     "all_baseline", "all_current", "all_change", "all_change_lower", "all_change_upper", "all_worse",
+                     "comparator_change", "comparator_change_lower", "comparator_change_upper", "comparator_worse",
+                     "series_break", "status", "reason", "summary"]
+    return m[order].sort_values(_JOIN, kind="stable").reset_index(drop=True)
+
+
+def _all_change(clean: pd.DataFrame, b: str, c: str, level: float) -> pd.DataFrame:
+    est = estimate(clean[clean["group"] == ALL], level)
+    cols = ["indicator", "area", "est", "est_lower", "est_upper"]
+    e0 = est.loc[est["period"] == b, cols]
+    e1 = est.loc[est["period"] == c, cols]
+    a = e0.merge(e1, on=["indicator", "area"], how="outer", suffixes=("_0", "_1"))
+    d, lo, hi = mover_diff_ci(a["est_0"], a["est_lower_0"], a["est_upper_0"], a["est_1"], a["est_lower_1"], a["est_upper_1"])
+    return pd.DataFrame({"indicator": a["indicator"], "area": a["area"], "all_baseline": a["est_0"],
+                         "all_current": a["est_1"], "all_change": d, "all_change_lower": lo, "all_change_upper": hi})
+
+
+def _worse(change: pd.Series, lo: pd.Series, hi: pd.Series, higher: np.ndarray, strict: bool) -> pd.array:
+    """Did the outcome get worse? Significantly (default) or at all (strict)."""
+    change, lo, hi = (np.asarray(x, dtype=float) for x in (change, lo, hi))
+    if strict:
+        worse = np.where(higher, change < 0, change > 0)
+        known = np.isfinite(change)
+    else:
+        worse = np.where(higher, hi < 0, lo > 0)
+        known = np.isfinite(lo) & np.isfinite(hi)
+    out = pd.array(worse, dtype="boolean")
+    out[~known] = pd.NA
+    return out
+
+
+def _status(m: pd.DataFrame) -> tuple[list[str], list[str | None]]:
+    statuses: list[str] = []
+    reasons: list[str | None] = []
+    for r in m.itertuples(index=False):
+        status, reason = _one_status(r)
+        statuses.append(status)
+        reasons.append(reason)
+    return statuses, reasons
+
+
+def _one_status(r) -> tuple[str, str | None]:  # noqa: ANN001 - a namedtuple row
+    fin = np.isfinite
+    if isinstance(r.series_break, str):
+        return "not_comparable", f"a series break in {r.series_break} lies between {r.baseline} and {r.current}"
+    for end in ("baseline", "current"):
+        if getattr(r, f"suppressed_{end}") is True:
+            return "insufficient_data", f"the {end} ({getattr(r, end)}) figure is suppressed because numbers are small"
+        if not fin(getattr(r, f"gap_{end}")):
+            note = getattr(r, f"note_{end}")
+            return "insufficient_data", f"no {end} ({getattr(r, end)}) figure" + (f": {note}" if isinstance(note, str) else "")
+        if not (fin(getattr(r, f"gap_lower_{end}")) and fin(getattr(r, f"gap_upper_{end}"))):
+            return "insufficient_data", f"no confidence interval in {getattr(r, end)}, so significance cannot be judged"
+    gap0 = r.gap_lower_baseline > 0
+    gap1 = r.gap_lower_current > 0
+    if not gap0 and not gap1:
+        return "no_gap", "no significant gap at either end"
+    if r.gap_change_lower > 0 and gap1:
+        return "widened", "the gap grew by more than chance would explain"
+    if r.gap_change_upper < 0 and gap0:
+        if r.all_worse is pd.NA or (isinstance(r.all_worse, float) and np.isnan(r.all_worse)):
+            return "insufficient_data", "the gap narrowed, but with no whole-population figure at both ends levelling down cannot be ruled out"
+        if bool(r.all_worse):
+            return "narrowed_levelling_down", "the gap narrowed while the whole population's outcome got worse"
+        return "narrowed", "the gap shrank by more than chance would explain and the whole population did not get worse"
+    return "no_significant_change", "the change in the gap is within what chance would explain"

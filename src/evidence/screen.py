@@ -1,0 +1,94 @@
+"""The equality screen: who is not doing well, on what, in one period.
+
+Every indicator × characteristic × group with its gap against a comparator,
+sorted so the largest significant disadvantages come first. Gaps in different
+units are ranked by the relative gap (a ratio, oriented so above 1 means worse
+off), which is unit-free.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from .gaps import gaps
+from .indicators import IndicatorsLike
+from .narrative import comparator_phrase, fmt_gap, group_phrase
+from .periods import normalise_period
+
+
+def screen(
+    obs: pd.DataFrame,
+    period: str,
+    comparator: str = "overall",
+    level: float = 0.95,
+    *,
+    reference: Mapping[str, str] | str | None = None,
+    indicators: IndicatorsLike = None,
+    suppress_small: bool = True,
+    min_numerator: int = 5,
+    min_denominator: int = 10,
+) -> pd.DataFrame:
+    """Rank every group's gap in one period, largest significant disadvantage first.
+
+    Parameters
+    ----------
+    obs : DataFrame
+        Observations.
+    period : str
+        The period to screen.
+    comparator, level, reference, indicators
+        As for :func:`evidence.gaps.gaps`.
+
+    Returns
+    -------
+    DataFrame
+        The :func:`evidence.gaps.gaps` columns for that period plus ``rank``
+        (1 = largest significant disadvantage), ``flag`` (``disadvantaged``,
+        ``advantaged``, ``no clear gap``, ``no interval``, ``suppressed``) and a
+        plain-English ``finding``.
+
+    Examples
+    --------
+    >>> import evidence as ev
+    >>> top = screen(ev.demo.observations(), "2024", indicators=ev.demo.indicators()).iloc[0]
+    >>> top["flag"]
+    'disadvantaged'
+    """
+    p = normalise_period(period)
+    periods = obs["period"].map(lambda v: normalise_period(v) if pd.notna(v) else v)
+    g = gaps(obs[periods == p], comparator, reference, level, indicators=indicators,
+             suppress_small=suppress_small, min_numerator=min_numerator, min_denominator=min_denominator)
+    sig = g["significant"].fillna(False).astype(bool)
+    flag = np.select(
+        [g["suppressed"], g["gap_lower"].isna() & g["gap"].notna(), g["gap"].isna(), sig & (g["gap"] > 0),
+         sig & (g["gap"] < 0)],
+        ["suppressed", "no interval", "no value", "disadvantaged", "advantaged"],
+        default="no clear gap",
+    )
+    order = {"disadvantaged": 0, "no clear gap": 1, "no interval": 2, "advantaged": 3, "no value": 4, "suppressed": 5}
+    g = g.assign(flag=flag, _o=[order[f] for f in flag], _r=-g["relative_gap"].fillna(0))
+    g = g.sort_values(["_o", "_r", "indicator", "characteristic", "group"], kind="stable").drop(columns=["_o", "_r"])
+    g["rank"] = np.arange(1, len(g) + 1)
+    g["finding"] = [_finding(r) for _, r in g.iterrows()]
+    return g.reset_index(drop=True)
+
+
+def _finding(r: pd.Series) -> str:
+    who = group_phrase(r["characteristic"], r["group"], r["population"])
+    who = who[0].upper() + who[1:]
+    vs = comparator_phrase(r["comparator"], r["comparator_group"], r["population"], r["characteristic"])
+    if r["flag"] == "suppressed":
+        return f"{who}: too few people to publish {r['name']}."
+    if r["flag"] == "no value":
+        return f"{who}: no figure for {r['name']}."
+    size = fmt_gap(abs(r["gap"]), r["unit"])
+    if r["flag"] == "disadvantaged":
+        return f"{who} are {size} worse off than {vs} on {r['name']}."
+    if r["flag"] == "advantaged":
+        return f"{who} are {size} better off than {vs} on {r['name']}."
+    if r["flag"] == "no interval":
+        return f"{who} differ from {vs} by {size} on {r['name']}, but with no interval we cannot say if that is chance."
+    return f"No clear gap between {who[0].lower() + who[1:]} and {vs} on {r['name']}."
