@@ -17,6 +17,9 @@ from .gaps import gaps
 from .indicators import load_indicators
 from .observations import validate
 from .progress import STATUSES, progress
+from .readers import read
+from .report import report
+from .scheme import Scheme
 from .screen import screen
 from .suppression import suppress
 
@@ -24,11 +27,14 @@ __all__ = [
     "STATUSES",
     "EvidenceError",
     "Problem",
+    "Scheme",
     "demo",
     "estimate",
     "gaps",
     "load_indicators",
     "progress",
+    "read",
+    "report",
     "screen",
     "suppress",
     "validate",

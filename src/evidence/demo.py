@@ -54,14 +54,14 @@ _ETHNICITY = {
     "White Irish": (0.010, 3), "Gypsy or Irish Traveller": (0.003, -22), "Roma": (0.004, -18),
     "Other White": (0.120, 1), "Arab": (0.015, 1), "Any other ethnic group": (0.033, 2),
 }
-_BROAD = {"Asian": (0.175, 0), "Black": (0.20, -2), "Mixed": (0.09, -1), "White": (0.437, 2), "Other": (0.048, -1)}
+_BROAD = {"Asian": (0.175, 0), "Black": (0.20, -2), "Mixed": (0.09, -1), "White": (0.437, 2), "Other ethnic group": (0.048, -1)}
 _SEX = {"Female": (0.5, 2.5), "Male": (0.5, -2.5)}
 _FSM = {"Eligible for free school meals": (0.30, -9), "Not eligible for free school meals": (0.70, 4)}
 _SEN = {"With no special educational needs": (0.84, 3), "With SEN support": (0.12, -14), "With an EHC plan": (0.04, -30)}
 _DISABILITY = {"Disabled": (0.20, -10), "Not disabled": (0.80, 2.5)}
 _AGE = {"16-24": (0.18, -14), "25-34": (0.26, 4), "35-49": (0.32, 6), "50-64": (0.24, -3)}
 _AGE_SURVEY = {"16-34": (0.32, -4), "35-54": (0.36, 0), "55-74": (0.24, 3), "75+": (0.08, 6)}
-_DECILES = [f"{d}" for d in range(1, 11)]
+_DECILES = ["1 (most deprived)"] + [str(d) for d in range(2, 10)] + ["10 (least deprived)"]
 
 
 def indicators() -> pd.DataFrame:
@@ -98,7 +98,7 @@ def indicators() -> pd.DataFrame:
         dict(indicator="treated_fairly", name="feeling treated fairly by the council", domain="satisfaction",
              kind="proportion", polarity="higher_is_better", unit="%", multiplier=100, population="residents",
              source="Synthetic: residents' survey"),
-        dict(indicator="get_on_well", name="agreeing people from different backgrounds get on well",
+        dict(indicator="get_on_well", name="residents agreeing people from different backgrounds get on well",
              domain="cohesion", kind="proportion", polarity="higher_is_better", unit="%", multiplier=100,
              population="residents", source="Synthetic: residents' survey"),
     ]

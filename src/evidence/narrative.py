@@ -177,7 +177,8 @@ def progress_sentence(row: pd.Series) -> str:
         return (f"The gap between {who} and {vs} went {span}. "
                 "This change is small enough to be chance: no clear change.")
     if status == "no_gap":
-        if _finite(g0) and _finite(g1) and g0 < 0 and g1 < 0:
+        ahead = [row.get(f"gap_upper_{end}") for end in ("baseline", "current")]
+        if all(_finite(u) and u < 0 for u in ahead):  # significantly better off at both ends
             return f"{Who} did better than {vs} in both {row['baseline']} and {row['current']}."
         return f"There was no clear gap between {who} and {vs} in {row['baseline']} or {row['current']}."
     if status == "not_comparable":

@@ -103,6 +103,8 @@ def progress(
         m = m.drop(columns=[f"{col}_baseline", f"{col}_current"])
     m["comparator_group"] = m["comparator_group_current"].fillna(m["comparator_group_baseline"])
     m["baseline"], m["current"] = b, c
+    for end in ("baseline", "current"):  # a group missing at one end is not suppressed there, just absent
+        m[f"suppressed_{end}"] = m[f"suppressed_{end}"].astype("boolean").fillna(False).astype(bool)
 
     d, lo, hi = mover_diff_ci(m["gap_baseline"], m["gap_lower_baseline"], m["gap_upper_baseline"],
                               m["gap_current"], m["gap_lower_current"], m["gap_upper_current"])
@@ -131,7 +133,7 @@ def progress(
                      "gap_change", "gap_change_lower", "gap_change_upper",
                      "all_baseline", "all_current", "all_change", "all_change_lower", "all_change_upper", "all_worse",
                      "comparator_change", "comparator_change_lower", "comparator_change_upper", "comparator_worse",
-                     "series_break", "status", "reason", "summary"]
+                     "suppressed_baseline", "suppressed_current", "series_break", "status", "reason", "summary"]
     return m[order].sort_values(_JOIN, kind="stable").reset_index(drop=True)
 
 

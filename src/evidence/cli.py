@@ -1,0 +1,111 @@
+"""The command line: ``evidence report``, ``evidence validate``, ``evidence demo``.
+
+Non-interactive (no prompts), progress on standard error, exit code 0 on
+success. Bad input exits 2 and a failed report cell exits 3, each with a short
+message and no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+from .errors import EvidenceError
+
+EXIT_BAD_INPUT = 2
+EXIT_REPORT_FAILED = 3
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``evidence`` command."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return EXIT_BAD_INPUT
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    try:
+        return args.func(args)
+    except EvidenceError as exc:
+        print(f"evidence {args.command}: stopped because of bad input.\n{exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("evidence: interrupted; nothing was changed.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+        from .report import ReportError
+
+        if isinstance(exc, ReportError):
+            print(f"evidence {args.command}: {exc}\nThe previous report, if any, was left as it was.", file=sys.stderr)
+            return EXIT_REPORT_FAILED
+        if isinstance(exc, OSError):
+            print(f"evidence {args.command}: could not read or write a file: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        raise
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="evidence", description="Equality evidence: gaps, progress and scheme reports.")
+    sub = p.add_subparsers(dest="command")
+
+    r = sub.add_parser("report", help="produce a scheme progress report (no arguments: the built-in demo)")
+    r.add_argument("--scheme", help="scheme YAML file (default: the built-in demo scheme)")
+    r.add_argument("--period", help="current period, e.g. 2024 (default: the scheme's 'current')")
+    r.add_argument("--baseline", help="baseline period (default: the scheme's 'baseline')")
+    r.add_argument("--out", help="output folder (default: reports/<scheme>/<period>)")
+    r.add_argument("--observations", nargs="+", help="data file(s) overriding the scheme's data")
+    r.add_argument("--indicators", help="indicator metadata file overriding the scheme's")
+    r.add_argument("--level", type=float, help="confidence level, e.g. 0.95")
+    r.add_argument("--strict", action="store_true", default=None,
+                   help="count any fall in everyone's result as levelling down")
+    r.add_argument("--pdf", action="store_true", help="also print an A4 PDF (needs Chromium)")
+    r.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    r.set_defaults(func=_report)
+
+    v = sub.add_parser("validate", help="check data files and say what was understood")
+    v.add_argument("files", nargs="+")
+    v.add_argument("--indicators", help="indicator metadata to check against")
+    v.set_defaults(func=_validate)
+
+    d = sub.add_parser("demo", help="write the built-in demo data as CSV and Excel")
+    d.add_argument("--out", default="data/raw/demo")
+    d.set_defaults(func=_demo)
+    return p
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .report import report
+
+    start = time.perf_counter()
+
+    def say(msg: str) -> None:
+        if not args.quiet:
+            print(f"[{time.perf_counter() - start:5.1f}s] {msg}", file=sys.stderr, flush=True)
+
+    target = report(args.scheme, args.period, args.baseline, args.out, observations=args.observations,
+                    indicators=args.indicators, level=args.level, strict=args.strict, pdf=args.pdf, progress=say)
+    if not args.quiet:
+        print(f"Open {Path(target) / 'report.html'} in a browser.")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .validate import validate_files
+
+    ok = validate_files(args.files, indicators=args.indicators, out=sys.stdout)
+    return 0 if ok else EXIT_BAD_INPUT
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from . import demo
+
+    for path in demo.export(args.out):
+        print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,170 @@
+"""Report tables as files: CSV and JSON for machines, an Excel workbook for people.
+
+The workbook follows the Analysis Function guidance "Releasing statistics in
+spreadsheets" through ``gptables`` (the Analysis Function's own library): a
+cover sheet, contents, notes, one table per sheet starting in cell A1 area, no
+merged cells or blank rows, and the GSS symbol ``[c]`` for suppressed cells.
+CSV and JSON leave suppressed figures blank and say so in a ``suppressed``
+column. Figures never appear for a suppressed row in any file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .results import Results
+
+SUPPRESSED = "[c]"  # GSS symbols: confidential (small numbers), not available, not applicable
+NOT_AVAILABLE = "[x]"
+NOT_APPLICABLE = "[z]"
+
+#: the tables written, with their sheet names, titles and the columns they keep
+TABLES = {
+    "measures": ("Measures", "Status of every measure of success by group",
+                 ["objective", "measure", "rule", "indicator", "characteristic", "group", "comparator", "baseline",
+                  "current", "value_baseline", "value_current", "gap_baseline", "gap_current", "gap_change",
+                  "gap_change_lower", "gap_change_upper", "all_baseline", "all_current", "unit", "status", "rag_label",
+                  "summary", "suppressed_baseline", "suppressed_current"]),
+    "gaps": ("Gaps_over_time", "Gaps between each group and its comparator in every year",
+             ["indicator", "name", "period", "characteristic", "group", "comparator", "comparator_group", "value",
+              "lower", "upper", "comparator_value", "gap", "gap_lower", "gap_upper", "relative_gap", "significant",
+              "unit", "method", "suppressed"]),
+    "screen": ("Equality_screen", "Every group's gap in the current year, largest significant disadvantage first",
+               ["rank", "flag", "indicator", "name", "characteristic", "group", "value", "lower", "upper",
+                "comparator_value", "gap", "gap_lower", "gap_upper", "relative_gap", "unit", "finding", "suppressed"]),
+    "levelling_down": ("Levelling_down", "Gaps that narrowed only because everyone got worse",
+                       ["indicator", "name", "characteristic", "group", "baseline", "current", "gap_baseline",
+                        "gap_current", "all_baseline", "all_current", "unit", "summary"]),
+    "suppressed": ("Suppressed_cells", "Figures not published because numbers are small (values withheld)",
+                   ["indicator", "period", "characteristic", "group", "reason"]),
+}
+_NUMERIC_HINTS = ("value", "gap", "lower", "upper", "all_", "relative", "change")
+
+
+def tables(r: Results) -> dict[str, pd.DataFrame]:
+    """The report's tables, suppression applied, in a fixed row order."""
+    raw = {
+        "measures": r.evaluation,
+        "gaps": r.series.sort_values(["indicator", "comparator", "characteristic", "group", "period"], kind="stable"),
+        "screen": r.screen,
+        "levelling_down": r.levelling_down,
+        "suppressed": r.quality["suppressed"].assign(suppressed=True),
+    }
+    out = {}
+    for key, (_, _, cols) in TABLES.items():
+        t = raw[key].reindex(columns=cols).copy()
+        for flag in [c for c in t.columns if c.startswith("suppressed")]:
+            t[flag] = t[flag].astype("boolean").fillna(False).astype(bool)
+        for c in _numeric(t):
+            t.loc[suppressed_mask(t, c), c] = np.nan  # belt and braces: a suppressed figure never leaks
+        out[key] = t.reset_index(drop=True)
+    return out
+
+
+def _numeric(t: pd.DataFrame) -> list[str]:
+    return [c for c in t.columns if c.startswith(_NUMERIC_HINTS) and pd.api.types.is_numeric_dtype(t[c])]
+
+
+def suppressed_mask(t: pd.DataFrame, col: str) -> pd.Series:
+    """Rows where ``col`` is suppressed: by its own end (baseline/current) or the row's flag."""
+    none = pd.Series(False, index=t.index)
+    if col.endswith("_baseline") and "suppressed_baseline" in t:
+        return t["suppressed_baseline"]
+    if col.endswith("_current") and "suppressed_current" in t:
+        return t["suppressed_current"]
+    if "suppressed" in t:
+        return t["suppressed"]
+    flags = [t[c] for c in ("suppressed_baseline", "suppressed_current") if c in t]
+    return flags[0] | flags[1] if len(flags) == 2 else none
+
+
+def write_csv_json(r: Results, folder: Path) -> list[Path]:
+    """Write each table as CSV, and the measures also as JSON."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for key, t in tables(r).items():
+        path = folder / f"{key}.csv"
+        t.to_csv(path, index=False, float_format="%.6g", lineterminator="\n")
+        written.append(path)
+    measures = tables(r)["measures"]
+    records = [{k: _json_value(v) for k, v in row.items()} for row in measures.to_dict("records")]
+    path = folder / "measures.json"
+    meta = {"scheme": r.scheme.name, "baseline": r.baseline, "current": r.current,
+            "confidence_level": r.options["level"], "strict_levelling_down": r.options["strict"]}
+    path.write_text(json.dumps({"report": meta, "measures": records}, indent=2, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
+    written.append(path)
+    return written
+
+
+def _json_value(v):
+    if v is None or v is pd.NA:
+        return None
+    if isinstance(v, float | np.floating):
+        return None if math.isnan(v) else round(float(v), 6)
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, np.bool_):
+        return bool(v)
+    return v
+
+
+def write_excel(r: Results, path: Path) -> Path:
+    """Write the accessible workbook (gptables), with ``[c]`` for suppressed cells."""
+    import gptables as gpt
+
+    sheets = {}
+    for key, t in tables(r).items():
+        sheet, title, _ = TABLES[key]
+        t = t.copy()
+        for c in t.columns:
+            if c in _numeric(t):
+                col = t[c].astype(object).where(t[c].notna(), NOT_AVAILABLE)
+                col = col.where(~suppressed_mask(t, c), SUPPRESSED)
+                t[c] = col.map(lambda v: round(float(v), 4) if isinstance(v, float | np.floating) else v)
+        t = t.drop(columns=[c for c in t.columns if c.startswith("suppressed")])
+        if "unit" in t:
+            t["unit"] = t["unit"].replace({"%": "per cent"})  # a cell of symbols only is not allowed
+        for c in t.columns:
+            if t[c].dtype == bool or str(t[c].dtype) == "boolean":
+                t[c] = t[c].map(lambda v: NOT_AVAILABLE if v is pd.NA or v is None else ("yes" if v else "no"))
+            elif c not in _numeric(t):
+                t[c] = t[c].astype(object).where(t[c].notna() & (t[c].astype(str).str.strip() != ""),
+                                                 NOT_APPLICABLE)
+        t.columns = [_heading(c) for c in t.columns]
+        if t.empty:
+            t = pd.DataFrame({t.columns[0] if len(t.columns) else "Note": ["None in this report"]})
+        sheets[sheet] = gpt.GPTable(
+            table=t, table_name=key, title=f"{title}$$note_small_numbers$$",
+            subtitles=[f"{r.scheme.name}. Baseline {r.baseline}, current {r.current}."],
+            source="Source: " + "; ".join(sorted(set(r.indicators["source"].dropna()) - {""})) if len(r.indicators) else None,
+            scope=None, instructions="This worksheet contains one table. [c] means suppressed because of small numbers, "
+                         "[x] not available, [z] not applicable.",
+        )
+    cover = gpt.Cover(
+        title=f"{r.scheme.name}: progress report, {r.baseline} to {r.current}",
+        intro=[r.scheme.description or "Equality scheme progress report."],
+        about=[f"Confidence intervals are {r.options['level'] * 100:g}%. A gap above zero means the group is worse "
+               "off than its comparator.",
+               "Levelling down (a gap narrowing while everyone got worse) is never counted as progress.",
+               "[c] means a figure is suppressed because it is based on small numbers."],
+        contact=["Produced with the evidence toolkit."],
+    )
+    notes = pd.DataFrame({"Note reference": ["note_small_numbers"],
+                          "Note text": [f"Figures with fewer than {r.options['min_numerator']} people counted, or from "
+                                        f"groups of fewer than {r.options['min_denominator']}, are suppressed [c], as "
+                                        "is any second figure that would let them be worked out."]})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    gpt.write_workbook(str(path), sheets=sheets, cover=cover, notes_table=notes,
+                       contentsheet_options={"title": "Contents"},
+                       workbook_options={"constant_memory": False})
+    return path
+
+
+def _heading(col: str) -> str:
+    return col.replace("_", " ").capitalize()

@@ -1,0 +1,338 @@
+"""`evidence report`: run the report notebook and publish its outputs atomically.
+
+The notebook is executed by papermill's Python API in a kernel that runs *this*
+Python interpreter (a kernelspec written for the run, so a missing or different
+``python3`` kernelspec can never cause ``NoSuchKernel``). The executed notebook
+becomes self-contained HTML with no code, no prompts and nothing fetched from
+the internet. Everything is written to a temporary folder beside the target and
+swapped in only when every step succeeded, so a failed run leaves the previous
+report exactly as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import platform
+import re
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .errors import EvidenceError, Problem
+from .scheme import Scheme
+
+log = logging.getLogger("evidence.report")
+NOTEBOOK = Path(__file__).parent / "notebooks" / "scheme_progress.ipynb"
+KERNEL_NAME = "evidence-python"
+_PACKAGES = ["evidence", "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "openpyxl", "gptables",
+             "afcharts", "papermill", "nbconvert", "ipykernel", "PyYAML"]
+
+
+class ReportError(RuntimeError):
+    """The report notebook failed; the message names the cell and the error."""
+
+
+def report(
+    scheme: str | Path | None = None,
+    period: str | None = None,
+    baseline: str | None = None,
+    out: str | Path | None = None,
+    *,
+    observations: str | Path | list | None = None,
+    indicators: str | Path | None = None,
+    level: float | None = None,
+    strict: bool | None = None,
+    min_numerator: int | None = None,
+    min_denominator: int | None = None,
+    pdf: bool = False,
+    notebook: str | Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Path:
+    """Produce a scheme progress report; with no arguments, the built-in demo's.
+
+    Parameters
+    ----------
+    scheme : path, optional
+        Scheme YAML; default the built-in demo scheme.
+    period, baseline : str, optional
+        Default: the scheme's ``current`` and ``baseline``.
+    out : path, optional
+        Output folder; default ``reports/<scheme slug>/<period>``.
+    observations, indicators : path, optional
+        Data overriding the scheme's ``data:`` section.
+    level, strict, min_numerator, min_denominator
+        Statistical settings overriding the scheme's.
+    pdf : bool
+        Also print the HTML to an A4 PDF with headless Chromium.
+    progress : callable, optional
+        Called with a short message at each step (the command line prints them).
+
+    Returns
+    -------
+    Path
+        The report folder, holding ``report.html``, ``tables.xlsx``, CSV and JSON
+        tables, ``figures/`` (PNG and SVG), ``report.ipynb`` and ``manifest.json``.
+
+    Raises
+    ------
+    EvidenceError
+        Bad scheme or data (the message names file, line or row, and column).
+    ReportError
+        A notebook cell failed (the message names the cell).
+    """
+    say = progress or (lambda msg: log.info(msg))
+    scheme_obj = Scheme.from_yaml(scheme) if scheme else Scheme.demo()
+    current = str(period) if period is not None else scheme_obj.current
+    if not current:
+        raise EvidenceError([Problem("no period given: use --period, or set 'current' in the scheme",
+                                     file=str(scheme_obj.path))])
+    from .periods import normalise_period
+    from .results import load_data
+
+    current = normalise_period(current)
+    say(f"Checking scheme '{scheme_obj.name}' and its data")
+    obs, meta, inputs = load_data(scheme_obj, observations, indicators)
+    scheme_obj._check_against_data(obs, normalise_period(baseline) if baseline else scheme_obj.baseline, current)
+
+    target = Path(out) if out else Path("reports") / scheme_obj.slug / current
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    tmp.chmod(0o755)  # mkdtemp makes it private; a published report should be readable
+    try:
+        params = {
+            "scheme_path": str(Path(scheme).resolve()) if scheme else None,
+            "period": current, "baseline": baseline,
+            "observations_path": _as_param(observations), "indicators_path": _as_param(indicators),
+            "output_dir": str(tmp.resolve()), "level": level, "strict": strict,
+            "min_numerator": min_numerator, "min_denominator": min_denominator,
+        }
+        say("Running the report notebook")
+        executed = tmp / "report.ipynb"
+        _execute(Path(notebook) if notebook else NOTEBOOK, executed, params)
+        say("Writing HTML")
+        html = to_html(executed, title=f"{scheme_obj.name}: progress report")
+        (tmp / "report.html").write_text(html, encoding="utf-8")
+        if pdf:
+            say("Printing PDF")
+            from .browser import print_pdf
+
+            print_pdf(tmp / "report.html", tmp / "report.pdf")
+        _manifest(tmp, scheme_obj, inputs, {**params, "output_dir": str(target)})
+        _swap(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    say(f"Report written to {target}")
+    return target
+
+
+def _as_param(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, list | tuple):
+        return [str(Path(v).resolve()) for v in value]
+    return str(Path(value).resolve())
+
+
+def _kernel_dir() -> Path:
+    """A kernelspec that runs this interpreter, in a private folder."""
+    base = Path(tempfile.gettempdir()) / f"evidence-kernels-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
+    spec = base / "kernels" / KERNEL_NAME
+    spec.mkdir(parents=True, exist_ok=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                 "--IPKernelApp.log_level=ERROR"],
+        "display_name": "Python (evidence)", "language": "python",
+        "env": {"MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
+    }), encoding="utf-8")
+    return base
+
+
+def _execute(notebook: Path, output: Path, params: dict[str, Any]) -> None:
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    kernels = _kernel_dir()
+    old = os.environ.get("JUPYTER_PATH")
+    os.environ["JUPYTER_PATH"] = os.pathsep.join([str(kernels)] + ([old] if old else []))
+    try:
+        pm.execute_notebook(str(notebook), str(output), parameters=params, kernel_name=KERNEL_NAME,
+                            progress_bar=False, cwd=str(Path.cwd()), log_output=False)
+    except PapermillExecutionError as exc:
+        name = _failed_cell(output)
+        if exc.ename == "EvidenceError":
+            raise EvidenceError([Problem(_strip_ansi(exc.evalue))]) from None
+        raise ReportError(f"the report notebook failed in cell {exc.exec_count} ({name}): "
+                          f"{exc.ename}: {_strip_ansi(exc.evalue)}") from None
+    finally:
+        if old is None:
+            os.environ.pop("JUPYTER_PATH", None)
+        else:
+            os.environ["JUPYTER_PATH"] = old
+
+
+def _failed_cell(path: Path) -> str:
+    """The name of the cell that raised, from its first line ``# Cell: name``."""
+    import nbformat
+
+    try:
+        cells = nbformat.read(str(path), as_version=4).cells
+    except (OSError, ValueError):
+        return "unknown cell"
+    for cell in cells:
+        if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            first = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
+            return first.removeprefix("# Cell:").strip() if first.startswith("# Cell:") else "unnamed cell"
+    return "unknown cell"
+
+
+def _strip_ansi(text: str) -> str:
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+def to_html(executed: Path, title: str) -> str:
+    """The executed notebook as one accessible, self-contained HTML page.
+
+    nbconvert's ``basic`` template gives the cell outputs with no page shell,
+    so no require.js or MathJax is loaded from a CDN; inputs, prompts and cells
+    tagged ``remove_cell`` are left out. The page adds a language, a title, a
+    skip link, a table of contents and print-friendly styles.
+    """
+    import nbformat
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    nb = nbformat.read(str(executed), as_version=4)
+    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True, anchor_link_text="")
+    tags = TagRemovePreprocessor(remove_cell_tags={"remove_cell", "parameters", "injected-parameters"})
+    exporter.register_preprocessor(tags, enabled=True)
+    body, _ = exporter.from_notebook_node(nb)
+    body = re.sub(r'<a class="anchor-link"[^>]*>[^<]*</a>', "", body)
+    headings = re.findall(r'<h2 id="([^"]+)">(.*?)</h2>', body)
+    h1 = re.search(r"<h1>(.*?)</h1>", body)
+    page_title = re.sub(r"<[^>]+>", "", h1.group(1)) if h1 else title
+    from .render import TOC_MARK
+
+    items = "".join(f'<li><a href="#{i}">{t}</a></li>' for i, t in headings)
+    nav = f'<nav aria-label="Contents" class="toc"><h2 class="toc-title" id="contents">Contents</h2><ol>{items}</ol></nav>'
+    body = body.replace(TOC_MARK, nav, 1) if TOC_MARK in body else nav + body
+    return _PAGE.format(title=page_title, css=_CSS, body=body, generated=dt.date.today().strftime("%d %B %Y"))
+
+
+def _manifest(folder: Path, scheme: Scheme, inputs: list[Path], params: dict[str, Any]) -> None:
+    def sha(path: Path) -> str:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+
+    files = {str(p): sha(Path(p)) for p in inputs}
+    if not inputs:
+        demo_src = Path(__file__).parent / "demo.py"
+        files["built-in demo data (evidence/demo.py)"] = sha(demo_src)
+    versions = {}
+    for pkg in _PACKAGES:
+        try:
+            versions[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            versions[pkg] = None
+    manifest = {
+        "scheme": {"name": scheme.name, "file": str(scheme.path), "sha256": scheme.hash()},
+        "inputs": files,
+        "parameters": params,
+        "outputs": sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()),
+        "versions": {"python": platform.python_version(), **versions},
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+
+
+def _swap(tmp: Path, target: Path) -> None:
+    """Replace ``target`` with ``tmp`` by renames on one filesystem."""
+    old = None
+    if target.exists():
+        old = target.parent / f".{target.name}.old-{os.getpid()}"
+        if old.exists():
+            shutil.rmtree(old)
+        target.rename(old)
+    try:
+        tmp.rename(target)
+    except OSError:
+        if old is not None:
+            old.rename(target)  # put last year's report back
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>{css}</style>
+</head>
+<body>
+<a class="skip-link" href="#main">Skip to main content</a>
+<header class="masthead"><p>Equality scheme progress report</p></header>
+<main id="main" tabindex="-1">
+{body}
+</main>
+<footer><p>Produced with the evidence toolkit on {generated}.</p></footer>
+</body>
+</html>
+"""
+
+_CSS = """
+:root { --text: #0b0c0c; --muted: #484949; --link: #1d70b8; --focus: #ffdd00; --border: #b1b4b6; }
+* { box-sizing: border-box; }
+body { font-family: Arial, Helvetica, sans-serif; color: var(--text); background: #fff; margin: 0 auto;
+       max-width: 60rem; padding: 0 1rem 2rem; font-size: 1.1875rem; line-height: 1.5; }
+a { color: var(--link); }
+a:focus, summary:focus, main:focus { outline: 3px solid var(--focus); background: var(--focus); color: var(--text); }
+.skip-link { position: absolute; left: -9999px; top: 0; padding: .5rem 1rem; background: var(--focus); color: var(--text); }
+.skip-link:focus { left: 1rem; }
+.masthead { border-bottom: 10px solid #1d70b8; margin-bottom: 1rem; }
+.masthead p { margin: .75rem 0; font-weight: bold; }
+h1 { font-size: 2.25rem; line-height: 1.2; margin: 1rem 0; }
+h2 { font-size: 1.75rem; margin-top: 2.5rem; border-top: 2px solid var(--border); padding-top: 1rem; }
+h3 { font-size: 1.35rem; margin-top: 2rem; }
+.toc { border-left: 4px solid var(--border); padding-left: 1rem; }
+.toc-title { font-size: 1.25rem; border: 0; margin: 0; padding: 0; }
+.lead { font-size: 1.35rem; }
+.rule { color: var(--muted); }
+table { border-collapse: collapse; width: 100%; margin: 1rem 0 1.5rem; font-size: 1rem; }
+caption { text-align: left; font-weight: bold; padding-bottom: .5rem; }
+th, td { text-align: left; vertical-align: top; border-bottom: 1px solid var(--border); padding: .5rem .6rem .5rem 0; }
+thead th { border-bottom: 2px solid var(--text); }
+.rag { display: inline-block; padding: .1rem .45rem; border-radius: 3px; font-weight: bold; white-space: nowrap;
+       border: 2px solid transparent; }
+.rag-green { background: #cce2d8; color: #005a30; border-color: #005a30; }
+.rag-amber { background: #fff7bf; color: #594d00; border-color: #594d00; }
+.rag-red { background: #f6d7d2; color: #942514; border-color: #942514; }
+ul.counts { list-style: none; padding-left: 0; }
+ul.counts li { margin: .4rem 0; }
+figure { margin: 1.5rem 0 .5rem; }
+figure img { max-width: 100%; height: auto; border: 1px solid #f3f2f1; }
+figcaption { color: var(--muted); font-size: 1rem; }
+details { margin-bottom: 1.5rem; }
+summary { cursor: pointer; color: var(--link); text-decoration: underline; }
+dt { font-weight: bold; margin-top: .75rem; }
+dd { margin-left: 0; }
+footer { border-top: 1px solid var(--border); margin-top: 3rem; color: var(--muted); font-size: 1rem; }
+.jp-OutputArea-output, .jp-RenderedHTMLCommon { overflow-x: auto; }
+@media print {
+  body { max-width: none; font-size: 11pt; }
+  .skip-link, .toc { display: none; }
+  details { display: block; }
+  h2 { break-before: page; }
+  figure, table { break-inside: avoid; }
+}
+"""

@@ -1,0 +1,181 @@
+"""Everything a scheme progress report shows, computed in one place.
+
+The report notebook only presents what :func:`build` returns, so the same
+figures reach the HTML, the Excel workbook and the CSV/JSON files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import demo
+from .gaps import gaps_prepared, prepare
+from .indicators import IndicatorsLike, load_indicators
+from .observations import ALL
+from .periods import normalise_period, sort_periods
+from .progress import progress
+from .scheme import Scheme
+from .screen import screen
+
+
+@dataclass
+class Results:
+    """The computed content of one scheme progress report."""
+
+    scheme: Scheme
+    baseline: str
+    current: str
+    options: dict[str, Any]
+    evaluation: pd.DataFrame
+    series: pd.DataFrame
+    screen: pd.DataFrame
+    levelling_down: pd.DataFrame
+    quality: dict[str, pd.DataFrame]
+    indicators: pd.DataFrame
+    inputs: list[Path] = field(default_factory=list)
+
+    @property
+    def comparisons(self) -> int:
+        """How many significance tests the measures of success made."""
+        tested = self.evaluation["gap_change_lower"].notna() | self.evaluation["status"].isin(["level_maintained", "below_level"])
+        return int(tested.sum())
+
+
+def load_data(scheme: Scheme, observations: str | Path | None = None,
+              indicators: str | Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[Path]]:
+    """Observations and indicator metadata for a scheme ("demo" means the built-in demo).
+
+    Returns the observations, the metadata and the input files used (for the manifest).
+    """
+    from .readers import read
+
+    obs_src = observations if observations is not None else scheme.resolve("observations")
+    ind_src = indicators if indicators is not None else scheme.resolve("indicators")
+    inputs: list[Path] = []
+    meta = demo.indicators() if ind_src in (None, "demo") else load_indicators(ind_src)
+    if ind_src not in (None, "demo"):
+        inputs.append(Path(ind_src))
+    if obs_src in (None, "demo"):
+        obs = demo.observations()
+    else:
+        paths = obs_src if isinstance(obs_src, list | tuple) else [obs_src]
+        frames = []
+        for p in paths:
+            frames.append(read(p, indicators=meta))
+            inputs.append(Path(p))
+        obs = pd.concat(frames, ignore_index=True)
+    return obs, meta, inputs
+
+
+def build(
+    scheme: Scheme,
+    obs: pd.DataFrame,
+    indicators: IndicatorsLike,
+    period: str | None = None,
+    baseline: str | None = None,
+    *,
+    level: float | None = None,
+    strict: bool | None = None,
+    min_numerator: int | None = None,
+    min_denominator: int | None = None,
+    inputs: list[Path] | None = None,
+) -> Results:
+    """Compute every table the report shows.
+
+    Examples
+    --------
+    >>> s = Scheme.demo()
+    >>> r = build(s, demo.observations(), demo.indicators())
+    >>> r.current, len(r.levelling_down) >= 1
+    ('2024', True)
+    """
+    meta = load_indicators(indicators)
+    opts = {
+        "level": level if level is not None else scheme.settings.get("level", 0.95),
+        "strict": strict if strict is not None else scheme.settings.get("strict", False),
+        "min_numerator": min_numerator if min_numerator is not None else scheme.settings.get("min_numerator", 5),
+        "min_denominator": min_denominator if min_denominator is not None else scheme.settings.get("min_denominator", 10),
+    }
+    current = normalise_period(period) if period is not None else scheme.current
+    base = normalise_period(baseline) if baseline is not None else scheme.baseline
+    evaluation = scheme.evaluate(obs, current, base, indicators=meta, **opts)
+    supp = {"min_numerator": opts["min_numerator"], "min_denominator": opts["min_denominator"]}
+
+    series_parts = []
+    done: set[tuple] = set()
+    for _, m in scheme.measures():
+        if m.rule == "representation":
+            continue
+        key = (m.indicator, m.comparator, repr(m.reference))
+        if key in done:
+            continue
+        done.add(key)
+        clean = prepare(obs[obs["indicator"] == m.indicator], indicators=meta, **supp)
+        if m.rule == "maintain_level":
+            from .estimates import estimate
+
+            e = estimate(clean[clean["group"] == ALL], opts["level"])
+            part = pd.DataFrame({"indicator": e["indicator"], "name": e["name"], "period": e["period"],
+                                 "characteristic": ALL, "group": ALL, "comparator": "none", "value": e["est"],
+                                 "lower": e["est_lower"], "upper": e["est_upper"], "unit": e["unit"],
+                                 "polarity": e["polarity"], "population": e["population"],
+                                 "suppressed": e["suppressed"]})
+        else:
+            part = gaps_prepared(clean, m.comparator, m.reference, opts["level"])
+        series_parts.append(part)
+    series = pd.concat(series_parts, ignore_index=True) if series_parts else pd.DataFrame()
+    series = series.drop_duplicates(["indicator", "period", "characteristic", "group", "comparator"])
+
+    scr = screen(obs[obs["indicator"].isin(meta["indicator"])], current, indicators=meta, level=opts["level"], **supp)
+
+    # every levelling-down case among the scheme's indicators, not only the watched groups
+    ld = []
+    for ind in sorted({m.indicator for _, m in scheme.measures() if m.rule != "representation"}):
+        sub = obs[obs["indicator"] == ind]
+        if not {base, current} <= set(sub["period"].map(normalise_period)):
+            continue
+        p = progress(sub, base, current, "overall", opts["level"], strict=opts["strict"], indicators=meta, **supp)
+        ld.append(p[p["status"] == "narrowed_levelling_down"])
+    levelling_down = pd.concat(ld, ignore_index=True) if ld else pd.DataFrame(columns=["summary"])
+
+    quality = data_quality(obs, meta, opts)
+    return Results(scheme=scheme, baseline=base, current=current, options=opts, evaluation=evaluation,
+                   series=series, screen=scr, levelling_down=levelling_down, quality=quality, indicators=meta,
+                   inputs=list(inputs or []))
+
+
+def data_quality(obs: pd.DataFrame, meta: pd.DataFrame, opts: dict[str, Any]) -> dict[str, pd.DataFrame]:
+    """Suppressed cells (without their values), missing periods, indicators without intervals.
+
+    Examples
+    --------
+    >>> q = data_quality(demo.observations(), demo.indicators(), {"level": 0.95, "min_numerator": 5,
+    ...                  "min_denominator": 10})
+    >>> sorted(q)
+    ['missing_periods', 'no_interval', 'suppressed']
+    """
+    from .estimates import estimate
+
+    clean = prepare(obs, indicators=meta, min_numerator=opts["min_numerator"], min_denominator=opts["min_denominator"])
+    est = estimate(clean, opts["level"])
+    suppressed = est.loc[est["suppressed"], ["indicator", "period", "characteristic", "group", "reason"]]
+    all_periods = sort_periods(est["period"])
+    missing = []
+    for ind, block in est.groupby("indicator", sort=True):
+        have = set(block["period"])
+        first, last = all_periods.index(min(have, key=all_periods.index)), all_periods.index(max(have, key=all_periods.index))
+        gap_years = [p for p in all_periods[first:last + 1] if p not in have]
+        if gap_years:
+            missing.append({"indicator": ind, "missing_periods": ", ".join(gap_years)})
+    no_ci = est[~est["suppressed"] & np.isfinite(est["est"]) & est["est_lower"].isna()]
+    no_ci = no_ci.groupby("indicator").size().rename("rows_without_interval").reset_index()
+    return {
+        "suppressed": suppressed.sort_values(["indicator", "period", "characteristic", "group"]).reset_index(drop=True),
+        "missing_periods": pd.DataFrame(missing, columns=["indicator", "missing_periods"]),
+        "no_interval": no_ci,
+    }

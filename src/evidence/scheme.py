@@ -1,0 +1,511 @@
+"""Equality schemes: objectives, measures of success, and their status.
+
+An equalities lead writes the scheme once, as YAML (see ``schemes/demo.yaml``)::
+
+    name: Northbrook Single Equality Scheme
+    slug: demo
+    period_style: year
+    baseline: "2018"
+    current: "2024"
+    data:
+      observations: observations.csv     # paths are relative to the scheme file
+      indicators: indicators.csv
+    objectives:
+      - id: education
+        title: Close the gaps in school attainment
+        measures:
+          - indicator: grade5_eng_maths
+            characteristics: [free_school_meals, ethnicity]
+            groups: all                   # or a list of groups
+            comparator: overall           # overall, rest, reference, best
+            rule: gap_not_widen
+
+Rules:
+
+- ``gap_not_widen`` (default): the gap must not widen, should narrow, and never
+  by levelling down;
+- ``improve_where_gap``: every group with a significant gap at baseline must
+  itself improve;
+- ``maintain_level``: the whole-population value stays at or above ``level``
+  (when given) and not significantly below baseline;
+- ``representation``: a group's share matches its population share within
+  ``tolerance`` percentage points. Not built yet: such a measure reports
+  ``insufficient_data`` and says so.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import EvidenceError, Problem, raise_if
+from .estimates import estimate, mover_diff_ci
+from .indicators import IndicatorsLike, load_indicators
+from .observations import ALL
+from .periods import normalise_period, period_style
+from .progress import progress
+from .yamlfile import line_of, load_with_lines
+
+RULES = ("gap_not_widen", "improve_where_gap", "maintain_level", "representation")
+COMPARATORS = ("overall", "rest", "reference", "best")
+_SCHEME_KEYS = {"name", "slug", "description", "period_style", "baseline", "current", "data", "objectives",
+                "level", "strict", "min_numerator", "min_denominator", "organisation", "contact"}
+_DATA_KEYS = {"observations", "indicators"}
+_OBJECTIVE_KEYS = {"id", "title", "description", "measures"}
+_MEASURE_KEYS = {"id", "title", "indicator", "characteristics", "characteristic", "groups", "comparator",
+                 "reference", "rule", "level", "tolerance", "population_shares", "description"}
+
+#: RAG rating of each status, with the words that carry it (never colour alone)
+RAG = {
+    "narrowed": ("green", "Green: met"),
+    "no_gap": ("green", "Green: met"),
+    "improved": ("green", "Green: met"),
+    "level_maintained": ("green", "Green: met"),
+    "no_significant_change": ("amber", "Amber: no clear change"),
+    "not_improved": ("amber", "Amber: no clear change"),
+    "insufficient_data": ("amber", "Amber: not yet measurable"),
+    "not_comparable": ("amber", "Amber: not yet measurable"),
+    "widened": ("red", "Red: not met"),
+    "narrowed_levelling_down": ("red", "Red: not met (levelling down)"),
+    "worsened": ("red", "Red: not met"),
+    "below_level": ("red", "Red: not met"),
+}
+
+
+@dataclass
+class Measure:
+    """One measure of success: an indicator, the groups watched, a rule."""
+
+    id: str
+    title: str
+    indicator: str
+    rule: str = "gap_not_widen"
+    characteristics: list[str] | None = None
+    groups: list[str] | None = None
+    comparator: str = "overall"
+    reference: dict[str, str] | None = None
+    level: float | None = None
+    tolerance: float | None = None
+    line: int | None = None
+
+
+@dataclass
+class Objective:
+    """A scheme objective and its measures of success."""
+
+    id: str
+    title: str
+    description: str = ""
+    measures: list[Measure] = field(default_factory=list)
+
+
+@dataclass
+class Scheme:
+    """An equality scheme read from YAML.
+
+    Examples
+    --------
+    >>> s = Scheme.demo()
+    >>> s.slug, s.baseline
+    ('demo', '2018')
+    """
+
+    name: str
+    slug: str
+    baseline: str
+    current: str | None
+    objectives: list[Objective]
+    period_style: str | None = None
+    description: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+    lines: dict[tuple, int] = field(default_factory=dict, repr=False)
+
+    # ------------------------------------------------------------------ loading
+    @classmethod
+    def demo(cls) -> Scheme:
+        """The built-in demo scheme (``schemes/demo.yaml`` shipped in the package)."""
+        return cls.from_yaml(Path(__file__).parent / "schemes" / "demo.yaml")
+
+    @classmethod
+    def from_yaml(cls, path: str | Path, indicators: IndicatorsLike = None) -> Scheme:
+        """Read and validate a scheme file.
+
+        Raises
+        ------
+        EvidenceError
+            Naming the file, line and key of every problem: a misspelt key, an
+            unknown rule, comparator or indicator, a missing baseline.
+        """
+        path = Path(path)
+        raw, lines = load_with_lines(path)
+        file = str(path)
+        problems: list[Problem] = []
+
+        def problem(msg: str, keypath: tuple, value: Any = None) -> None:
+            problems.append(Problem(msg, file=file, line=line_of(lines, keypath),
+                                    column=".".join(str(k) for k in keypath) or None,
+                                    value=None if value is None else str(value)))
+
+        if not isinstance(raw, dict):
+            raise_if([Problem("a scheme file must be a YAML mapping with name, baseline and objectives", file=file)])
+        _unknown_keys(raw, _SCHEME_KEYS, (), problem)
+        for key in ("name", "baseline", "objectives"):
+            if key not in raw:
+                problem(f"'{key}' is required", (key,))
+        data = raw.get("data") or {}
+        if not isinstance(data, dict):
+            problem("'data' must be a mapping with 'observations' and 'indicators'", ("data",))
+            data = {}
+        _unknown_keys(data, _DATA_KEYS, ("data",), problem)
+        style = raw.get("period_style")
+        baseline = normalise_period(raw["baseline"]) if "baseline" in raw else ""
+        current = normalise_period(raw["current"]) if raw.get("current") is not None else None
+        for key, value in (("baseline", baseline), ("current", current)):
+            if value and period_style(value) is None:
+                problem("not a recognised period (use 2019, 2019/20, 2019-Q1...)", (key,), value)
+            elif value and style and period_style(value) != style:
+                problem(f"does not match period_style '{style}'", (key,), value)
+
+        known = _known_indicators(indicators, data, path)
+        objectives: list[Objective] = []
+        seen_ids: set[str] = set()
+        raw_objectives = raw.get("objectives") or []
+        if not isinstance(raw_objectives, list) or not raw_objectives:
+            problem("'objectives' must be a list with at least one objective", ("objectives",))
+            raw_objectives = []
+        for i, ro in enumerate(raw_objectives):
+            kp = ("objectives", i)
+            if not isinstance(ro, dict):
+                problem("each objective must be a mapping with id, title and measures", kp)
+                continue
+            _unknown_keys(ro, _OBJECTIVE_KEYS, kp, problem)
+            oid = str(ro.get("id") or f"objective_{i + 1}")
+            if oid in seen_ids:
+                problem(f"objective id '{oid}' is used twice", kp + ("id",), oid)
+            seen_ids.add(oid)
+            if not ro.get("title"):
+                problem("every objective needs a title", kp)
+            measures = []
+            for j, rm in enumerate(ro.get("measures") or []):
+                mp = kp + ("measures", j)
+                if not isinstance(rm, dict):
+                    problem("each measure must be a mapping with at least 'indicator'", mp)
+                    continue
+                measure = _measure(rm, mp, oid, j, problem, known, lines)
+                if measure:
+                    measures.append(measure)
+            if not ro.get("measures"):
+                problem("every objective needs at least one measure", kp)
+            objectives.append(Objective(oid, str(ro.get("title", "")), str(ro.get("description", "") or ""), measures))
+        raise_if(problems, context=f"scheme {file}")
+        settings = {k: raw[k] for k in ("level", "strict", "min_numerator", "min_denominator") if k in raw}
+        name = str(raw["name"])
+        return cls(name=name, slug=str(raw.get("slug") or _slug(name)), baseline=baseline, current=current,
+                   objectives=objectives, period_style=style, description=str(raw.get("description", "") or ""),
+                   data=data, settings=settings, path=path, lines=lines)
+
+    # ------------------------------------------------------------------ data
+    def resolve(self, key: str) -> str | Path | None:
+        """The scheme's data source ``key`` ("observations" or "indicators"), as a path or "demo"."""
+        value = self.data.get(key)
+        if value is None or value == "demo":
+            return "demo" if value == "demo" else None
+        p = Path(value)
+        return p if p.is_absolute() or self.path is None else (self.path.parent / p)
+
+    def hash(self) -> str:
+        """SHA-256 of the scheme file (or of its repr when built in code)."""
+        if self.path and self.path.exists():
+            return hashlib.sha256(self.path.read_bytes()).hexdigest()
+        return hashlib.sha256(repr(self).encode()).hexdigest()
+
+    def measures(self) -> list[tuple[Objective, Measure]]:
+        """Every (objective, measure) pair in scheme order."""
+        return [(o, m) for o in self.objectives for m in o.measures]
+
+    # ------------------------------------------------------------------ evaluation
+    def evaluate(
+        self,
+        obs: pd.DataFrame,
+        period: str | None = None,
+        baseline: str | None = None,
+        *,
+        indicators: IndicatorsLike = None,
+        level: float | None = None,
+        strict: bool | None = None,
+        min_numerator: int | None = None,
+        min_denominator: int | None = None,
+    ) -> pd.DataFrame:
+        """Status of every measure of success, one row per measure × group.
+
+        Parameters
+        ----------
+        obs : DataFrame
+            Observations covering the baseline and the period.
+        period : str, optional
+            The current period (default: the scheme's ``current``).
+        baseline : str, optional
+            Overrides the scheme's baseline.
+        indicators, level, strict, min_numerator, min_denominator
+            As for :func:`evidence.progress.progress`; defaults from the scheme.
+
+        Returns
+        -------
+        DataFrame
+            ``objective_id, objective, measure_id, measure, rule, indicator, name,
+            characteristic, group, comparator, baseline, current, value_baseline,
+            value_current, gap_baseline, gap_current, gap_change (with interval),
+            all_baseline, all_current, status, rag, rag_label, summary, reason``.
+
+        Raises
+        ------
+        EvidenceError
+            When a measure names an indicator, characteristic or group the data
+            does not have (naming the scheme file and line).
+
+        Examples
+        --------
+        >>> import evidence as ev
+        >>> table = Scheme.demo().evaluate(ev.demo.observations(), "2024", indicators=ev.demo.indicators())
+        >>> set(table["rag"]) <= {"green", "amber", "red"}
+        True
+        """
+        current = normalise_period(period) if period is not None else self.current
+        base = normalise_period(baseline) if baseline is not None else self.baseline
+        if not current:
+            raise EvidenceError([Problem("no period given: pass period or set 'current' in the scheme",
+                                         file=str(self.path) if self.path else None)])
+        opts = {"level": self.settings.get("level", 0.95), "strict": self.settings.get("strict", False),
+                "min_numerator": self.settings.get("min_numerator", 5),
+                "min_denominator": self.settings.get("min_denominator", 10)}
+        for k, v in (("level", level), ("strict", strict), ("min_numerator", min_numerator),
+                     ("min_denominator", min_denominator)):
+            if v is not None:
+                opts[k] = v
+        self._check_against_data(obs, base, current)
+        cache: dict[tuple, pd.DataFrame] = {}
+        tables = []
+        for objective, measure in self.measures():
+            rows = _evaluate_measure(measure, obs, base, current, indicators, opts, cache)
+            rows.insert(0, "objective_id", objective.id)
+            rows.insert(1, "objective", objective.title)
+            tables.append(rows)
+        out = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+        out["rag"] = out["status"].map(lambda s: RAG[s][0])
+        out["rag_label"] = out["status"].map(lambda s: RAG[s][1])
+        return out[_EVAL_COLUMNS]
+
+    def _check_against_data(self, obs: pd.DataFrame, base: str, current: str) -> None:
+        problems = []
+        file = str(self.path) if self.path else None
+        periods = set(obs["period"].map(lambda v: normalise_period(v) if pd.notna(v) else ""))
+        for key, p in (("baseline", base), ("current", current)):
+            if p not in periods:
+                problems.append(Problem(f"period {p} is not in the data (it has {', '.join(sorted(periods))})",
+                                        file=file, line=line_of(self.lines, (key,)), column=key, value=p))
+        for _, m in self.measures():
+            if m.rule == "representation":
+                continue  # measured against population shares, not observations (not built yet)
+            at = (m.line,)
+            rows = obs[obs["indicator"] == m.indicator]
+            if rows.empty:
+                problems.append(Problem(f"indicator '{m.indicator}' is not in the data; check its spelling",
+                                        file=file, line=at[0], column="indicator", value=m.indicator))
+                continue
+            chars = set(rows["characteristic"].astype(str))
+            for ch in m.characteristics or []:
+                if ch not in chars:
+                    hint = _hint(ch, chars)
+                    problems.append(Problem(f"indicator '{m.indicator}' has no characteristic '{ch}'{hint}",
+                                            file=file, line=at[0], column="characteristics", value=ch))
+            if m.groups:
+                groups = set(rows["group"].astype(str))
+                for g in m.groups:
+                    if g not in groups:
+                        problems.append(Problem(f"indicator '{m.indicator}' has no group '{g}'{_hint(g, groups)}",
+                                                file=file, line=at[0], column="groups", value=g))
+        raise_if(problems, context=f"scheme {file or self.name}")
+
+
+_EVAL_COLUMNS = ["objective_id", "objective", "measure_id", "measure", "rule", "indicator", "name", "characteristic",
+                 "group", "comparator", "baseline", "current", "value_baseline", "value_current", "gap_baseline",
+                 "gap_current", "gap_change", "gap_change_lower", "gap_change_upper", "all_baseline", "all_current",
+                 "unit", "polarity", "population", "suppressed_baseline", "suppressed_current", "status", "rag",
+                 "rag_label", "summary", "reason"]
+
+
+def _evaluate_measure(m: Measure, obs, base, current, indicators, opts, cache) -> pd.DataFrame:
+    if m.rule == "representation":
+        return pd.DataFrame([{
+            "measure_id": m.id, "measure": m.title, "rule": m.rule, "indicator": m.indicator, "name": m.indicator,
+            "characteristic": ", ".join(m.characteristics or []), "group": ", ".join(m.groups or ["all groups"]),
+            "comparator": "population share", "baseline": base, "current": current, "status": "insufficient_data",
+            "reason": "representation measures are not built yet",
+            "summary": "Representation against the population is not measured yet: this measure will be "
+                       "reported once representation measures are added to the toolkit.",
+        }]).reindex(columns=[c for c in _EVAL_COLUMNS if c not in ("objective_id", "objective")])
+    if m.rule == "maintain_level":
+        return _maintain_level(m, obs, base, current, indicators, opts)
+    key = (m.indicator, m.comparator, repr(m.reference))
+    if key not in cache:
+        cache[key] = progress(obs[obs["indicator"] == m.indicator], base, current, m.comparator, opts["level"],
+                              reference=m.reference, strict=opts["strict"], indicators=indicators,
+                              min_numerator=opts["min_numerator"], min_denominator=opts["min_denominator"])
+    p = cache[key]
+    if m.characteristics:
+        p = p[p["characteristic"].isin(m.characteristics)]
+    if m.groups:
+        p = p[p["group"].isin(m.groups)]
+    p = p.copy()
+    if m.rule == "improve_where_gap":
+        p = _improve_where_gap(p)
+    p["measure_id"], p["measure"], p["rule"] = m.id, m.title, m.rule
+    return p.reindex(columns=[c for c in _EVAL_COLUMNS if c not in ("objective_id", "objective")])
+
+
+def _improve_where_gap(p: pd.DataFrame) -> pd.DataFrame:
+    """For groups with a significant gap at baseline, did their own value improve?"""
+    d, lo, hi = mover_diff_ci(p["value_baseline"], p["lower_baseline"], p["upper_baseline"],
+                              p["value_current"], p["lower_current"], p["upper_current"])
+    higher = (p["polarity"] == "higher_is_better").to_numpy()
+    better = np.where(higher, lo > 0, hi < 0)
+    worse = np.where(higher, hi < 0, lo > 0)
+    had_gap = (p["gap_lower_baseline"] > 0).to_numpy()
+    keep = p["status"].isin(["insufficient_data", "not_comparable"]).to_numpy()
+    status = np.select([keep, ~had_gap, better, worse], [p["status"], "no_gap", "improved", "worsened"], "not_improved")
+    p = p.assign(status=status)
+    summaries = []
+    from .narrative import fmt_value, group_phrase
+
+    for (_, r), s in zip(p.iterrows(), status, strict=True):
+        who = group_phrase(r["characteristic"], r["group"], r["population"])
+        who = who[0].upper() + who[1:]
+        vals = f"from {fmt_value(r['value_baseline'], r['unit'])} to {fmt_value(r['value_current'], r['unit'])}"
+        if s == "improved":
+            summaries.append(f"{who} had a gap in {r['baseline']}, and their {r['name']} improved {vals}: met.")
+        elif s == "worsened":
+            summaries.append(f"{who} had a gap in {r['baseline']}, and their {r['name']} got worse {vals}.")
+        elif s == "not_improved":
+            summaries.append(f"{who} had a gap in {r['baseline']}, and their {r['name']} went {vals}: "
+                             "no clear improvement.")
+        elif s == "no_gap":
+            summaries.append(f"{who} had no clear gap in {r['baseline']}, so this measure does not apply to them.")
+        else:
+            summaries.append(r["summary"])
+    p["summary"] = summaries
+    return p
+
+
+def _maintain_level(m: Measure, obs, base, current, indicators, opts) -> pd.DataFrame:
+    from .gaps import prepare
+    from .narrative import fmt_value
+
+    sub = obs[(obs["indicator"] == m.indicator) & (obs["group"] == ALL)]
+    sub = sub[sub["period"].map(normalise_period).isin([base, current])]
+    clean = prepare(sub, indicators=indicators, min_numerator=opts["min_numerator"],
+                    min_denominator=opts["min_denominator"])
+    est = estimate(clean, opts["level"]).set_index("period")
+    row = {"measure_id": m.id, "measure": m.title, "rule": m.rule, "indicator": m.indicator,
+           "characteristic": ALL, "group": ALL, "comparator": "baseline", "baseline": base, "current": current}
+    if base not in est.index or current not in est.index or not np.isfinite(est.loc[current, "est"]):
+        return pd.DataFrame([{**row, "status": "insufficient_data", "reason": "no whole-population figure at both ends",
+                              "summary": f"There is not enough data to check {m.indicator}."}])
+    b, c = est.loc[base], est.loc[current]
+    d, lo, hi = mover_diff_ci(b["est"], b["est_lower"], b["est_upper"], c["est"], c["est_lower"], c["est_upper"])
+    higher = c["polarity"] == "higher_is_better"
+    sig_worse = bool(hi < 0) if higher else bool(lo > 0)
+    below = m.level is not None and (c["est"] < m.level if higher else c["est"] > m.level)
+    status = "below_level" if (below or sig_worse) else "level_maintained"
+    unit = c["unit"]
+    vals = f"{fmt_value(b['est'], unit)} in {base} and {fmt_value(c['est'], unit)} in {current}"
+    target = f" (the level to keep is {fmt_value(m.level, unit)})" if m.level is not None else ""
+    label = c["name"][0].upper() + c["name"][1:]
+    if status == "level_maintained":
+        summary = f"{label}: {vals}{target}. Level maintained."
+    elif below:
+        summary = f"{label}: {vals}, below the level to keep{target}."
+    else:
+        summary = f"{label}: {vals}. This is a significant fall."
+    return pd.DataFrame([{**row, "name": c["name"], "value_baseline": b["est"], "value_current": c["est"],
+                          "all_baseline": b["est"], "all_current": c["est"], "unit": unit, "polarity": c["polarity"],
+                          "population": c["population"], "status": status, "summary": summary,
+                          "reason": "change from baseline " + f"{float(d):+.1f} ({float(lo):+.1f} to {float(hi):+.1f})"}])
+
+
+def _measure(rm: dict, mp: tuple, oid: str, j: int, problem, known: set[str] | None, lines) -> Measure | None:
+    _unknown_keys(rm, _MEASURE_KEYS, mp, problem)
+    indicator = rm.get("indicator")
+    if not indicator:
+        problem("every measure needs an 'indicator'", mp)
+        return None
+    indicator = str(indicator)
+    if known is not None and indicator not in known and rm.get("rule") != "representation":
+        problem(f"unknown indicator '{indicator}'{_hint(indicator, known)}", mp + ("indicator",), indicator)
+    rule = str(rm.get("rule", "gap_not_widen"))
+    if rule not in RULES:
+        problem(f"unknown rule '{rule}'{_hint(rule, RULES)}; rules are {', '.join(RULES)}", mp + ("rule",), rule)
+    comparator = str(rm.get("comparator", "overall"))
+    if comparator not in COMPARATORS:
+        problem(f"unknown comparator '{comparator}'; use one of {', '.join(COMPARATORS)}", mp + ("comparator",), comparator)
+    if comparator == "reference" and not rm.get("reference"):
+        problem("comparator 'reference' needs 'reference', e.g. {ethnicity: White British}", mp + ("comparator",))
+    chars = rm.get("characteristics", rm.get("characteristic"))
+    chars = [chars] if isinstance(chars, str) else chars
+    groups = rm.get("groups")
+    if groups in (None, "all", "All groups", "all groups"):
+        groups = None
+    elif isinstance(groups, str):
+        groups = [groups]
+    for num in ("level", "tolerance"):
+        if num in rm and not isinstance(rm[num], int | float):
+            problem(f"'{num}' must be a number", mp + (num,), rm[num])
+    if rule == "representation" and "tolerance" not in rm:
+        problem("a representation measure needs a 'tolerance' (percentage points)", mp)
+    mid = str(rm.get("id") or f"{oid}_{j + 1}")
+    return Measure(id=mid, title=str(rm.get("title") or indicator.replace("_", " ")), indicator=indicator, rule=rule,
+                   characteristics=[str(c) for c in chars] if chars else None,
+                   groups=[str(g) for g in groups] if groups else None, comparator=comparator,
+                   reference=rm.get("reference"), level=rm.get("level"), tolerance=rm.get("tolerance"),
+                   line=line_of(lines, mp))
+
+
+def _known_indicators(indicators: IndicatorsLike, data: dict, path: Path) -> set[str] | None:
+    source = indicators
+    if source is None:
+        ref = data.get("indicators")
+        if ref == "demo":
+            from . import demo
+
+            source = demo.indicators()
+        elif ref:
+            p = Path(ref)
+            source = p if p.is_absolute() else path.parent / p
+    if source is None:
+        return None
+    try:
+        return set(load_indicators(source)["indicator"])
+    except EvidenceError:
+        return None  # reported when the data are loaded
+
+
+def _unknown_keys(d: dict, allowed: set[str], kp: tuple, problem) -> None:
+    for key in d:
+        if key not in allowed:
+            problem(f"unknown key '{key}'{_hint(key, allowed)}", kp + (key,))
+
+
+def _hint(word: str, options) -> str:
+    close = difflib.get_close_matches(str(word), [str(o) for o in options], n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _slug(name: str) -> str:
+    return "".join(ch if ch.isalnum() else "-" for ch in name.lower()).strip("-") or "scheme"
