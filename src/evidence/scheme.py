@@ -299,6 +299,9 @@ class Scheme:
             rows.insert(1, "objective", objective.title)
             tables.append(rows)
         out = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+        out = out.reindex(columns=_EVAL_COLUMNS)
+        for flag in ("suppressed_baseline", "suppressed_current"):
+            out[flag] = out[flag].astype("boolean").fillna(False).astype(bool)
         out["rag"] = out["status"].map(lambda s: RAG[s][0])
         out["rag_label"] = out["status"].map(lambda s: RAG[s][1])
         return out[_EVAL_COLUMNS]

@@ -1,0 +1,139 @@
+"""`evidence report` end to end: a real papermill run of the demo, and its failure modes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import openpyxl
+import pandas as pd
+import pytest
+
+import evidence as ev
+from evidence.report import NOTEBOOK, ReportError
+
+EXPECTED = ["report.html", "report.ipynb", "tables.xlsx", "measures.csv", "measures.json", "gaps.csv", "screen.csv",
+            "levelling_down.csv", "suppressed.csv", "manifest.json", "figures/status_grid.png",
+            "figures/status_grid.svg"]
+
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "evidence.cli", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=300)
+
+
+@pytest.fixture(scope="module")
+def demo_report(tmp_path_factory) -> Path:
+    """The demo report, made by the command line exactly as a user would."""
+    cwd = tmp_path_factory.mktemp("run")
+    done = _cli("report", cwd=cwd)
+    assert done.returncode == 0, done.stderr
+    assert "Running the report notebook" in done.stderr  # progress is shown
+    return cwd / "reports" / "demo" / "2024"
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_every_output_exists(demo_report):
+    for name in EXPECTED:
+        assert (demo_report / name).is_file(), name
+    assert len(list((demo_report / "figures").glob("*.png"))) >= 10
+    assert not list(demo_report.parent.glob(".*tmp*")), "temporary folder left behind"
+
+
+def test_html_reads_as_a_report(demo_report):
+    html = (demo_report / "report.html").read_text(encoding="utf-8")
+    for objective in ev.Scheme.demo().objectives:
+        assert objective.title in html
+    assert "This is levelling down, not progress." in html
+    assert "pupils eligible for free school meals" in html
+    assert 'lang="en-GB"' in html and html.count("<h1>") == 1
+    for bad in ("In [", "Traceback", "<script", "require.js", "mathjax", "import evidence",
+                "No description has been provided"):
+        assert bad not in html, bad
+    assert not re.search(r'(src|href)="https?://', html), "the report must not fetch anything from the internet"
+    imgs = re.findall(r"<img [^>]*>", html)
+    assert imgs and all(re.search(r'alt="[^"]{30,}"', i) for i in imgs), "every chart needs a real text alternative"
+    assert all(i.count('src="data:image/png;base64,') == 1 for i in imgs), "images must be embedded"
+
+
+def test_excel_matches_csv(demo_report):
+    wb = openpyxl.load_workbook(demo_report / "tables.xlsx", read_only=True)
+    assert wb.sheetnames[:3] == ["Cover", "Contents", "Notes"]
+    assert {"Measures", "Gaps_over_time", "Equality_screen", "Levelling_down", "Suppressed_cells"} <= set(wb.sheetnames)
+    rows = list(wb["Measures"].iter_rows(values_only=True))
+    header_at = next(i for i, r in enumerate(rows) if r[0] == "Objective")
+    xl = pd.DataFrame(rows[header_at + 1:], columns=rows[header_at])
+    csv = pd.read_csv(demo_report / "measures.csv", dtype={"baseline": str, "current": str})
+    assert len(xl) == len(csv)
+    for col_xl, col_csv in (("Gap current", "gap_current"), ("Value baseline", "value_baseline")):
+        x = pd.to_numeric(xl[col_xl], errors="coerce")
+        c = csv[col_csv]
+        both = x.notna() & c.notna()
+        assert both.sum() > 20
+        assert ((x[both] - c[both]).abs() < 1e-3).all()
+        # a missing CSV figure is a symbol in Excel, never a number
+        assert set(xl.loc[c.isna(), col_xl]) <= {"[c]", "[x]"}
+
+
+def test_no_suppressed_value_reaches_any_file(demo_report):
+    screen = pd.read_csv(demo_report / "screen.csv")
+    assert screen.loc[screen["suppressed"], ["value", "gap", "lower", "upper"]].isna().all().all()
+    gaps = pd.read_csv(demo_report / "gaps.csv")
+    assert gaps.loc[gaps["suppressed"], ["value", "gap"]].isna().all().all()
+    sup = pd.read_csv(demo_report / "suppressed.csv")
+    assert len(sup) > 0 and "value" not in sup.columns
+
+
+def test_manifest(demo_report):
+    m = json.loads((demo_report / "manifest.json").read_text())
+    assert len(m["scheme"]["sha256"]) == 64
+    assert all(len(v) == 64 for v in m["inputs"].values())
+    assert m["versions"]["pandas"] and m["parameters"]["period"] == "2024" and m["created"]
+
+
+def test_same_inputs_same_tables(demo_report, tmp_path):
+    again = ev.report(out=tmp_path / "again")
+    first, second = _digest(demo_report), _digest(again)
+    for name in ("measures.csv", "gaps.csv", "screen.csv", "levelling_down.csv", "suppressed.csv", "measures.json"):
+        assert first[name] == second[name], name
+
+
+def test_broken_scheme_exits_nonzero_naming_the_line(tmp_path):
+    text = (Path(ev.__file__).parent / "schemes" / "demo.yaml").read_text()
+    bad = tmp_path / "scheme.yaml"
+    bad.write_text(text.replace("rule: improve_where_gap", "rule: improve_were_gap", 1))
+    line = next(i for i, t in enumerate(bad.read_text().splitlines(), 1) if "improve_were_gap" in t)
+    done = _cli("report", "--scheme", str(bad), cwd=tmp_path)
+    assert done.returncode == 2
+    assert f"line {line}" in done.stderr and "improve_were_gap" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_failed_run_leaves_previous_report_intact(demo_report, tmp_path):
+    import shutil
+
+    out = tmp_path / "kept"
+    shutil.copytree(demo_report, out)
+    before = _digest(out)
+    nb = nbformat.read(str(NOTEBOOK), as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("# Cell: deliberate failure\nraise RuntimeError('half-way')"))
+    broken = tmp_path / "broken.ipynb"
+    nbformat.write(nb, str(broken))
+    with pytest.raises(ReportError, match=r"deliberate failure.*half-way"):
+        ev.report(out=out, notebook=broken)
+    assert _digest(out) == before
+    assert not list(tmp_path.glob(".*tmp*"))
+
+
+def test_missing_period_in_data(tmp_path):
+    done = _cli("report", "--period", "2031", cwd=tmp_path)
+    assert done.returncode == 2 and "period 2031 is not in the data" in done.stderr
