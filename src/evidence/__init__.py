@@ -13,6 +13,7 @@ True
 from . import demo
 from .errors import EvidenceError, Problem
 from .estimates import estimate
+from .ethnicity import harmonise_groups
 from .gaps import gaps
 from .indicators import load_indicators
 from .observations import validate
@@ -31,6 +32,7 @@ __all__ = [
     "demo",
     "estimate",
     "gaps",
+    "harmonise_groups",
     "load_indicators",
     "progress",
     "read",

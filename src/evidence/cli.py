@@ -93,7 +93,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .validate import validate_files
+    from .filecheck import validate_files
 
     ok = validate_files(args.files, indicators=args.indicators, out=sys.stdout)
     return 0 if ok else EXIT_BAD_INPUT

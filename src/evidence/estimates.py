@@ -327,7 +327,9 @@ def estimate(obs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     The method follows what the row carries, best first:
 
     1. a proportion with numerator and denominator: Wilson score interval
-       (:func:`wilson_ci`);
+       (:func:`wilson_ci`); counts are used only when the value is their ratio
+       (within rounding), and a published percentage with only a sample size
+       and no interval gets the counts it implies;
     2. a rate with a count and denominator: exact Poisson below 10 events, Byar's
        method otherwise (:func:`rate_ci`);
     3. a standard error ``se``: ``value ± q·se``, with Student's t when ``n`` is
@@ -350,7 +352,8 @@ def estimate(obs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     DataFrame
         ``obs`` plus ``est``, ``est_lower``, ``est_upper``, ``se_est``,
         ``weight`` (the group's size for overlap corrections), ``scale``,
-        ``has_counts``, ``ci_method`` and ``ci_note``.
+        ``has_counts``, ``count_num`` and ``count_den`` (the counts used),
+        ``ci_method`` and ``ci_note``.
 
     Examples
     --------
@@ -375,10 +378,22 @@ def estimate(obs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
 
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = num / den
-    counts = num.notna() & den.notna() & (den > 0)
+    scale = _infer_scale(value, ratio, unit, mult)
+    # counts are used only when the value is their ratio (a DSR, say, is not count/denominator)
+    tol = np.maximum(0.01 * value.abs(), 0.0006 * scale)
+    consistent = value.isna() | ((value - ratio * scale).abs() <= tol)
+    counts = num.notna() & den.notna() & (den > 0) & consistent
+    # a published percentage with only its sample size: counts implied by value x n (Wilson still applies),
+    # unless the publisher gave a standard error or interval, which also reflect any survey design
+    size = den.fillna(n)
+    implied = (~counts & (kind == "proportion") & value.notna() & size.notna() & (size > 0) & se.isna()
+               & (lower.isna() | upper.isna()))
+    num = num.where(~implied, (value / scale).clip(0, 1) * size)
+    den = den.where(~implied, size)
+    ratio = ratio.where(~implied, num / den)
+    counts = counts | implied
     is_prop = counts & (kind == "proportion")
     is_rate = counts & (kind == "rate")
-    scale = _infer_scale(value, ratio, unit, mult)
 
     est = value.to_numpy(dtype=float).copy()
     lo = np.full(nrow, np.nan)
@@ -394,7 +409,7 @@ def estimate(obs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
         est[m] = np.where(np.isnan(est[m]), p * scale[m], est[m])
         lo[m], hi[m] = wl * scale[m], wh * scale[m]
         s[m] = np.sqrt(p * (1 - p) / den[m].to_numpy()) * scale[m]
-        method[m] = "Wilson score"
+        method[m] = np.where(implied[m], "Wilson score (counts implied by value and sample size)", "Wilson score")
     # 2. rates from counts: exact Poisson (<10) or Byar
     m = is_rate.to_numpy()
     if m.any():
@@ -433,6 +448,7 @@ def estimate(obs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
 
     weight = den.fillna(n).to_numpy(dtype=float)
     out["est"], out["est_lower"], out["est_upper"], out["se_est"] = est, lo, hi, s
+    out["count_num"], out["count_den"] = num.where(counts).to_numpy(float), den.where(counts).to_numpy(float)
     out["weight"], out["scale"], out["has_counts"] = weight, np.where(done & counts.to_numpy(), scale, np.nan), counts.to_numpy()
     out["ci_method"], out["ci_note"] = method, note
     return out

@@ -49,9 +49,6 @@ OUTPUT_COLUMNS = [
     "gap", "gap_lower", "gap_upper", "relative_gap", "relative_gap_lower", "relative_gap_upper",
     "significant", "method", "note", "suppressed",
 ]
-_EST = ["est", "est_lower", "est_upper", "se_est", "weight", "scale", "has_counts", "numerator", "denominator",
-        "n", "kind", "ci_method", "ci_note", "suppressed"]
-
 
 def prepare(
     obs: pd.DataFrame,
@@ -200,8 +197,8 @@ def _rest_rows(g: pd.DataFrame, a: pd.DataFrame, level: float) -> pd.DataFrame:
         rest[k] = g[k].to_numpy()
     rest["kind"] = g["kind"].to_numpy()
     counts = (g["has_counts"] & a["has_counts"].fillna(False).astype(bool)).to_numpy()
-    num = a["numerator"].to_numpy() - g["numerator"].to_numpy()
-    den = a["denominator"].to_numpy() - g["denominator"].to_numpy()
+    num = a["count_num"].to_numpy(dtype=float) - g["count_num"].to_numpy(dtype=float)
+    den = a["count_den"].to_numpy(dtype=float) - g["count_den"].to_numpy(dtype=float)
     ok = counts & (den > 0) & (num >= 0)
     rest["numerator"] = np.where(ok, num, np.nan)
     rest["denominator"] = np.where(ok, den, np.nan)
@@ -235,11 +232,11 @@ def _pair(g: pd.DataFrame, c: pd.DataFrame, level: float) -> dict[str, np.ndarra
     rlo, rhi = np.full(n, np.nan), np.full(n, np.nan)
     method = np.full(n, "", dtype=object)
     both_counts = (g["has_counts"].to_numpy(bool) & c["has_counts"].fillna(False).to_numpy(bool)
-                   & np.isfinite(c["denominator"].to_numpy(dtype=float)))
+                   & np.isfinite(c["count_den"].to_numpy(dtype=float)))
     kind = g["kind"].to_numpy()
     prop = both_counts & (kind == "proportion")
     if prop.any():
-        args = (g["numerator"][prop], g["denominator"][prop], c["numerator"][prop], c["denominator"][prop])
+        args = (g["count_num"][prop], g["count_den"][prop], c["count_num"][prop], c["count_den"][prop])
         s = g["scale"].to_numpy()[prop]
         dl, dh = newcombe_diff_ci(*args, level=level)
         lo[prop], hi[prop] = dl * s, dh * s

@@ -2,9 +2,16 @@
 
 ``read(path)`` detects the format from the file's columns unless ``format=`` is
 given. Every reader returns observations (see :mod:`evidence.observations`)
-with a ``source_row`` column so errors can name the row a person sees in the
-file; every problem raises :class:`evidence.EvidenceError` naming the file,
-sheet, row and column.
+with a ``source_row`` column holding the row a person sees in the file, and
+every problem raises :class:`evidence.EvidenceError` naming the file, sheet,
+row and column. Input files are opened read-only and never modified.
+
+Formats: ``observations`` (already in the contract's columns), ``ees`` (DfE
+Explore education statistics), ``smc`` (Social Mobility Commission State of
+the Nation), ``fingertips`` (OHID Fingertips export), ``fingertips_next``
+(FingertipsNext extract), ``eff`` (Ethnicity facts and figures), ``nomis``
+(ONS / Nomis CSV with notes above and below), and ``mapping`` (any table,
+described by a mapping: see :mod:`evidence.readers.mapping`).
 """
 
 from __future__ import annotations
@@ -13,9 +20,30 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import Problem, raise_if
+from ..errors import EvidenceError, Problem, raise_if
 from ..observations import validate
-from .tables import read_table
+from . import ees, eff, fingertips, mapping, nomis, smc
+from .tables import read_grid, read_table
+
+FORMATS = ("observations", "ees", "smc", "fingertips", "fingertips_next", "eff", "nomis", "mapping")
+
+
+def detect(columns: list[str]) -> str | None:
+    """Name the format whose columns these are, or None.
+
+    Examples
+    --------
+    >>> detect(["time_period", "time_identifier", "geographic_level", "cohort"])
+    'ees'
+    """
+    cols = [str(c) for c in columns]
+    if {"indicator", "period", "characteristic", "group", "value"} <= set(cols):
+        return "observations"
+    for name, module in (("ees", ees), ("smc", smc), ("fingertips_next", fingertips.Next),
+                         ("fingertips", fingertips.Classic), ("eff", eff)):
+        if module.looks_like(cols):
+            return name
+    return None
 
 
 def read(path: str | Path, format: str | None = None, **options) -> pd.DataFrame:
@@ -26,10 +54,16 @@ def read(path: str | Path, format: str | None = None, **options) -> pd.DataFrame
     path : str or Path
         A CSV, Excel or Parquet file.
     format : str, optional
-        ``"observations"`` (already in the contract's columns). Detected when
-        not given.
+        One of :data:`FORMATS`; detected from the columns when not given.
     **options
-        ``sheet`` for Excel; ``indicators`` metadata to join.
+        ``sheet`` for Excel; ``indicators`` metadata to join; ``mapping`` (a
+        dict or YAML path) for ``format="mapping"``; and each format's own
+        options (for example ``filters=`` and ``denominator=`` for EES).
+
+    Raises
+    ------
+    EvidenceError
+        Naming file, sheet, row and column for every problem.
 
     Examples
     --------
@@ -40,12 +74,55 @@ def read(path: str | Path, format: str | None = None, **options) -> pd.DataFrame
     True
     """
     path = Path(path)
+    file = str(path)
     if not path.exists():
-        raise_if([Problem("file not found; check the path", file=str(path))])
+        raise_if([Problem("file not found; check the path", file=file)])
     indicators = options.pop("indicators", None)
-    raw, header_row = read_table(path, sheet=options.pop("sheet", None))
-    fmt = format or "observations"
-    if fmt != "observations":
-        raise_if([Problem(f"unknown format '{fmt}'", file=str(path))])
-    raw = raw.assign(source_row=range(header_row + 1, header_row + 1 + len(raw)))
-    return validate(raw, indicators=indicators, source=path.name)
+    sheet = options.pop("sheet", None)
+    if format is not None and format not in FORMATS:
+        raise_if([Problem(f"unknown format '{format}'; use one of {', '.join(FORMATS)}", file=file)])
+    if format == "mapping" or "mapping" in options:
+        obs = mapping.read_mapped(path, options.pop("mapping", None) or {}, sheet=sheet, **options)
+    elif format == "nomis":
+        obs = nomis.read_nomis(path, **options)
+    else:
+        raw, _ = read_table(path, sheet=sheet)
+        fmt = format or detect(list(raw.columns))
+        if fmt is None:
+            fmt = _sniff_notes(path, sheet)
+            if fmt == "nomis":
+                obs = nomis.read_nomis(path, **options)
+                return _validated(obs, indicators, path)
+            raise_if([Problem(
+                "could not tell what kind of table this is from its columns "
+                f"({', '.join(map(str, list(raw.columns)[:8]))}...). Give format= (one of "
+                f"{', '.join(FORMATS)}) or a mapping of its columns to indicator, period, characteristic, group "
+                "and value", file=file, sheet=str(sheet) if sheet else None)])
+        obs = _read_known(fmt, raw, file, sheet, options)
+    return _validated(obs, indicators, path)
+
+
+def _read_known(fmt: str, raw: pd.DataFrame, file: str, sheet, options: dict) -> pd.DataFrame:
+    if fmt == "observations":
+        if options:
+            raise_if([Problem(f"options {sorted(options)} do not apply to an observations file", file=file)])
+        return raw
+    reader = {"ees": ees.read_ees, "smc": smc.read_smc, "fingertips": fingertips.read_fingertips,
+              "fingertips_next": fingertips.read_fingertips_next, "eff": eff.read_eff}[fmt]
+    return reader(raw, file, sheet=sheet, **options)
+
+
+def _sniff_notes(path: Path, sheet) -> str | None:
+    """A CSV with notes above its header (Nomis, ONS) reads as nomis."""
+    grid = read_grid(path, sheet=sheet)
+    return "nomis" if len(grid) > 3 and grid.iloc[0].notna().sum() <= 2 else None
+
+
+def _validated(obs: pd.DataFrame, indicators, path: Path) -> pd.DataFrame:
+    try:
+        return validate(obs, indicators=indicators, source=str(path))
+    except EvidenceError:
+        raise
+
+
+__all__ = ["FORMATS", "detect", "read"]

@@ -1,49 +1,137 @@
-"""Low-level table reading: CSV (any encoding quirks), Excel, Parquet, as text."""
+"""Low-level reading: any CSV, Excel sheet or Parquet file as a grid of text cells.
+
+Cells are kept as text ("[c]" and "0012" stay as written); numbers are parsed
+later, where a bad one can be reported with its row and column. Row numbers are
+the ones a person sees: the line of a CSV file, the row of a spreadsheet.
+Files are opened read-only.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pandas as pd
 
-from ..errors import Problem, raise_if
+from ..errors import EvidenceError, Problem, raise_if
+
+ROW = "source_row"
 
 
-def read_table(path: Path, sheet: str | int | None = None) -> tuple[pd.DataFrame, int]:
-    """Read a file with every cell as text; return the table and its header's row number.
+def decode(raw: bytes) -> str:
+    """Text of a CSV file: UTF-8 (with or without a byte-order mark) or Windows-1252; any line ending.
 
-    Text keeps "[c]" and "0012" as written; numbers are parsed later, where a
-    bad one can be reported with its row and column.
+    Examples
+    --------
+    >>> decode(b"\\xef\\xbb\\xbfa,b\\rc,d\\r")
+    'a,b\\nc,d\\n'
     """
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n")  # CR-only files exist in the wild
+
+
+def read_grid(path: Path, sheet: str | int | None = None) -> pd.DataFrame:
+    """Every cell of the file as text or None, indexed by the row number a person sees.
+
+    Excel merged cells give their value to the first cell only, as Excel shows it.
+    """
+    path = Path(path)
     suffix = path.suffix.lower()
     try:
-        if suffix in (".csv", ".txt"):
-            raw = path.read_bytes()
-            text = raw.decode("utf-8-sig") if _is_utf8(raw) else raw.decode("cp1252")
-            text = text.replace("\r\n", "\n").replace("\r", "\n")  # CR-only files exist in the wild
-            from io import StringIO
-
-            df = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True)
-        elif suffix in (".xlsx", ".xlsm", ".xls"):
-            df = pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, dtype=str, keep_default_na=False)
+        if suffix in (".csv", ".txt", ".tsv"):
+            text = decode(path.read_bytes())
+            dialect = "excel-tab" if suffix == ".tsv" else "excel"
+            rows = list(csv.reader(io.StringIO(text), dialect=dialect))
+        elif suffix in (".xlsx", ".xlsm"):
+            rows = _excel_rows(path, sheet)
         elif suffix == ".parquet":
             df = pd.read_parquet(path)
+            rows = [list(df.columns)] + df.astype(object).where(df.notna(), None).values.tolist()
         else:
             raise_if([Problem(f"cannot read '{suffix}' files; use CSV, Excel (.xlsx) or Parquet", file=str(path))])
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
-        from ..errors import EvidenceError
+    except EvidenceError:
+        raise
+    except (OSError, ValueError, KeyError, csv.Error) as exc:
+        raise_if([Problem(f"could not be read ({exc}); check it is a valid {suffix.lstrip('.').upper()} file",
+                          file=str(path), sheet=str(sheet) if sheet is not None else None)])
+    width = max((len(r) for r in rows), default=0)
+    grid = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in rows], dtype=object)
+    grid = grid.map(_clean_cell)
+    grid.index = range(1, len(grid) + 1)
+    return grid
 
-        if isinstance(exc, EvidenceError):
-            raise
-        raise_if([Problem(f"could not be read: {exc}", file=str(path), sheet=str(sheet) if sheet else None)])
-    df.columns = [str(c).strip() for c in df.columns]
-    df = df.replace({"": None})
-    return df, 1
+
+def _clean_cell(v: object) -> object:
+    if v is None:
+        return None
+    if isinstance(v, float) and v != v:
+        return None
+    if isinstance(v, str):
+        v = v.strip()
+        if len(v) > 1 and v[0] == v[-1] == '"':
+            v = v[1:-1].strip()  # quotes kept inside a quoted field: '"Managerial, administrative..."'
+        return v if v != "" else None
+    return v
 
 
-def _is_utf8(raw: bytes) -> bool:
+def _excel_rows(path: Path, sheet: str | int | None) -> list[list]:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
+        if sheet is None:
+            ws = wb.worksheets[0]
+        elif isinstance(sheet, int):
+            ws = wb.worksheets[sheet]
+        elif sheet in wb.sheetnames:
+            ws = wb[sheet]
+        else:
+            raise_if([Problem(f"no sheet named '{sheet}'; the sheets are {', '.join(wb.sheetnames)}",
+                              file=str(path), sheet=str(sheet))])
+        return [list(r) for r in ws.iter_rows(values_only=True)]
+    finally:
+        wb.close()
+
+
+def read_table(path: Path, sheet: str | int | None = None, header_row: int | None = None) -> tuple[pd.DataFrame, int]:
+    """A table whose header is its first non-blank row (or ``header_row``).
+
+    Returns the data as text with a ``source_row`` column, and the header's row number.
+    Blank rows are dropped; duplicated column names are made unique (``value``, ``value.1``).
+    """
+    grid = read_grid(path, sheet)
+    filled = grid.notna().any(axis=1)
+    if not filled.any():
+        raise_if([Problem("the file is empty", file=str(path), sheet=str(sheet) if sheet is not None else None)])
+    head = header_row if header_row is not None else int(filled.idxmax())
+    names = [str(c).strip() if not pd.isna(c) else f"column_{i + 1}" for i, c in enumerate(grid.loc[head])]
+    names = _unique(names)
+    data = grid.loc[head + 1:].copy()
+    data.columns = names
+    data = data[data.notna().any(axis=1)]
+    data = data.map(lambda v: None if v is None or (isinstance(v, float) and v != v) else (v if isinstance(v, str) else _text(v)))
+    data[ROW] = data.index
+    return data.reset_index(drop=True), head
+
+
+def _text(v: object) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        if n in seen:
+            seen[n] += 1
+            out.append(f"{n}.{seen[n]}")
+        else:
+            seen[n] = 0
+            out.append(n)
+    return out

@@ -1,0 +1,242 @@
+"""Any CSV, Excel or Parquet table, described by a small mapping.
+
+A mapping (a dict, or a YAML file with the same keys) says where the table is
+and which of its columns are which contract column::
+
+    sheet: Table 3                 # Excel sheet (default: the first)
+    header_row: 4                  # the row of column names (default: detected)
+    header_rows: 2                 # several header rows (merged cells) joined as "2019 | Value"
+    columns:                       # contract column: source column
+      indicator: Measure
+      name: Label
+      area: LA_name
+      characteristic: demographic
+      group: category
+      value: value
+      n: r
+    constants:                     # contract column: one value for every row
+      period: "2018"
+    period_year: true              # take the year from a date-like period ("2021-07-31", "16/05/2022")
+    wide:                          # many columns of values becoming rows
+      columns: '^(\\d{4})$'        # regular expression; its first group is the label
+      into: period                 # period or group
+      value: value                 # what the cells hold: value, numerator or denominator
+      also: {denominator: '{}_ELIG_16'}   # companion columns, '{}' replaced by the label
+    groups:                        # relabel groups; a dict gives the characteristic too
+      DIS: {characteristic: disadvantage, group: Disadvantaged}
+    totals: [Total, All pupils]    # labels meaning the whole population
+    filters: {gender: Total}       # keep only rows with these values
+    unit: "%"
+
+Rows after the table (notes, sources, footnotes) and blank rows are ignored:
+a row is data when it has a value in the first mapped key column or in a
+value column. A total row (its group in ``totals``) becomes the whole
+population, characteristic and group ``All``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from ..errors import Problem, raise_if
+from .common import finish, is_total, numbers
+from .tables import read_grid
+
+KEYS = {"sheet", "header_row", "header_rows", "columns", "constants", "wide", "groups", "totals", "filters", "unit",
+        "period_year", "format"}
+CONTRACT = {"indicator", "name", "period", "area", "characteristic", "group", "value", "numerator", "denominator",
+            "n", "se", "lower", "upper", "polarity", "unit"}
+NUMERIC = ["value", "numerator", "denominator", "n", "se", "lower", "upper"]
+
+
+def load_mapping(mapping: dict | str | Path | None) -> dict[str, Any]:
+    """A mapping from a dict or a YAML file, checked for unknown keys."""
+    file = None
+    if isinstance(mapping, str | Path):
+        file = str(mapping)
+        mapping = yaml.safe_load(Path(mapping).read_text(encoding="utf-8")) or {}
+    mapping = dict(mapping or {})
+    problems = [Problem(f"unknown mapping key '{k}'; keys are {', '.join(sorted(KEYS))}", file=file, column=k)
+                for k in mapping if k not in KEYS]
+    for k in (mapping.get("columns") or {}):
+        if k not in CONTRACT:
+            problems.append(Problem(f"'{k}' is not an observations column; use one of {', '.join(sorted(CONTRACT))}",
+                                    file=file, column=f"columns.{k}"))
+    raise_if(problems, context="mapping")
+    return mapping
+
+
+def detect_header(grid: pd.DataFrame, expected: list[str]) -> int:
+    """The header row: the first row holding every expected name, else the first full row.
+
+    Examples
+    --------
+    >>> g = pd.DataFrame([["Table 1", None, None], [None, None, None], ["Year", "Group", "Value"], ["2020", "A", "1"]],
+    ...                  index=[1, 2, 3, 4])
+    >>> detect_header(g, ["Group"])
+    3
+    """
+    names = [str(e).strip().lower() for e in expected]
+    for row, cells in grid.head(50).iterrows():
+        text = {str(c).strip().lower() for c in cells if not pd.isna(c)}
+        if names and all(n in text for n in names):
+            return int(row)
+    counts = grid.head(50).notna().sum(axis=1)
+    best = counts.max()
+    return int(counts[counts >= max(2, 0.8 * best)].index[0])
+
+
+def read_mapped(path: Path, mapping: dict | str | Path, *, sheet: str | int | None = None,
+                **overrides: Any) -> pd.DataFrame:
+    """Read a table described by a mapping (see the module docstring).
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> f = os.path.join(tempfile.mkdtemp(), "wide.csv")
+    >>> _ = open(f, "w").write("Rates by year\\nGroup,2019,2020\\nTotal,50,52\\nFemale,48,51\\n\\nSource: test\\n")
+    >>> m = {"columns": {"group": "Group"}, "constants": {"indicator": "x", "characteristic": "sex"},
+    ...      "wide": {"columns": "^(\\\\d{4})$", "into": "period"}}
+    >>> read_mapped(f, m)[["period", "group", "value"]].values.tolist()
+    [['2019', 'All', 50.0], ['2019', 'Female', 48.0], ['2020', 'All', 52.0], ['2020', 'Female', 51.0]]
+    """
+    m = load_mapping(mapping)
+    m.update({k: v for k, v in overrides.items() if k in KEYS})
+    file = str(path)
+    sheet = sheet if sheet is not None else m.get("sheet")
+    grid = read_grid(path, sheet)
+    cols_map: dict[str, str] = dict(m.get("columns") or {})
+    wide = m.get("wide")
+    expected = [v for v in cols_map.values() if isinstance(v, str)]
+    head = int(m["header_row"]) if m.get("header_row") else detect_header(grid, expected)
+    n_head = int(m.get("header_rows", 1))
+    names = _header_names(grid, head, n_head)
+    data = grid.loc[head + n_head:].copy()
+    data.columns = names
+    data["source_row"] = data.index
+    sh = str(sheet) if sheet is not None else None
+
+    problems: list[Problem] = []
+    for contract, source in cols_map.items():
+        if source not in data.columns:
+            close = [c for c in names if str(c).lower() == str(source).lower()]
+            hint = f" (did you mean '{close[0]}'?)" if close else f"; the columns are {', '.join(map(str, names[:12]))}"
+            problems.append(Problem(f"mapping says {contract} is column '{source}', which is not in row {head}{hint}",
+                                    file=file, sheet=sh, column=str(source)))
+    raise_if(problems, context=f"mapping for {file}")
+    for col, want in (m.get("filters") or {}).items():
+        data = data[data[col].astype(str) == str(want)]
+
+    # keep data rows: stop notes, sources and blank lines from becoming observations
+    key_cols = [cols_map[k] for k in ("group", "indicator", "area", "period") if k in cols_map]
+    value_cols = [cols_map[k] for k in NUMERIC if k in cols_map]
+    if wide:
+        pattern = re.compile(wide["columns"])
+        value_cols += [c for c in names if isinstance(c, str) and pattern.search(c)]
+    has_value = data[value_cols].notna().any(axis=1) if value_cols else pd.Series(True, index=data.index)
+    data = data[has_value & (data[key_cols].notna().any(axis=1) if key_cols else True)]
+
+    out = pd.DataFrame(index=data.index)
+    for contract, source in cols_map.items():
+        out[contract] = data[source]
+    for contract, constant in (m.get("constants") or {}).items():
+        out[contract] = constant
+    out["source_row"] = data["source_row"]
+    if wide:
+        out = _melt(data, out, wide, names, file, sh, problems)
+    for col in NUMERIC:
+        if col in out:
+            values, reason = numbers(out, col, problems, file, sh)
+            out[col] = values
+            if col == "value":
+                out["reason"] = reason
+            elif "reason" in out:
+                out["reason"] = out["reason"].fillna(reason)
+    raise_if(problems, context=f"file {file}")
+    if "value" not in out and {"numerator", "denominator"} <= set(out.columns):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out["value"] = 100 * out["numerator"] / out["denominator"]
+        out["unit"] = m.get("unit", "%")
+    if m.get("unit") and "unit" not in out:
+        out["unit"] = m["unit"]
+    if m.get("period_year") and "period" in out:
+        out["period"] = out["period"].map(_year)
+    out = _groups(out, m)
+    return finish(out)
+
+
+def _header_names(grid: pd.DataFrame, head: int, n_head: int) -> list[str]:
+    rows = grid.loc[head:head + n_head - 1]
+    if n_head > 1:
+        rows = rows.ffill(axis=1)  # a merged header cell covers the columns to its right
+    names = []
+    for i, col in enumerate(rows.columns):
+        parts = [str(v).strip() for v in rows[col] if not pd.isna(v)]
+        names.append(" | ".join(dict.fromkeys(parts)) if parts else f"column_{i + 1}")
+    seen: dict[str, int] = {}
+    unique = []
+    for n in names:
+        seen[n] = seen.get(n, -1) + 1
+        unique.append(n if seen[n] == 0 else f"{n}.{seen[n]}")
+    return unique
+
+
+def _melt(data: pd.DataFrame, out: pd.DataFrame, wide: dict, names: list[str], file: str, sheet,
+          problems: list[Problem]) -> pd.DataFrame:
+    pattern = re.compile(wide["columns"])
+    into = wide.get("into", "period")
+    what = wide.get("value", "value")
+    matched = [(c, pattern.search(c)) for c in names if isinstance(c, str) and pattern.search(c)]
+    if not matched:
+        problems.append(Problem(f"no column matches the wide pattern {wide['columns']!r}", file=file, sheet=sheet))
+        return out
+    parts = []
+    for col, hit in matched:
+        label = hit.group(1) if hit.groups() else col
+        part = out.copy()
+        part[into] = label
+        part[what] = data[col]
+        for extra, template in (wide.get("also") or {}).items():
+            companion = template.replace("{}", label)
+            if companion not in data.columns:
+                problems.append(Problem(f"companion column '{companion}' for '{col}' is missing", file=file,
+                                        sheet=sheet, column=companion))
+                continue
+            part[extra] = data[companion]
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _groups(out: pd.DataFrame, m: dict) -> pd.DataFrame:
+    relabel = m.get("groups") or {}
+    totals = {str(t).strip().lower() for t in (m.get("totals") or [])}
+    if "group" not in out:
+        out["group"] = "All"
+    if "characteristic" not in out:
+        out["characteristic"] = "All"
+    chars, groups = [], []
+    for ch, g in zip(out["characteristic"], out["group"], strict=True):
+        g = "" if g is None else str(g).strip()
+        spec = relabel.get(g)
+        if isinstance(spec, dict):
+            ch, g = spec.get("characteristic", ch), spec.get("group", g)
+        elif isinstance(spec, str):
+            g = spec
+        if g.lower() in totals or (not totals and is_total(g)) or g in ("", "All"):
+            ch, g = "All", "All"
+        chars.append(ch)
+        groups.append(g)
+    out["characteristic"], out["group"] = chars, groups
+    return out
+
+
+def _year(value: object) -> str:
+    """The year in a date-like text: ``2021-07-31``, ``16/05/2022``, ``2021-10`` or ``2026``."""
+    hit = re.search(r"(19|20)\d{2}", str(value))
+    return hit.group(0) if hit else str(value)
