@@ -11,7 +11,7 @@ True
 """
 
 from . import demo
-from .errors import EvidenceError, Problem
+from .errors import EvidenceError, EvidenceWarning, Problem
 from .estimates import estimate
 from .ethnicity import harmonise_groups
 from .gaps import gaps
@@ -27,6 +27,7 @@ from .suppression import suppress
 __all__ = [
     "STATUSES",
     "EvidenceError",
+    "EvidenceWarning",
     "Problem",
     "Scheme",
     "demo",

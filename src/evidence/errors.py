@@ -107,3 +107,7 @@ def raise_if(problems: list[Problem], *, context: str | None = None) -> None:
     """Raise :class:`EvidenceError` when ``problems`` is not empty."""
     if problems:
         raise EvidenceError(problems, context=context)
+
+
+class EvidenceWarning(UserWarning):
+    """Something was read but left out or changed; the message says what and where."""

@@ -68,5 +68,5 @@ def academic_period(time_period: str, identifier: str = "") -> str:
 
 def is_total(value: object) -> bool:
     """Is this label a total (the whole population)?"""
-    return str(value).strip().lower() in {"total", "all", "all pupils", "all people", "persons", "everyone",
-                                          "england", "all ethnicities", "all groups"}
+    return str(value).strip().lower() in {"total", "all", "all pupils", "all people", "everyone", "all ethnicities",
+                                          "all groups"}

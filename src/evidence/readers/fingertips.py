@@ -23,14 +23,10 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ..errors import Problem, raise_if
+from ..errors import EvidenceWarning, Problem, raise_if
 from .common import finish, numbers
 
 KEY = ["indicator", "period", "area", "characteristic", "group"]
-
-
-class EvidenceWarning(UserWarning):
-    """Something was read but left out or changed; the message says what."""
 
 
 class Classic:

@@ -9,7 +9,7 @@ and which of its columns are which contract column::
     columns:                       # contract column: source column
       indicator: Measure
       name: Label
-      area: LA_name
+      area: [LA_name, Region_name, Country_name]   # a list: the first non-empty
       characteristic: demographic
       group: category
       value: value
@@ -24,6 +24,8 @@ and which of its columns are which contract column::
       also: {denominator: '{}_ELIG_16'}   # companion columns, '{}' replaced by the label
     groups:                        # relabel groups; a dict gives the characteristic too
       DIS: {characteristic: disadvantage, group: Disadvantaged}
+    breakdowns: [gender, fsm, sen] # several group columns, "ALL"/"Total" where a row is not split by one
+    areas: {ALL: England}          # relabel areas
     totals: [Total, All pupils]    # labels meaning the whole population
     filters: {gender: Total}       # keep only rows with these values
     unit: "%"
@@ -49,7 +51,7 @@ from .common import finish, is_total, numbers
 from .tables import read_grid
 
 KEYS = {"sheet", "header_row", "header_rows", "columns", "constants", "wide", "groups", "totals", "filters", "unit",
-        "period_year", "format"}
+        "period_year", "format", "breakdowns", "areas"}
 CONTRACT = {"indicator", "name", "period", "area", "characteristic", "group", "value", "numerator", "denominator",
             "n", "se", "lower", "upper", "polarity", "unit"}
 NUMERIC = ["value", "numerator", "denominator", "n", "se", "lower", "upper"]
@@ -113,7 +115,7 @@ def read_mapped(path: Path, mapping: dict | str | Path, *, sheet: str | int | No
     grid = read_grid(path, sheet)
     cols_map: dict[str, str] = dict(m.get("columns") or {})
     wide = m.get("wide")
-    expected = [v for v in cols_map.values() if isinstance(v, str)]
+    expected = [v if isinstance(v, str) else v[0] for v in cols_map.values()]
     head = int(m["header_row"]) if m.get("header_row") else detect_header(grid, expected)
     n_head = int(m.get("header_rows", 1))
     names = _header_names(grid, head, n_head)
@@ -123,7 +125,9 @@ def read_mapped(path: Path, mapping: dict | str | Path, *, sheet: str | int | No
     sh = str(sheet) if sheet is not None else None
 
     problems: list[Problem] = []
-    for contract, source in cols_map.items():
+    sources = [(c, s) for c, v in cols_map.items() for s in ([v] if isinstance(v, str) else v)]
+    sources += [("breakdowns", b) for b in m.get("breakdowns") or []]
+    for contract, source in sources:
         if source not in data.columns:
             close = [c for c in names if str(c).lower() == str(source).lower()]
             hint = f" (did you mean '{close[0]}'?)" if close else f"; the columns are {', '.join(map(str, names[:12]))}"
@@ -134,7 +138,8 @@ def read_mapped(path: Path, mapping: dict | str | Path, *, sheet: str | int | No
         data = data[data[col].astype(str) == str(want)]
 
     # keep data rows: stop notes, sources and blank lines from becoming observations
-    key_cols = [cols_map[k] for k in ("group", "indicator", "area", "period") if k in cols_map]
+    key_cols = [c for k in ("group", "indicator", "area", "period") if k in cols_map
+                for c in ([cols_map[k]] if isinstance(cols_map[k], str) else cols_map[k])]
     value_cols = [cols_map[k] for k in NUMERIC if k in cols_map]
     if wide:
         pattern = re.compile(wide["columns"])
@@ -144,7 +149,12 @@ def read_mapped(path: Path, mapping: dict | str | Path, *, sheet: str | int | No
 
     out = pd.DataFrame(index=data.index)
     for contract, source in cols_map.items():
-        out[contract] = data[source]
+        if isinstance(source, str):
+            out[contract] = data[source]
+        else:  # the first non-empty of several columns
+            out[contract] = data[list(source)].bfill(axis=1).iloc[:, 0]
+    if m.get("breakdowns"):
+        out["characteristic"], out["group"] = _breakdowns(data, list(m["breakdowns"]))
     for contract, constant in (m.get("constants") or {}).items():
         out[contract] = constant
     out["source_row"] = data["source_row"]
@@ -167,8 +177,42 @@ def read_mapped(path: Path, mapping: dict | str | Path, *, sheet: str | int | No
         out["unit"] = m["unit"]
     if m.get("period_year") and "period" in out:
         out["period"] = out["period"].map(_year)
+    if m.get("areas") and "area" in out:
+        out["area"] = out["area"].map(lambda a: m["areas"].get(a, a))
+    out = _drop_placeholders(out, file)
     out = _groups(out, m)
     return finish(out)
+
+
+def _breakdowns(data: pd.DataFrame, cols: list[str]) -> tuple[list[str], list[str]]:
+    """Several group columns: the ones not at their total say who the row is about."""
+    chars, groups = [], []
+    for _, row in data[cols].iterrows():
+        split = [(c, str(row[c]).strip()) for c in cols if not pd.isna(row[c]) and not is_total(row[c])]
+        chars.append(" × ".join(c for c, _ in split) or "All")
+        groups.append(" × ".join(v for _, v in split) or "All")
+    return chars, groups
+
+
+def _drop_placeholders(out: pd.DataFrame, file: str) -> pd.DataFrame:
+    """Periods where every figure is zero while other periods are not: placeholders, not data."""
+    import warnings
+
+    from ..errors import EvidenceWarning
+
+    if "period" not in out or "indicator" not in out:
+        return out
+    col = "numerator" if "numerator" in out else "value"
+    zero = out[col].fillna(0).eq(0)
+    by = zero.groupby([out["indicator"], out["period"]]).transform("all")
+    some_real = (~zero).groupby(out["indicator"]).transform("any")
+    drop = by & some_real
+    if drop.any():
+        gone = out.loc[drop, ["indicator", "period"]].drop_duplicates()
+        warnings.warn(f"{file}: left out periods where every figure is zero (placeholders for data not yet "
+                      f"published): {', '.join(f'{i} {p}' for i, p in gone.head(8).itertuples(index=False))}"
+                      f"{' and more' if len(gone) > 8 else ''}", EvidenceWarning, stacklevel=3)
+    return out[~drop]
 
 
 def _header_names(grid: pd.DataFrame, head: int, n_head: int) -> list[str]:
@@ -191,6 +235,8 @@ def _melt(data: pd.DataFrame, out: pd.DataFrame, wide: dict, names: list[str], f
           problems: list[Problem]) -> pd.DataFrame:
     pattern = re.compile(wide["columns"])
     into = wide.get("into", "period")
+    if into not in CONTRACT:
+        problems.append(Problem(f"wide 'into' must be an observations column, not {into!r}", file=file, sheet=sheet))
     what = wide.get("value", "value")
     matched = [(c, pattern.search(c)) for c in names if isinstance(c, str) and pattern.search(c)]
     if not matched:
@@ -228,7 +274,7 @@ def _groups(out: pd.DataFrame, m: dict) -> pd.DataFrame:
             ch, g = spec.get("characteristic", ch), spec.get("group", g)
         elif isinstance(spec, str):
             g = spec
-        if g.lower() in totals or (not totals and is_total(g)) or g in ("", "All"):
+        if g.lower() in totals or is_total(g) or g in ("", "All"):
             ch, g = "All", "All"
         chars.append(ch)
         groups.append(g)
