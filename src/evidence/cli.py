@@ -68,6 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check data files and say what was understood")
     v.add_argument("files", nargs="+")
     v.add_argument("--indicators", help="indicator metadata to check against")
+    v.add_argument("--format", help="the file's format (default: detected from its columns)")
+    v.add_argument("--mapping", help="a YAML mapping of the file's columns (for tables in no known format)")
     v.set_defaults(func=_validate)
 
     d = sub.add_parser("demo", help="write the built-in demo data as CSV and Excel")
@@ -95,7 +97,8 @@ def _report(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from .filecheck import validate_files
 
-    ok = validate_files(args.files, indicators=args.indicators, out=sys.stdout)
+    ok = validate_files(args.files, indicators=args.indicators, out=sys.stdout, format=args.format,
+                        mapping=args.mapping)
     return 0 if ok else EXIT_BAD_INPUT
 
 

@@ -8,7 +8,7 @@ from typing import TextIO
 
 import pandas as pd
 
-from .errors import EvidenceError
+from .errors import EvidenceError, EvidenceWarning
 from .periods import sort_periods
 
 
@@ -35,20 +35,31 @@ def summarise(obs: pd.DataFrame) -> list[str]:
     return lines
 
 
-def validate_files(files: Iterable[str | Path], indicators: str | Path | None = None, out: TextIO | None = None) -> bool:
-    """Validate each file, print every problem or a summary; True when all are fine."""
+def validate_files(files: Iterable[str | Path], indicators: str | Path | None = None, out: TextIO | None = None,
+                   format: str | None = None, mapping: str | Path | None = None) -> bool:
+    """Validate each file; print every problem, or what was understood and any warnings. True when all are fine."""
+    import warnings
+
     from .readers import read
 
     ok = True
     for f in files:
         print(f"== {f}", file=out)
+        options = {"mapping": mapping} if mapping else {}
         try:
-            obs = read(f, indicators=indicators)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", EvidenceWarning)
+                obs = read(f, format=format, indicators=indicators, **options)
         except EvidenceError as exc:
             ok = False
             print(str(exc), file=out)
             continue
+        fmt = obs.attrs.get("format", format or "detected")
+        print(f"  read as: {fmt}", file=out)
         for line in summarise(obs):
             print(f"  {line}", file=out)
+        for w in caught:
+            if issubclass(w.category, EvidenceWarning):
+                print(f"  warning: {w.message}", file=out)
         print("  OK", file=out)
     return ok

@@ -20,9 +20,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import EvidenceError, Problem, raise_if
+from ..errors import Problem, raise_if
 from ..observations import validate
 from . import ees, eff, fingertips, mapping, nomis, smc
+from .common import numbers
 from .tables import read_grid, read_table
 
 FORMATS = ("observations", "ees", "smc", "fingertips", "fingertips_next", "eff", "nomis", "mapping")
@@ -83,8 +84,10 @@ def read(path: str | Path, format: str | None = None, **options) -> pd.DataFrame
         raise_if([Problem(f"unknown format '{format}'; use one of {', '.join(FORMATS)}", file=file)])
     if format == "mapping" or "mapping" in options:
         obs = mapping.read_mapped(path, options.pop("mapping", None) or {}, sheet=sheet, **options)
+        fmt = "mapping"
     elif format == "nomis":
         obs = nomis.read_nomis(path, **options)
+        fmt = "nomis"
     else:
         raw, _ = read_table(path, sheet=sheet)
         fmt = format or detect(list(raw.columns))
@@ -92,24 +95,43 @@ def read(path: str | Path, format: str | None = None, **options) -> pd.DataFrame
             fmt = _sniff_notes(path, sheet)
             if fmt == "nomis":
                 obs = nomis.read_nomis(path, **options)
-                return _validated(obs, indicators, path)
+                return _validated(obs, indicators, path, fmt)
             raise_if([Problem(
                 "could not tell what kind of table this is from its columns "
                 f"({', '.join(map(str, list(raw.columns)[:8]))}...). Give format= (one of "
                 f"{', '.join(FORMATS)}) or a mapping of its columns to indicator, period, characteristic, group "
                 "and value", file=file, sheet=str(sheet) if sheet else None)])
         obs = _read_known(fmt, raw, file, sheet, options)
-    return _validated(obs, indicators, path)
+    return _validated(obs, indicators, path, fmt)
 
 
 def _read_known(fmt: str, raw: pd.DataFrame, file: str, sheet, options: dict) -> pd.DataFrame:
     if fmt == "observations":
         if options:
             raise_if([Problem(f"options {sorted(options)} do not apply to an observations file", file=file)])
-        return raw
+        return _observations(raw, file, sheet)
     reader = {"ees": ees.read_ees, "smc": smc.read_smc, "fingertips": fingertips.read_fingertips,
               "fingertips_next": fingertips.read_fingertips_next, "eff": eff.read_eff}[fmt]
     return reader(raw, file, sheet=sheet, **options)
+
+
+def _observations(raw: pd.DataFrame, file: str, sheet) -> pd.DataFrame:
+    """A file already in the contract's columns: symbols become missing values with a reason."""
+    problems: list[Problem] = []
+    out = raw.copy()
+    reasons = pd.Series(None, index=out.index, dtype=object)
+    for col in ("value", "numerator", "denominator", "n", "se", "lower", "upper"):
+        if col in out:
+            values, reason = numbers(out, col, problems, file, str(sheet) if sheet is not None else None)
+            out[col] = values
+            reasons = reasons.fillna(reason if col == "value" else pd.Series(None, index=out.index, dtype=object))
+    raise_if(problems, context=f"file {file}")
+    if "reason" not in out:
+        out["reason"] = reasons.where(reasons != "missing", None)
+    flagged = out["reason"].fillna("").astype(str).str.startswith("suppressed")
+    out["suppressed"] = flagged | (out["suppressed"].map(lambda v: str(v).strip().lower() in {"true", "1", "yes"})
+                                   if "suppressed" in out else False)
+    return out
 
 
 def _sniff_notes(path: Path, sheet) -> str | None:
@@ -118,11 +140,10 @@ def _sniff_notes(path: Path, sheet) -> str | None:
     return "nomis" if len(grid) > 3 and grid.iloc[0].notna().sum() <= 2 else None
 
 
-def _validated(obs: pd.DataFrame, indicators, path: Path) -> pd.DataFrame:
-    try:
-        return validate(obs, indicators=indicators, source=str(path))
-    except EvidenceError:
-        raise
+def _validated(obs: pd.DataFrame, indicators, path: Path, fmt: str) -> pd.DataFrame:
+    out = validate(obs, indicators=indicators, source=str(path))
+    out.attrs["format"] = fmt
+    return out
 
 
 __all__ = ["FORMATS", "detect", "read"]
