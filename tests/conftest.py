@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -40,3 +42,19 @@ def employment(disabled: tuple[float, float], others: tuple[float, float], n_dis
     df["kind"] = "proportion"
     df["unit"] = "%"
     return df
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """Run the ``evidence`` command as a user would, in a separate process."""
+    return subprocess.run([sys.executable, "-m", "evidence.cli", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=600)
+
+
+@pytest.fixture(scope="session")
+def demo_report(tmp_path_factory) -> Path:
+    """The demo report, made once per test session by the command line exactly as a user would."""
+    cwd = tmp_path_factory.mktemp("run")
+    done = run_cli("report", cwd=cwd)
+    assert done.returncode == 0, done.stderr
+    assert "Running the report notebook" in done.stderr  # progress is shown
+    return cwd / "reports" / "demo" / "2024"

@@ -5,8 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -15,26 +13,12 @@ import pandas as pd
 import pytest
 
 import evidence as ev
+from conftest import run_cli as _cli
 from evidence.report import NOTEBOOK, ReportError
 
 EXPECTED = ["report.html", "report.ipynb", "tables.xlsx", "measures.csv", "measures.json", "gaps.csv", "screen.csv",
             "levelling_down.csv", "suppressed.csv", "manifest.json", "figures/status_grid.png",
             "figures/status_grid.svg"]
-
-
-def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "evidence.cli", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=300)
-
-
-@pytest.fixture(scope="module")
-def demo_report(tmp_path_factory) -> Path:
-    """The demo report, made by the command line exactly as a user would."""
-    cwd = tmp_path_factory.mktemp("run")
-    done = _cli("report", cwd=cwd)
-    assert done.returncode == 0, done.stderr
-    assert "Running the report notebook" in done.stderr  # progress is shown
-    return cwd / "reports" / "demo" / "2024"
 
 
 def _digest(folder: Path) -> dict[str, str]:

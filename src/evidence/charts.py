@@ -59,7 +59,7 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width))
 
 
-def gap_over_time(series: pd.DataFrame, title: str, subtitle: str, max_groups: int = 6) -> plt.Figure:
+def gap_over_time(series: pd.DataFrame, title: str, subtitle: str, max_groups: int = 5) -> plt.Figure:
     """Gap between each group and its comparator over time, with interval bands.
 
     Parameters
@@ -97,7 +97,8 @@ def gap_over_time(series: pd.DataFrame, title: str, subtitle: str, max_groups: i
         last = d.dropna(subset=["gap"]).iloc[-1]
         ends.append((last["x"], last["gap"], g, colour))
     ax.axhline(0, color="#3d3d3d", linewidth=1)
-    ax.annotate("No gap", xy=(0, 0), xytext=(2, 3), textcoords="offset points", fontsize=9, color="#3d3d3d")
+    ax.annotate("No gap", xy=(1, 0), xycoords=("axes fraction", "data"), xytext=(-4, -12), textcoords="offset points",
+                fontsize=9, color="#3d3d3d", ha="right")
     _label_ends(ax, ends)
     ax.set_xticks(range(len(periods)), periods)
     unit = data["unit"].iloc[0] if len(data) else ""

@@ -171,6 +171,20 @@ def progress_sentence(row: pd.Series) -> str:
         why = f"{everyone} {all_text}" if all_text else f"the outcome for {vs} got worse"
         return (f"The gap between {who} and {vs} narrowed {span}, but {why}. "
                 "This is levelling down, not progress.")
+    crossed = _finite(g0) and _finite(g1) and (g0 < 0 or g1 < 0)
+    if crossed and status in ("widened", "narrowed", "narrowed_levelling_down", "no_significant_change"):
+        # a negative gap means ahead: say so in words rather than print a minus sign
+        span = f"from {_ahead_behind(g0, unit)} {vs} to {_ahead_behind(g1, unit)}"
+        moved = {"widened": "fell behind", "narrowed": "caught up",
+                 "narrowed_levelling_down": "caught up", "no_significant_change": "changed"}[status]
+        lead = f"{Who} went {span}"
+        if status == "widened":
+            return f"{lead}: they {moved}."
+        if status == "narrowed":
+            return f"{lead}, and {everyone} {all_text}: real progress." if all_text else f"{lead}: real progress."
+        if status == "narrowed_levelling_down":
+            return f"{lead}, but {everyone} {all_text}. This is levelling down, not progress."
+        return f"{lead}. This change is small enough to be chance: no clear change."
     if status == "widened":
         return f"The gap between {who} and {vs} widened {span}: {who} fell further behind."
     if status == "no_significant_change":
@@ -186,6 +200,13 @@ def progress_sentence(row: pd.Series) -> str:
                 f"so the gap ({_num(g0)} then, {_num(g1)} now) cannot be compared.")
     reason = row.get("reason") or "figures are missing or too small to publish"
     return f"There is not enough data to say how the gap between {who} and {vs} changed: {reason}."
+
+
+def _ahead_behind(gap: float, unit: str) -> str:
+    """``3.8 percentage points ahead of`` / ``behind`` / ``level with``."""
+    if round_half_up(gap) == 0:
+        return "level with"
+    return f"{fmt_gap(abs(gap), unit)} {'behind' if gap > 0 else 'ahead of'}"
 
 
 def _finite(x: object) -> bool:

@@ -189,7 +189,10 @@ def measure_headline(e: pd.DataFrame) -> str:
     if len(red):
         return " ".join(red["summary"].head(2)) + (f" ({len(red) - 2} more groups not met.)" if len(red) > 2 else "")
     if len(amber):
-        return f"No group got worse. {len(amber)} of {len(e)} groups show no clear change or cannot be measured yet."
+        names = [group_phrase(c, g, p or "people") for c, g, p in
+                 zip(amber["characteristic"], amber["group"], amber["population"], strict=True)]
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        return f"No group got worse. Not yet met, with no clear change or no data to judge, for: {shown}."
     return f"All {len(e)} groups met the measure."
 
 
@@ -319,6 +322,8 @@ def _chart_title(row: pd.Series) -> str:
     who = group_phrase(row["characteristic"], row["group"], row["population"] or "people")
     g0, g1, unit = row["gap_baseline"], row["gap_current"], row["unit"]
     status = row["status"]
+    if status == "widened" and g0 < 0:
+        return f"{_cap(who)} went from {fmt_gap(-g0, unit)} ahead to {fmt_gap(g1, unit)} behind"
     if status in ("widened",):
         return f"The gap for {who} widened from {fmt_gap(g0, unit)} to {fmt_gap(g1, unit)}"
     if status == "narrowed":

@@ -328,6 +328,7 @@ dt { font-weight: bold; margin-top: .75rem; }
 dd { margin-left: 0; }
 footer { border-top: 1px solid var(--border); margin-top: 3rem; color: var(--muted); font-size: 1rem; }
 .jp-OutputArea-output, .jp-RenderedHTMLCommon { overflow-x: auto; }
+@page { size: A4; margin: 14mm 12mm; }
 @media print {
   body { max-width: none; font-size: 11pt; }
   .skip-link, .toc { display: none; }
