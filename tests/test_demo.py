@@ -21,3 +21,10 @@ def test_export(tmp_path):
     back = pd.read_csv(paths[0], dtype={"period": str})
     assert len(back) == len(ev.demo.observations())
     assert pd.read_excel(paths[2], sheet_name="observations").shape[0] == len(back)
+
+
+def test_demo_uses_every_ons_2021_group():
+    from evidence.demo import _ETHNICITY
+    from evidence.ethnicity import ONS_2021
+
+    assert set(_ETHNICITY) == set(ONS_2021)

@@ -35,17 +35,7 @@ AREA = "Northbrook (fictional)"
 YEARS = [str(y) for y in range(2018, 2025)]
 SEED = 20180401
 
-#: ONS 2021 ethnic groups (19), with the 5 broad groups they roll up to.
-ONS_2021 = {
-    "Bangladeshi": "Asian", "Chinese": "Asian", "Indian": "Asian", "Pakistani": "Asian", "Other Asian": "Asian",
-    "Black African": "Black", "Black Caribbean": "Black", "Other Black": "Black",
-    "White and Asian": "Mixed", "White and Black African": "Mixed", "White and Black Caribbean": "Mixed",
-    "Other Mixed": "Mixed",
-    "White British": "White", "White Irish": "White", "Gypsy or Irish Traveller": "White", "Roma": "White",
-    "Other White": "White",
-    "Arab": "Other", "Any other ethnic group": "Other",
-}
-# share of the borough's pupils / residents, and an attainment effect (points)
+# share of the borough's pupils / residents, and an attainment effect (points), for each ONS 2021 group
 _ETHNICITY = {
     "Bangladeshi": (0.050, 4), "Chinese": (0.015, 14), "Indian": (0.040, 9), "Pakistani": (0.040, -1),
     "Other Asian": (0.030, 4), "Black African": (0.100, 1), "Black Caribbean": (0.070, -4),

@@ -46,6 +46,9 @@ DFE_CODES: dict[str, str] = {
     "REFU": "Refused", "NOBT": "Information not obtained",
 }
 BROAD = ["Asian", "Black", "Mixed", "White", "Other"]
+#: DfE major-group codes -> broad group
+DFE_MAJOR: dict[str, str] = {"WHIT": "White", "MIXD": "Mixed", "ASIA": "Asian", "BLAC": "Black", "CHIN": "Chinese",
+                             "AOEG": "Any other ethnic group", "UNCL": "Unclassified"}
 NOT_KNOWN = {"Unknown", "Refused", "Information not obtained", "Not known", "Unclassified", "Prefer not to say",
              "Not stated"}
 
@@ -118,6 +121,8 @@ def canonical(label: str, extra: Mapping[str, str] | None = None) -> str | None:
         return raw
     if raw.upper() in DFE_CODES:
         return DFE_CODES[raw.upper()]
+    if raw.upper() in DFE_MAJOR:
+        return DFE_MAJOR[raw.upper()]
     k = _key(raw)
     if k in _ALIASES:
         return _ALIASES[k]
