@@ -39,7 +39,7 @@ def _style() -> None:
 
 def _titles(fig: plt.Figure, ax: plt.Axes, title: str, subtitle: str) -> float:
     """Headline title and subtitle at the top left; returns the figure fraction they use."""
-    title, subtitle = _wrap(title, 68), _wrap(subtitle, 90)
+    title, subtitle = _wrap(title, 60), _wrap(subtitle, 88)
     height = fig.get_figheight()
     t_lines, s_lines = title.count("\n") + 1, subtitle.count("\n") + 1
     top = 1 - 0.1 / height
@@ -100,7 +100,7 @@ def gap_over_time(series: pd.DataFrame, title: str, subtitle: str, max_groups: i
     ax.annotate("No gap", xy=(1, 0), xycoords=("axes fraction", "data"), xytext=(-4, -12), textcoords="offset points",
                 fontsize=9, color="#3d3d3d", ha="right")
     _label_ends(ax, ends)
-    ax.set_xticks(range(len(periods)), periods)
+    _period_ticks(ax, periods)
     unit = data["unit"].iloc[0] if len(data) else ""
     ax.set_ylabel(f"Gap ({gap_unit(unit)})" if unit else "Gap")
     ax.set_xlim(-0.3, len(periods) - 1 + 0.3 + (2.2 if ends else 0))
@@ -109,6 +109,12 @@ def gap_over_time(series: pd.DataFrame, title: str, subtitle: str, max_groups: i
              fontsize=9, color="#3d3d3d")
     _layout(fig, head)
     return fig
+
+
+def _period_ticks(ax: plt.Axes, periods: list[str]) -> None:
+    """Period labels that never overlap: slanted when long or many."""
+    crowded = sum(len(p) for p in periods) > 48
+    ax.set_xticks(range(len(periods)), periods, rotation=40 if crowded else 0, ha="right" if crowded else "center")
 
 
 def _label_ends(ax: plt.Axes, ends: list[tuple]) -> None:
@@ -216,9 +222,9 @@ def status_grid(evaluation: pd.DataFrame, title: str, subtitle: str) -> plt.Figu
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", color="0.85")
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.55 / (fig.get_figheight() - 1.9)), ncol=3, fontsize=9)
+    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=3, fontsize=9, frameon=False)
     head = _titles(fig, ax, title, subtitle)
-    _layout(fig, head, 0.2)
+    _layout(fig, head + 0.35 / fig.get_figheight(), 0.1)
     return fig
 
 
@@ -253,7 +259,7 @@ def values_over_time(series: pd.DataFrame, title: str, subtitle: str) -> plt.Fig
         if len(d):
             ends.append((d["x"].iloc[-1], y.iloc[-1], label, colour))
     _label_ends(ax, ends)
-    ax.set_xticks(range(len(periods)), periods)
+    _period_ticks(ax, periods)
     ax.set_xlim(-0.3, len(periods) - 1 + 2.5)
     unit = d["unit"].iloc[0] if len(d) else ""
     ax.set_ylabel("Per cent" if unit == "%" else unit)

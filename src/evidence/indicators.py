@@ -187,12 +187,17 @@ def attach_metadata(obs: pd.DataFrame, indicators: IndicatorsLike = None) -> pd.
     fill = ["polarity", "kind", "unit", "name", "population", "multiplier", "ci_level", "domain"]
     if len(meta):
         m = meta.set_index("indicator")
+        named = set(meta.loc[meta["name"].astype(str) != meta["indicator"].str.replace("_", " "), "indicator"])
         for col in fill:
             mapped = out["indicator"].map(m[col]) if col in m else None
             if mapped is None:
                 continue
-            if col in out:
+            if col in out and col != "name":
                 out[col] = out[col].where(out[col].notna(), mapped)
+            elif col == "name" and col in out:
+                # a name the user wrote in the metadata wins over the file's own label
+                mine = out["indicator"].isin(named)
+                out[col] = mapped.where(mine, out[col].where(out[col].notna(), mapped))
             else:
                 out[col] = mapped
     defaults = {"kind": "score", "unit": "", "population": "people", "ci_level": 0.95, "domain": "other"}

@@ -161,7 +161,12 @@ def progress_sentence(row: pd.Series) -> str:
     all0, all1 = row.get("all_baseline"), row.get("all_current")
     all_text = ""
     if _finite(all0) and _finite(all1):
-        all_text = f"{change_words(all0, all1, row['polarity'])} from {fmt_value(all0, unit)} to {fmt_value(all1, unit)}"
+        lo, hi = row.get("all_change_lower"), row.get("all_change_upper")
+        steady = _finite(lo) and _finite(hi) and lo <= 0 <= hi
+        if steady:  # within chance: say so rather than "fell" when it barely moved
+            all_text = f"showed no clear change ({fmt_value(all0, unit)} then, {fmt_value(all1, unit)} now)"
+        else:
+            all_text = f"{change_words(all0, all1, row['polarity'])} from {fmt_value(all0, unit)} to {fmt_value(all1, unit)}"
     status = row["status"]
     Who = who[0].upper() + who[1:]
     if status == "narrowed":

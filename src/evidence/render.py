@@ -14,6 +14,7 @@ import base64
 import html
 import io
 import math
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -88,6 +89,7 @@ def figure_html(fig: plt.Figure, name: str, alt: str, caption: str, numbers: pd.
 
     Also writes ``<figdir>/<name>.png`` and ``.svg`` when ``figdir`` is given.
     """
+    name = re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_")  # periods like 2020/21 must not become folders
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110, metadata={"Software": None})
     if figdir is not None:
@@ -493,6 +495,12 @@ def quality_html(r: Results, readability: float | None = None) -> str:
                      + ".</p>")
     else:
         parts.append("<p>Every published figure has a confidence interval.</p>")
+    na = q.get("not_analysed")
+    if na is not None and len(na):
+        parts.append("<p>The data files also hold measures this report does not analyse, because the indicator "
+                     "list does not say which way is better for them: "
+                     + ", ".join(_esc(i) for i in na["indicator"].head(20)) + (" and more" if len(na) > 20 else "")
+                     + ".</p>")
     if readability is not None:
         parts.append(f"<p>Readability: the report's generated sentences score {readability:.0f} on the Flesch "
                      "reading ease scale (60 or more is plain English).</p>")

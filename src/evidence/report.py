@@ -102,7 +102,8 @@ def report(
     obs, meta, inputs = load_data(scheme_obj, observations, indicators)
     scheme_obj._check_against_data(obs, normalise_period(baseline) if baseline else scheme_obj.baseline, current)
 
-    target = Path(out) if out else Path("reports") / scheme_obj.slug / current
+    # "2020/21" must not become two folders
+    target = Path(out) if out else Path("reports") / scheme_obj.slug / current.replace("/", "-")
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     tmp.chmod(0o755)  # mkdtemp makes it private; a published report should be readable

@@ -54,21 +54,25 @@ def load_data(scheme: Scheme, observations: str | Path | None = None,
     """
     from .readers import read
 
-    obs_src = observations if observations is not None else scheme.resolve("observations")
     ind_src = indicators if indicators is not None else scheme.resolve("indicators")
     inputs: list[Path] = []
     meta = demo.indicators() if ind_src in (None, "demo") else load_indicators(ind_src)
     if ind_src not in (None, "demo"):
         inputs.append(Path(ind_src))
-    if obs_src in (None, "demo"):
-        obs = demo.observations()
+    if observations is not None:
+        paths = observations if isinstance(observations, list | tuple) else [observations]
+        sources = [{"path": Path(p)} for p in paths]
     else:
-        paths = obs_src if isinstance(obs_src, list | tuple) else [obs_src]
-        frames = []
-        for p in paths:
-            frames.append(read(p, indicators=meta))
-            inputs.append(Path(p))
-        obs = pd.concat(frames, ignore_index=True)
+        sources = scheme.sources()
+    if sources in (None, "demo"):
+        return demo.observations(), meta, inputs
+    frames = []
+    for spec in sources:
+        options = dict(spec)
+        path = options.pop("path")
+        frames.append(read(path, indicators=meta, **options))
+        inputs.append(Path(path))
+    obs = pd.concat(frames, ignore_index=True)
     return obs, meta, inputs
 
 
@@ -143,7 +147,10 @@ def build(
         ld.append(p[p["status"] == "narrowed_levelling_down"])
     levelling_down = pd.concat(ld, ignore_index=True) if ld else pd.DataFrame(columns=["summary"])
 
-    quality = data_quality(obs, meta, opts)
+    known = obs["indicator"].isin(meta["indicator"])
+    quality = data_quality(obs[known], meta, opts)
+    unused = sorted(set(obs.loc[~known, "indicator"].astype(str)))
+    quality["not_analysed"] = pd.DataFrame({"indicator": unused})
     return Results(scheme=scheme, baseline=base, current=current, options=opts, evaluation=evaluation,
                    series=series, screen=scr, levelling_down=levelling_down, quality=quality, indicators=meta,
                    inputs=list(inputs or []))

@@ -165,6 +165,11 @@ class Scheme:
             problem("'data' must be a mapping with 'observations' and 'indicators'", ("data",))
             data = {}
         _unknown_keys(data, _DATA_KEYS, ("data",), problem)
+        obs_spec = data.get("observations")
+        for k, item in enumerate(obs_spec if isinstance(obs_spec, list) else [obs_spec] if obs_spec else []):
+            if not (isinstance(item, str) or (isinstance(item, dict) and "path" in item)):
+                problem("each observations source is a file path, or a mapping with 'path' and read options",
+                        ("data", "observations", k) if isinstance(obs_spec, list) else ("data", "observations"))
         style = raw.get("period_style")
         baseline = normalise_period(raw["baseline"]) if "baseline" in raw else ""
         current = normalise_period(raw["current"]) if raw.get("current") is not None else None
@@ -214,12 +219,33 @@ class Scheme:
 
     # ------------------------------------------------------------------ data
     def resolve(self, key: str) -> str | Path | None:
-        """The scheme's data source ``key`` ("observations" or "indicators"), as a path or "demo"."""
+        """The scheme's ``indicators`` source: a path (relative to the scheme file), "demo" or None."""
         value = self.data.get(key)
         if value is None or value == "demo":
-            return "demo" if value == "demo" else None
-        p = Path(value)
+            return value
+        p = Path(str(value))
         return p if p.is_absolute() or self.path is None else (self.path.parent / p)
+
+    def sources(self) -> list[dict[str, Any]] | str | None:
+        """The scheme's observation files, each ``{"path": Path, **read options}``; or "demo" or None.
+
+        In the scheme a source is a path, or a mapping with ``path`` and the
+        options of :func:`evidence.read` (``format``, ``sheet``, ``filters``,
+        ``mapping``...), so a publisher's file can be used as published.
+        """
+        value = self.data.get("observations")
+        if value is None or value == "demo":
+            return value
+        out = []
+        for item in value if isinstance(value, list) else [value]:
+            spec = {"path": item} if isinstance(item, str) else dict(item)
+            p = Path(str(spec["path"]))
+            spec["path"] = p if p.is_absolute() or self.path is None else self.path.parent / p
+            if isinstance(spec.get("mapping"), str):
+                m = Path(spec["mapping"])
+                spec["mapping"] = m if m.is_absolute() or self.path is None else self.path.parent / m
+            out.append(spec)
+        return out
 
     def hash(self) -> str:
         """SHA-256 of the scheme file (or of its repr when built in code)."""

@@ -137,7 +137,7 @@ def read_ees(
         value, reason = numbers(df, spec["value"], problems, file, sheet)
         part = keys.copy()
         part["indicator"] = spec["indicator"]
-        part["name"] = spec["indicator"].replace("_", " ")
+        part["name"] = None  # EES files carry only column names: the indicator metadata names them
         part["value"] = value
         part["reason"] = reason
         part["unit"] = spec["unit"]

@@ -48,6 +48,9 @@ def read_grid(path: Path, sheet: str | int | None = None) -> pd.DataFrame:
             rows = list(csv.reader(io.StringIO(text), dialect=dialect))
         elif suffix in (".xlsx", ".xlsm"):
             rows = _excel_rows(path, sheet)
+        elif suffix == ".xls":  # the old binary format, through pandas and xlrd
+            df = pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, header=None, dtype=object)
+            rows = df.astype(object).where(df.notna(), None).values.tolist()
         elif suffix == ".parquet":
             df = pd.read_parquet(path)
             rows = [list(df.columns)] + df.astype(object).where(df.notna(), None).values.tolist()
