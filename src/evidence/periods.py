@@ -49,9 +49,15 @@ def period_style(period: str) -> str | None:
     ('financial', 'quarter', None)
     """
     for style, pattern in _PATTERNS:
-        if pattern.match(period):
+        m = pattern.match(period)
+        if m and (style != "financial" or _consecutive(m)):
             return style
     return None
+
+
+def _consecutive(m: re.Match) -> bool:
+    """``2019/20`` is a financial year; ``2019-03`` is a month (20 follows 19, 03 does not)."""
+    return (int(m.group(1)) + 1) % 100 == int(m.group(2))
 
 
 def period_key(period: str) -> tuple[int, int]:
@@ -64,7 +70,7 @@ def period_key(period: str) -> tuple[int, int]:
     """
     for style, pattern in _PATTERNS:
         m = pattern.match(period)
-        if not m:
+        if not m or (style == "financial" and not _consecutive(m)):
             continue
         first = int(m.group(1))
         if style == "year":

@@ -82,7 +82,7 @@ def progress(
     Examples
     --------
     >>> import evidence as ev
-    >>> p = progress(ev.demo.observations(), "2018", "2024")
+    >>> p = progress(ev.demo.observations(), "2018", "2024", indicators=ev.demo.indicators())
     >>> sorted(set(p["status"])) <= sorted(STATUSES)
     True
     """
