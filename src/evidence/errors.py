@@ -95,12 +95,18 @@ class EvidenceError(ValueError):
         self.context = context
         super().__init__(self._text())
 
+    #: problems shown in the message; all of them stay in ``.problems``
+    SHOWN = 25
+
     def _text(self) -> str:
         n = len(self.problems)
         head = f"{n} problem{'s' if n != 1 else ''} found"
         if self.context:
             head += f" in {self.context}"
-        return head + ":\n" + "\n".join(f"  - {p}" for p in self.problems)
+        lines = [f"  - {p}" for p in self.problems[: self.SHOWN]]
+        if n > self.SHOWN:
+            lines.append(f"  ... and {n - self.SHOWN} more like these")
+        return head + ":\n" + "\n".join(lines)
 
 
 def raise_if(problems: list[Problem], *, context: str | None = None) -> None:

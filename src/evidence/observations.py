@@ -14,7 +14,7 @@ import pandas as pd
 
 from .errors import Problem, raise_if
 from .indicators import POLARITIES, IndicatorsLike, attach_metadata
-from .periods import normalise_period, period_style
+from .periods import normalise_period, period_style, sort_periods
 
 REQUIRED = ["indicator", "period", "characteristic", "group", "value"]
 NUMERIC = ["value", "numerator", "denominator", "n", "se", "lower", "upper"]
@@ -219,12 +219,16 @@ def validate(
         keys = out[["indicator", "period", "area"]].drop_duplicates()
         has = out.loc[out["group"] == ALL, ["indicator", "period", "area"]].drop_duplicates()
         lacking = keys.merge(has, how="left", indicator=True).query("_merge == 'left_only'")
-        for _, r in lacking.iterrows():
-            where = f" area '{r['area']}'" if r["area"] else ""
+        for ind, block in lacking.groupby("indicator", sort=True):  # one problem per indicator, not per cell
+            periods = sort_periods(block["period"])
+            areas = sorted(a for a in block["area"].unique() if a)
+            where = f" for {len(areas)} area{'s' if len(areas) != 1 else ''} ({', '.join(areas[:3])}" \
+                    f"{', ...' if len(areas) > 3 else ''})" if areas else ""
             problems.append(
                 Problem(
-                    f"no whole-population row for indicator '{r['indicator']}' in {r['period']}{where}; "
-                    "add a row with characteristic 'All' and group 'All', or compare with comparator='reference'",
+                    f"no whole-population row for indicator '{ind}' in {', '.join(periods[:6])}"
+                    f"{' and more' if len(periods) > 6 else ''}{where}; add rows with characteristic 'All' and "
+                    "group 'All', or compare with comparator='reference' or 'best'",
                     file=source, column="group",
                 )
             )

@@ -8,7 +8,8 @@ Year, LowerCI`` (no indicator or area names).
 
 Who a row describes: a category (``Category Type``/``Category``), crossed with
 sex when the row is for one sex (``sex × Ethnic groups``); a sex alone when
-there is no category; the whole population for ``Persons`` with no category.
+there is no category; the whole population for ``Persons`` with no category,
+or for the one sex of an indicator published for one sex only.
 An indicator published for several ages becomes one indicator per age. Rows
 repeated exactly (an area listed under two parents) are kept once; rows that
 share a key but disagree (quarterly figures filed under one year) cannot be
@@ -105,7 +106,9 @@ def _read(df: pd.DataFrame, file: str, sheet, cols: dict, wanted) -> pd.DataFram
     ages = age.groupby(ind).transform("nunique")
     indicator = ind.where(ages <= 1, ind + " (" + age + ")")
     sex, ctype, cat = _col(df, cols["sex"]), _col(df, cols["ctype"]), _col(df, cols["cat"])
-    one_sex = sex.isin(["Male", "Female"])
+    # an indicator published for one sex only (cervical screening: Female) has that sex as its whole population
+    single = sex.groupby(indicator).transform("nunique") == 1
+    one_sex = sex.isin(["Male", "Female"]) & ~single
     has_cat = ctype != ""
     characteristic = np.select([has_cat & one_sex, has_cat, one_sex],
                                ["sex × " + ctype, ctype, pd.Series("sex", index=df.index)], "All")
@@ -118,6 +121,7 @@ def _read(df: pd.DataFrame, file: str, sheet, cols: dict, wanted) -> pd.DataFram
     den = numbers(df, cols["den"], problems, file, sheet)[0]
     raise_if(problems, context=f"Fingertips file {file}")
     name = _col(df, cols["name"]) if cols["name"] else indicator
+    name = name.where(~(single & sex.isin(["Male", "Female"])), name + " (" + sex.str.lower() + ")")
     out = pd.DataFrame({
         "indicator": indicator.to_numpy(), "name": name.to_numpy(),
         "period": _col(df, cols["period"]).map(fingertips_period).to_numpy(), "area": area.to_numpy(),
