@@ -101,3 +101,27 @@ def test_demo_planted_cases():
     assert (p.xs("good_level_development", level="indicator")["status"] == "not_comparable").all()
     assert p.loc[("attainment8_mean", "Roma"), "status"] == "insufficient_data"
     assert isinstance(p, pd.DataFrame)
+
+
+def test_multiple_comparison_adjustment():
+    # a change that is just significant alone stops being so when Holm adjusts for many groups
+    import numpy as np
+
+    from evidence.progress import _change_tests
+
+    d = np.array([2.0] + [0.1] * 19)
+    lo, hi = d - 1.9, d + 1.9  # the first excludes zero, barely
+    p, adj, sig = _change_tests(d, lo, hi, 0.95, None)
+    assert sig[0] and p[0] < 0.05
+    p, adj, sig = _change_tests(d, lo, hi, 0.95, "holm")
+    assert not sig[0] and adj[0] == pytest.approx(min(1, p[0] * 20))
+    p, adj, sig = _change_tests(d, lo, hi, 0.95, "bh")
+    assert not sig[0]
+
+
+def test_adjust_in_progress_keeps_planted_widening():
+    import evidence as ev
+
+    p = progress(ev.demo.observations(), "2018", "2024", indicators=ev.demo.indicators(), adjust="holm")
+    row = p[(p["indicator"] == "attainment8_mean") & (p["group"] == "Black Caribbean")].iloc[0]
+    assert row["status"] == "widened" and row["p_change_adjusted"] >= row["p_change"]

@@ -61,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--level", type=float, help="confidence level, e.g. 0.95")
     r.add_argument("--strict", action="store_true", default=None,
                    help="count any fall in everyone's result as levelling down")
+    r.add_argument("--adjust", choices=["holm", "bh"], help="adjust tests of change for the number of groups compared")
     r.add_argument("--pdf", action="store_true", help="also print an A4 PDF (needs Chromium)")
     r.add_argument("--quiet", action="store_true", help="print nothing but errors")
     r.set_defaults(func=_report)
@@ -88,7 +89,8 @@ def _report(args: argparse.Namespace) -> int:
             print(f"[{time.perf_counter() - start:5.1f}s] {msg}", file=sys.stderr, flush=True)
 
     target = report(args.scheme, args.period, args.baseline, args.out, observations=args.observations,
-                    indicators=args.indicators, level=args.level, strict=args.strict, pdf=args.pdf, progress=say)
+                    indicators=args.indicators, level=args.level, strict=args.strict, adjust=args.adjust, pdf=args.pdf,
+                    progress=say)
     if not args.quiet:
         print(f"Open {Path(target) / 'report.html'} in a browser.")
     return 0

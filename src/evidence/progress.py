@@ -45,6 +45,7 @@ def progress(
     *,
     reference: Mapping[str, str] | str | None = None,
     strict: bool = False,
+    adjust: str | None = None,
     indicators: IndicatorsLike = None,
     suppress_small: bool = True,
     min_numerator: int = 5,
@@ -67,6 +68,12 @@ def progress(
     strict : bool
         Levelling down when the whole population got worse at all, not only
         significantly.
+    adjust : {None, "holm", "bh"}
+        Adjust the test of each change in a gap for the number of groups
+        compared: Holm (1979) controls the family-wise error rate,
+        Benjamini & Hochberg (1995) the false discovery rate (statsmodels'
+        ``multipletests``). The p-value comes from the change's interval,
+        ``z = change / se`` with ``se = (upper - lower) / (2·z₁₋α/₂)``.
     indicators : metadata, optional
         Indicator metadata; its ``breaks`` mark series breaks.
 
@@ -109,6 +116,7 @@ def progress(
     d, lo, hi = mover_diff_ci(m["gap_baseline"], m["gap_lower_baseline"], m["gap_upper_baseline"],
                               m["gap_current"], m["gap_lower_current"], m["gap_upper_current"])
     m["gap_change"], m["gap_change_lower"], m["gap_change_upper"] = d, lo, hi
+    m["p_change"], m["p_change_adjusted"], m["change_significant"] = _change_tests(d, lo, hi, level, adjust)
 
     m = m.merge(_all_change(clean, b, c, level), on=["indicator", "area"], how="left")
     cd, clo, chi = mover_diff_ci(
@@ -130,11 +138,37 @@ def progress(
                      "comparator_value_baseline", "comparator_value_current",
                      "gap_baseline", "gap_lower_baseline", "gap_upper_baseline", "significant_baseline",
                      "gap_current", "gap_lower_current", "gap_upper_current", "significant_current",
-                     "gap_change", "gap_change_lower", "gap_change_upper",
-                     "all_baseline", "all_current", "all_change", "all_change_lower", "all_change_upper", "all_worse",
+                     "gap_change", "gap_change_lower", "gap_change_upper", "p_change", "p_change_adjusted",
+                     "change_significant", "all_baseline", "all_current", "all_change", "all_change_lower", "all_change_upper", "all_worse",
                      "comparator_change", "comparator_change_lower", "comparator_change_upper", "comparator_worse",
                      "suppressed_baseline", "suppressed_current", "series_break", "status", "reason", "summary"]
     return m[order].sort_values(_JOIN, kind="stable").reset_index(drop=True)
+
+
+def _change_tests(d, lo, hi, level: float, adjust: str | None):
+    """Two-sided p-value of each change, optionally adjusted, and whether it is significant."""
+    from scipy import stats
+    from statsmodels.stats.multitest import multipletests
+
+    from .estimates import z_value
+
+    d, lo, hi = (np.asarray(x, dtype=float) for x in (d, lo, hi))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        se = (hi - lo) / (2 * z_value(level))
+        p = 2 * stats.norm.sf(np.abs(d / se))
+    p = np.where(se > 0, p, np.nan)
+    adjusted = np.full(len(p), np.nan)
+    if adjust is None:
+        significant = (lo > 0) | (hi < 0)
+    else:
+        methods = {"holm": "holm", "bh": "fdr_bh"}
+        if adjust not in methods:
+            raise ValueError(f"adjust must be None, 'holm' or 'bh', not {adjust!r}")
+        ok = np.isfinite(p)
+        if ok.any():
+            adjusted[ok] = multipletests(p[ok], alpha=1 - level, method=methods[adjust])[1]
+        significant = adjusted < 1 - level
+    return p, adjusted, significant
 
 
 def _all_change(clean: pd.DataFrame, b: str, c: str, level: float) -> pd.DataFrame:
@@ -188,9 +222,9 @@ def _one_status(r) -> tuple[str, str | None]:  # noqa: ANN001 - a namedtuple row
     gap1 = r.gap_lower_current > 0
     if not gap0 and not gap1:
         return "no_gap", "no significant gap at either end"
-    if r.gap_change_lower > 0 and gap1:
+    if r.change_significant and r.gap_change > 0 and gap1:
         return "widened", "the gap grew by more than chance would explain"
-    if r.gap_change_upper < 0 and gap0:
+    if r.change_significant and r.gap_change < 0 and gap0:
         if r.all_worse is pd.NA or (isinstance(r.all_worse, float) and np.isnan(r.all_worse)):
             return "insufficient_data", "the gap narrowed, but with no whole-population figure at both ends levelling down cannot be ruled out"
         if bool(r.all_worse):

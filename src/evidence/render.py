@@ -147,7 +147,9 @@ def summary_html(r: Results, figdir: Path | None = None) -> str:
     parts.append(
         f"<p>We made {tests} statistical comparisons. Even when nothing has really changed, about 1 in "
         f"{round(1 / (1 - r.options['level']))} comparisons will look like a change by chance, so around {chance} "
-        "of these results could be chance. Look for patterns, not single results.</p>")
+        "of these results could be chance. Look for patterns, not single results."
+        + (f" To allow for this, each change was tested with the {_ADJUST[r.options['adjust']]}."
+           if r.options.get("adjust") else "") + "</p>")
     rows = []
     for obj in r.scheme.objectives:
         for m in obj.measures:
@@ -171,6 +173,10 @@ def summary_html(r: Results, figdir: Path | None = None) -> str:
                              figdir))
     parts.append("</section>")
     return "\n".join(parts)
+
+
+_ADJUST = {"holm": "Holm adjustment for the number of groups compared",
+           "bh": "Benjamini-Hochberg adjustment for the number of groups compared"}
 
 
 def _measure_label(e: pd.DataFrame, rag: str) -> str:

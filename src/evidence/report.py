@@ -52,6 +52,7 @@ def report(
     strict: bool | None = None,
     min_numerator: int | None = None,
     min_denominator: int | None = None,
+    adjust: str | None = None,
     pdf: bool = False,
     notebook: str | Path | None = None,
     progress: Callable[[str], None] | None = None,
@@ -68,8 +69,8 @@ def report(
         Output folder; default ``reports/<scheme slug>/<period>``.
     observations, indicators : path, optional
         Data overriding the scheme's ``data:`` section.
-    level, strict, min_numerator, min_denominator
-        Statistical settings overriding the scheme's.
+    level, strict, min_numerator, min_denominator, adjust
+        Statistical settings overriding the scheme's (``adjust``: ``"holm"`` or ``"bh"``).
     pdf : bool
         Also print the HTML to an A4 PDF with headless Chromium.
     progress : callable, optional
@@ -113,7 +114,7 @@ def report(
             "period": current, "baseline": baseline,
             "observations_path": _as_param(observations), "indicators_path": _as_param(indicators),
             "output_dir": str(tmp.resolve()), "level": level, "strict": strict,
-            "min_numerator": min_numerator, "min_denominator": min_denominator,
+            "min_numerator": min_numerator, "min_denominator": min_denominator, "adjust": adjust,
         }
         say("Running the report notebook")
         executed = tmp / "report.ipynb"

@@ -87,6 +87,7 @@ def build(
     strict: bool | None = None,
     min_numerator: int | None = None,
     min_denominator: int | None = None,
+    adjust: str | None = None,
     inputs: list[Path] | None = None,
 ) -> Results:
     """Compute every table the report shows.
@@ -104,6 +105,7 @@ def build(
         "strict": strict if strict is not None else scheme.settings.get("strict", False),
         "min_numerator": min_numerator if min_numerator is not None else scheme.settings.get("min_numerator", 5),
         "min_denominator": min_denominator if min_denominator is not None else scheme.settings.get("min_denominator", 10),
+        "adjust": adjust if adjust is not None else scheme.settings.get("adjust"),
     }
     current = normalise_period(period) if period is not None else scheme.current
     base = normalise_period(baseline) if baseline is not None else scheme.baseline
@@ -143,7 +145,8 @@ def build(
         sub = obs[obs["indicator"] == ind]
         if not {base, current} <= set(sub["period"].map(normalise_period)):
             continue
-        p = progress(sub, base, current, "overall", opts["level"], strict=opts["strict"], indicators=meta, **supp)
+        p = progress(sub, base, current, "overall", opts["level"], strict=opts["strict"], adjust=opts["adjust"],
+                     indicators=meta, **supp)
         ld.append(p[p["status"] == "narrowed_levelling_down"])
     levelling_down = pd.concat(ld, ignore_index=True) if ld else pd.DataFrame(columns=["summary"])
 

@@ -55,7 +55,7 @@ from .yamlfile import line_of, load_with_lines
 RULES = ("gap_not_widen", "improve_where_gap", "maintain_level", "representation")
 COMPARATORS = ("overall", "rest", "reference", "best")
 _SCHEME_KEYS = {"name", "slug", "description", "period_style", "baseline", "current", "data", "objectives",
-                "level", "strict", "min_numerator", "min_denominator", "organisation", "contact"}
+                "level", "strict", "min_numerator", "min_denominator", "organisation", "contact", "adjust"}
 _DATA_KEYS = {"observations", "indicators"}
 _OBJECTIVE_KEYS = {"id", "title", "description", "measures"}
 _MEASURE_KEYS = {"id", "title", "indicator", "characteristics", "characteristic", "groups", "comparator",
@@ -211,7 +211,10 @@ class Scheme:
                 problem("every objective needs at least one measure", kp)
             objectives.append(Objective(oid, str(ro.get("title", "")), str(ro.get("description", "") or ""), measures))
         raise_if(problems, context=f"scheme {file}")
-        settings = {k: raw[k] for k in ("level", "strict", "min_numerator", "min_denominator") if k in raw}
+        if raw.get("adjust") not in (None, "holm", "bh"):
+            problem("'adjust' must be holm or bh (or left out for no adjustment)", ("adjust",), raw.get("adjust"))
+            raise_if(problems, context=f"scheme {file}")
+        settings = {k: raw[k] for k in ("level", "strict", "min_numerator", "min_denominator", "adjust") if k in raw}
         name = str(raw["name"])
         return cls(name=name, slug=str(raw.get("slug") or _slug(name)), baseline=baseline, current=current,
                    objectives=objectives, period_style=style, description=str(raw.get("description", "") or ""),
@@ -269,6 +272,7 @@ class Scheme:
         strict: bool | None = None,
         min_numerator: int | None = None,
         min_denominator: int | None = None,
+        adjust: str | None = None,
     ) -> pd.DataFrame:
         """Status of every measure of success, one row per measure × group.
 
@@ -280,7 +284,7 @@ class Scheme:
             The current period (default: the scheme's ``current``).
         baseline : str, optional
             Overrides the scheme's baseline.
-        indicators, level, strict, min_numerator, min_denominator
+        indicators, level, strict, min_numerator, min_denominator, adjust
             As for :func:`evidence.progress.progress`; defaults from the scheme.
 
         Returns
@@ -311,9 +315,9 @@ class Scheme:
                                          file=str(self.path) if self.path else None)])
         opts = {"level": self.settings.get("level", 0.95), "strict": self.settings.get("strict", False),
                 "min_numerator": self.settings.get("min_numerator", 5),
-                "min_denominator": self.settings.get("min_denominator", 10)}
+                "min_denominator": self.settings.get("min_denominator", 10), "adjust": self.settings.get("adjust")}
         for k, v in (("level", level), ("strict", strict), ("min_numerator", min_numerator),
-                     ("min_denominator", min_denominator)):
+                     ("min_denominator", min_denominator), ("adjust", adjust)):
             if v is not None:
                 opts[k] = v
         self._check_against_data(obs, base, current)
@@ -386,7 +390,8 @@ def _evaluate_measure(m: Measure, obs, base, current, indicators, opts, cache) -
     key = (m.indicator, m.comparator, repr(m.reference))
     if key not in cache:
         cache[key] = progress(obs[obs["indicator"] == m.indicator], base, current, m.comparator, opts["level"],
-                              reference=m.reference, strict=opts["strict"], indicators=indicators,
+                              reference=m.reference, strict=opts["strict"], adjust=opts.get("adjust"),
+                              indicators=indicators,
                               min_numerator=opts["min_numerator"], min_denominator=opts["min_denominator"])
     p = cache[key]
     if m.characteristics:
