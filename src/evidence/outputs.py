@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -160,9 +161,12 @@ def write_excel(r: Results, path: Path) -> Path:
                                         f"groups of fewer than {r.options['min_denominator']}, are suppressed [c], as "
                                         "is any second figure that would let them be worked out."]})
     path.parent.mkdir(parents=True, exist_ok=True)
-    gpt.write_workbook(str(path), sheets=sheets, cover=cover, notes_table=notes,
-                       contentsheet_options={"title": "Contents"},
-                       workbook_options={"constant_memory": False})
+    with warnings.catch_warnings():
+        # gptables 2.0 sets its header row into numeric columns, which pandas 3 warns will fail in pandas 4
+        warnings.filterwarnings("ignore", message="Setting an item of incompatible dtype", module="gptables")
+        gpt.write_workbook(str(path), sheets=sheets, cover=cover, notes_table=notes,
+                           contentsheet_options={"title": "Contents"},
+                           workbook_options={"constant_memory": False})
     return path
 
 

@@ -342,8 +342,11 @@ class Scheme:
         periods = set(obs["period"].map(lambda v: normalise_period(v) if pd.notna(v) else ""))
         for key, p in (("baseline", base), ("current", current)):
             if p not in periods:
-                problems.append(Problem(f"period {p} is not in the data (it has {', '.join(sorted(periods))})",
-                                        file=file, line=line_of(self.lines, (key,)), column=key, value=p))
+                in_file = p == (self.baseline if key == "baseline" else self.current)
+                where = {"file": file, "line": line_of(self.lines, (key,)), "column": key} if in_file else \
+                    {"column": f"--{'period' if key == 'current' else 'baseline'}"}
+                problems.append(Problem(f"{key} period {p} is not in the data (it has "
+                                        f"{', '.join(sorted(periods))})", value=p, **where))
         for _, m in self.measures():
             if m.rule == "representation":
                 continue  # measured against population shares, not observations (not built yet)
