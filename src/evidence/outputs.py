@@ -162,8 +162,8 @@ def write_excel(r: Results, path: Path) -> Path:
                                         "is any second figure that would let them be worked out."]})
     path.parent.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():
-        # gptables 2.0 sets its header row into numeric columns, which pandas 3 warns will fail in pandas 4
-        warnings.filterwarnings("ignore", message="Setting an item of incompatible dtype", module="gptables")
+        # gptables 2.0 uses pandas features that pandas 3 deprecates (its own code, not our tables): keep logs clean
+        warnings.filterwarnings("ignore", module=r"gptables(\..*)?")
         gpt.write_workbook(str(path), sheets=sheets, cover=cover, notes_table=notes,
                            contentsheet_options={"title": "Contents"},
                            workbook_options={"constant_memory": False})
