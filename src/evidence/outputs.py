@@ -90,7 +90,7 @@ def write_csv_json(r: Results, folder: Path) -> list[Path]:
     written = []
     for key, t in tables(r).items():
         path = folder / f"{key}.csv"
-        t.to_csv(path, index=False, float_format="%.6g", lineterminator="\n")
+        t.to_csv(path, index=False, lineterminator="\n")  # full precision: counts can exceed a million
         written.append(path)
     measures = tables(r)["measures"]
     records = [{k: _json_value(v) for k, v in row.items()} for row in measures.to_dict("records")]
