@@ -214,10 +214,3 @@ def attach_metadata(obs: pd.DataFrame, indicators: IndicatorsLike = None) -> pd.
         out["multiplier"] = float("nan")
     out["multiplier"] = pd.to_numeric(out["multiplier"], errors="coerce")
     return out
-
-
-def breaks_for(indicator: str, indicators: IndicatorsLike) -> list[str]:
-    """Series-break periods listed in the metadata for one indicator."""
-    meta = load_indicators(indicators)
-    hit = meta.loc[meta["indicator"] == indicator, "breaks"]
-    return list(hit.iloc[0]) if len(hit) else []

@@ -1,0 +1,36 @@
+"""Ethnicity classifications and canonical labels."""
+
+from __future__ import annotations
+
+import pytest
+
+from evidence.ethnicity import BROAD, DFE_CODES, ONS_2011, ONS_2021, broad_group, canonical
+
+
+def test_classification_sizes():
+    assert len(ONS_2021) == 19 and len(ONS_2011) == 18
+    assert set(ONS_2021.values()) == set(BROAD)
+
+
+@pytest.mark.parametrize("written,label", [
+    ("Black/African/Caribbean/Black British: Caribbean", "Black Caribbean"), ("Black Caribbean", "Black Caribbean"),
+    ("BCRB", "Black Caribbean"), ("Black - Caribbean", "Black Caribbean"), ("Asian - Chinese", "Chinese"),
+    ("White: English, Welsh, Scottish, Northern Irish or British", "White British"), ("WBRI", "White British"),
+    ("Mixed/Multiple ethnic groups: White and Asian", "White and Asian"), ("Any other Asian", "Other Asian"),
+    ("Traveller of Irish heritage", "Gypsy or Irish Traveller"), ("Gypsy/Roma", "Gypsy or Roma"),
+    ("Other ethnic group: Arab", "Arab"), ("Mixed/multiple ethnic groups", "Mixed"),
+])
+def test_spellings(written, label):
+    assert canonical(written) == label
+
+
+def test_every_dfe_code_resolves_to_a_known_group():
+    for code, label in DFE_CODES.items():
+        assert canonical(code) == label
+        assert broad_group(label) is not None or label in {"Refused", "Information not obtained"}
+
+
+def test_unknown_stays_unknown():
+    assert canonical("Martian") is None
+    assert canonical("Turkish", extra={"Turkish": "White"}) == "Turkish"
+    assert broad_group("Turkish", extra={"Turkish": "White"}) == "White"
