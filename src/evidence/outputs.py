@@ -165,8 +165,7 @@ def write_excel(r: Results, path: Path) -> Path:
         # gptables 2.0 uses pandas features that pandas 3 deprecates (its own code, not our tables): keep logs clean
         warnings.filterwarnings("ignore", module=r"gptables(\..*)?")
         gpt.write_workbook(str(path), sheets=sheets, cover=cover, notes_table=notes,
-                           contentsheet_options={"title": "Contents"},
-                           workbook_options={"constant_memory": False})
+                           contentsheet_options={"title": "Contents"})
     return path
 
 

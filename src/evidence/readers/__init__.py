@@ -124,7 +124,8 @@ def _observations(raw: pd.DataFrame, file: str, sheet) -> pd.DataFrame:
         if col in out:
             values, reason = numbers(out, col, problems, file, str(sheet) if sheet is not None else None)
             out[col] = values
-            reasons = reasons.fillna(reason if col == "value" else pd.Series(None, index=out.index, dtype=object))
+            if col == "value":  # why a value is missing; the other columns only need parsing
+                reasons = reason
     raise_if(problems, context=f"file {file}")
     if "reason" not in out:
         out["reason"] = reasons.where(reasons != "missing", None)

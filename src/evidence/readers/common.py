@@ -32,6 +32,7 @@ def numbers(df: pd.DataFrame, column: str, problems: list[Problem], file: str, s
 
 def finish(out: pd.DataFrame) -> pd.DataFrame:
     """Order columns, mark suppressed rows, drop rows that carry nothing."""
+    out = out.copy()  # callers may pass a filtered view
     for col in OUTPUT:
         if col not in out:
             out[col] = None if col in ("name", "unit", "reason", "note", "area") else np.nan
