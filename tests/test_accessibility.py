@@ -9,6 +9,7 @@ with the reason, where Chromium is missing.
 from __future__ import annotations
 
 import json
+import os
 import re
 from html.parser import HTMLParser
 
@@ -24,6 +25,8 @@ WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 def browser():
     chromium = find_chromium()
     if chromium is None:
+        if os.environ.get("EVIDENCE_REQUIRE_BROWSER"):
+            pytest.fail("Chromium is required here (EVIDENCE_REQUIRE_BROWSER) but not installed")
         pytest.skip("Chromium is not installed (Debian: apt-get install chromium); .ci/run installs it")
     sync_api = pytest.importorskip("playwright.sync_api", reason="install the test extra: pip install -e '.[test]'")
     with sync_api.sync_playwright() as p:
