@@ -205,3 +205,11 @@ def test_read_returns_valid_observations_or_evidence_error(tmp_path, rows, blank
     except ev.EvidenceError:
         return
     ev.validate(obs)  # anything returned is a valid observations table
+
+
+def test_parquet_observations(tmp_path):
+    pytest.importorskip("pyarrow")
+    f = tmp_path / "obs.parquet"
+    ev.demo.observations().to_parquet(f)
+    obs = ev.read(f)
+    assert len(obs) == len(ev.demo.observations()) and set(obs["period"]) >= {"2018", "2024"}

@@ -1,7 +1,7 @@
 """The built-in demo: a synthetic evidence base for the fictional Borough of Northbrook.
 
 Deterministic (fixed seed) and realistic in shape: 2018 to 2024, attainment,
-employment, health, residents' satisfaction, cohesion and early years, each with
+employment, health, residents' satisfaction and trust, cohesion and early years, each with
 the counts, sample sizes or intervals that confidence intervals need. Groups are
 specific: ethnicity uses the ONS 2021 19 groups wherever samples allow; the
 residents' survey, too small for 19 groups, uses the 5 broad groups, labelled as
@@ -88,6 +88,9 @@ def indicators() -> pd.DataFrame:
         dict(indicator="treated_fairly", name="feeling treated fairly by the council", domain="satisfaction",
              kind="proportion", polarity="higher_is_better", unit="%", multiplier=100, population="residents",
              source="Synthetic: residents' survey"),
+        dict(indicator="trust_council", name="trust in the council", domain="satisfaction", kind="proportion",
+             polarity="higher_is_better", unit="%", multiplier=100, population="residents",
+             source="Synthetic: residents' survey"),
         dict(indicator="get_on_well", name="residents agreeing people from different backgrounds get on well",
              domain="cohesion", kind="proportion", polarity="higher_is_better", unit="%", multiplier=100,
              population="residents", source="Synthetic: residents' survey"),
@@ -159,6 +162,7 @@ def observations() -> pd.DataFrame:
         out += _prop_block("satisfied_with_council", year, n, 62.0 + 1.0 * t[i], survey, planted, rng=rng)
         out += _prop_block("treated_fairly", year, n, 71.0 + 2.0 * t[i], survey, {}, rng=rng, effect_scale=1.5)
         out += _prop_block("get_on_well", year, n, 87.5 - 1.0 * t[i], survey, {}, rng=rng, effect_scale=0.4)
+        out += _prop_block("trust_council", year, n, 55.0 + 3.0 * t[i], survey, {}, rng=rng, effect_scale=1.2)
 
     obs = pd.DataFrame(out)
     obs.insert(2, "area", AREA)

@@ -493,6 +493,15 @@ def quality_html(r: Results, readability: float | None = None) -> str:
             for i, p in zip(mp["indicator"], mp["missing_periods"], strict=True)) + ".</p>")
     else:
         parts.append("<p>Every measure has data for every year.</p>")
+    mg = q.get("missing_groups")
+    if mg is not None and len(mg):
+        names = r.indicators.set_index("indicator")["name"]
+        table = pd.DataFrame({"Measure": mg["indicator"].map(names).fillna(mg["indicator"]).map(_cap),
+                              "Characteristic": mg["characteristic"].str.replace("_", " "), "Group": mg["group"],
+                              "Years with no figure": mg["missing_periods"]})
+        parts.append(table_html(table, "Groups missing from some years' data", row_header="Group"))
+    else:
+        parts.append("<p>Every group is in every year's data.</p>")
     ni = q["no_interval"]
     if len(ni):
         parts.append("<p>Some figures came without counts or a confidence interval, so we could not test whether "

@@ -167,7 +167,7 @@ def data_quality(obs: pd.DataFrame, meta: pd.DataFrame, opts: dict[str, Any]) ->
     >>> q = data_quality(demo.observations(), demo.indicators(), {"level": 0.95, "min_numerator": 5,
     ...                  "min_denominator": 10})
     >>> sorted(q)
-    ['missing_periods', 'no_interval', 'suppressed']
+    ['missing_groups', 'missing_periods', 'no_interval', 'suppressed']
     """
     from .estimates import estimate
 
@@ -182,10 +182,17 @@ def data_quality(obs: pd.DataFrame, meta: pd.DataFrame, opts: dict[str, Any]) ->
         gap_years = [p for p in all_periods[first:last + 1] if p not in have]
         if gap_years:
             missing.append({"indicator": ind, "missing_periods": ", ".join(gap_years)})
+    # groups published in some years of an indicator but not others
+    seen = est[est["group"] != "All"].groupby(["indicator", "characteristic", "group"])["period"].apply(set)
+    years = est.groupby("indicator")["period"].apply(set)
+    gaps_in = [(i, c, g, ", ".join(sort_periods(years[i] - have))) for (i, c, g), have in seen.items()
+               if years[i] - have]
+    missing_groups = pd.DataFrame(gaps_in, columns=["indicator", "characteristic", "group", "missing_periods"])
     no_ci = est[~est["suppressed"] & np.isfinite(est["est"]) & est["est_lower"].isna()]
     no_ci = no_ci.groupby("indicator").size().rename("rows_without_interval").reset_index()
     return {
         "suppressed": suppressed.sort_values(["indicator", "period", "characteristic", "group"]).reset_index(drop=True),
         "missing_periods": pd.DataFrame(missing, columns=["indicator", "missing_periods"]),
+        "missing_groups": missing_groups,
         "no_interval": no_ci,
     }
