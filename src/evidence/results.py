@@ -109,7 +109,8 @@ def build(
     }
     current = normalise_period(period) if period is not None else scheme.current
     base = normalise_period(baseline) if baseline is not None else scheme.baseline
-    evaluation = scheme.evaluate(obs, current, base, indicators=meta, **opts)
+    cache: dict = {}  # progress tables shared by the evaluation and the levelling-down list
+    evaluation = scheme.evaluate(obs, current, base, indicators=meta, cache=cache, **opts)
     supp = {"min_numerator": opts["min_numerator"], "min_denominator": opts["min_denominator"]}
 
     series_parts = []
@@ -145,8 +146,11 @@ def build(
         sub = obs[obs["indicator"] == ind]
         if not {base, current} <= set(sub["period"].map(normalise_period)):
             continue
-        p = progress(sub, base, current, "overall", opts["level"], strict=opts["strict"], adjust=opts["adjust"],
-                     indicators=meta, **supp)
+        key = (ind, "overall", repr(None))
+        if key not in cache:
+            cache[key] = progress(sub, base, current, "overall", opts["level"], strict=opts["strict"],
+                                  adjust=opts["adjust"], indicators=meta, **supp)
+        p = cache[key]
         ld.append(p[p["status"] == "narrowed_levelling_down"])
     levelling_down = pd.concat(ld, ignore_index=True) if ld else pd.DataFrame(columns=["summary"])
 

@@ -273,6 +273,7 @@ class Scheme:
         min_numerator: int | None = None,
         min_denominator: int | None = None,
         adjust: str | None = None,
+        cache: dict | None = None,
     ) -> pd.DataFrame:
         """Status of every measure of success, one row per measure × group.
 
@@ -286,6 +287,9 @@ class Scheme:
             Overrides the scheme's baseline.
         indicators, level, strict, min_numerator, min_denominator, adjust
             As for :func:`evidence.progress.progress`; defaults from the scheme.
+        cache : dict, optional
+            Progress tables already computed with these settings, keyed by
+            ``(indicator, comparator, repr(reference))``; filled as they are computed.
 
         Returns
         -------
@@ -321,7 +325,7 @@ class Scheme:
             if v is not None:
                 opts[k] = v
         self._check_against_data(obs, base, current)
-        cache: dict[tuple, pd.DataFrame] = {}
+        cache = {} if cache is None else cache
         tables = []
         for objective, measure in self.measures():
             rows = _evaluate_measure(measure, obs, base, current, indicators, opts, cache)
