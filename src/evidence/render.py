@@ -242,7 +242,7 @@ def measure_html(r: Results, m: Measure, e: pd.DataFrame, figdir: Path | None) -
     parts = [f'<h3 id="m-{m.id}">{_esc(m.title)}</h3>', f'<p class="rule">What success means: {_esc(rule_text)}</p>']
     order = e.assign(_o=e["rag"].map(_RAG_ORDER)).sort_values(["_o", "group"], kind="stable")
     rows = pd.DataFrame({
-        "Group": [_group_label(x) for x in order["group"]],
+        "Group": order["group"],
         "Status": [rag_badge(a, b) for a, b in zip(order["rag"], order["rag_label"], strict=True)],
         "What this means": order["summary"],
     })
@@ -253,10 +253,6 @@ def measure_html(r: Results, m: Measure, e: pd.DataFrame, figdir: Path | None) -
     elif m.rule == "maintain_level":
         parts.append(_level_chart(r, m, figdir))
     return "\n".join(p for p in parts if p)
-
-
-def _group_label(g: str) -> str:
-    return g
 
 
 def _series_for(r: Results, m: Measure) -> pd.DataFrame:

@@ -100,13 +100,8 @@ def build(
     ('2024', True)
     """
     meta = load_indicators(indicators)
-    opts = {
-        "level": level if level is not None else scheme.settings.get("level", 0.95),
-        "strict": strict if strict is not None else scheme.settings.get("strict", False),
-        "min_numerator": min_numerator if min_numerator is not None else scheme.settings.get("min_numerator", 5),
-        "min_denominator": min_denominator if min_denominator is not None else scheme.settings.get("min_denominator", 10),
-        "adjust": adjust if adjust is not None else scheme.settings.get("adjust"),
-    }
+    opts = scheme.options(level=level, strict=strict, min_numerator=min_numerator,
+                          min_denominator=min_denominator, adjust=adjust)
     current = normalise_period(period) if period is not None else scheme.current
     base = normalise_period(baseline) if baseline is not None else scheme.baseline
     cache: dict = {}  # progress tables shared by the evaluation and the levelling-down list

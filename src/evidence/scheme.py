@@ -61,6 +61,10 @@ _OBJECTIVE_KEYS = {"id", "title", "description", "measures"}
 _MEASURE_KEYS = {"id", "title", "indicator", "characteristics", "characteristic", "groups", "comparator",
                  "reference", "rule", "level", "tolerance", "population_shares", "description"}
 
+#: statistical settings a scheme (or the command line) may set
+DEFAULT_OPTIONS: dict[str, Any] = {"level": 0.95, "strict": False, "min_numerator": 5, "min_denominator": 10,
+                                   "adjust": None}
+
 #: RAG rating of each status, with the words that carry it (never colour alone)
 RAG = {
     "narrowed": ("green", "Green: met"),
@@ -214,7 +218,7 @@ class Scheme:
         if raw.get("adjust") not in (None, "holm", "bh"):
             problem("'adjust' must be holm or bh (or left out for no adjustment)", ("adjust",), raw.get("adjust"))
             raise_if(problems, context=f"scheme {file}")
-        settings = {k: raw[k] for k in ("level", "strict", "min_numerator", "min_denominator", "adjust") if k in raw}
+        settings = {k: raw[k] for k in DEFAULT_OPTIONS if k in raw}
         name = str(raw["name"])
         return cls(name=name, slug=str(raw.get("slug") or _slug(name)), baseline=baseline, current=current,
                    objectives=objectives, period_style=style, description=str(raw.get("description", "") or ""),
@@ -259,6 +263,18 @@ class Scheme:
     def measures(self) -> list[tuple[Objective, Measure]]:
         """Every (objective, measure) pair in scheme order."""
         return [(o, m) for o in self.objectives for m in o.measures]
+
+    def options(self, **overrides: Any) -> dict[str, Any]:
+        """Statistical settings: an override given (not None) wins over the scheme's, then the defaults.
+
+        Examples
+        --------
+        >>> Scheme.demo().options(level=0.998)["level"], Scheme.demo().options()["min_numerator"]
+        (0.998, 5)
+        """
+        out = {**DEFAULT_OPTIONS, **{k: v for k, v in self.settings.items() if k in DEFAULT_OPTIONS}}
+        out.update({k: v for k, v in overrides.items() if v is not None})
+        return out
 
     # ------------------------------------------------------------------ evaluation
     def evaluate(
@@ -317,13 +333,8 @@ class Scheme:
         if not current:
             raise EvidenceError([Problem("no period given: pass period or set 'current' in the scheme",
                                          file=str(self.path) if self.path else None)])
-        opts = {"level": self.settings.get("level", 0.95), "strict": self.settings.get("strict", False),
-                "min_numerator": self.settings.get("min_numerator", 5),
-                "min_denominator": self.settings.get("min_denominator", 10), "adjust": self.settings.get("adjust")}
-        for k, v in (("level", level), ("strict", strict), ("min_numerator", min_numerator),
-                     ("min_denominator", min_denominator), ("adjust", adjust)):
-            if v is not None:
-                opts[k] = v
+        opts = self.options(level=level, strict=strict, min_numerator=min_numerator,
+                            min_denominator=min_denominator, adjust=adjust)
         self._check_against_data(obs, base, current)
         cache = {} if cache is None else cache
         tables = []
