@@ -10,7 +10,7 @@ with the levelling-down rule, and a yearly scheme progress report.
 True
 """
 
-from . import demo
+from . import demo, demo_workforce
 from .errors import EvidenceError, EvidenceWarning, Problem
 from .estimates import estimate
 from .ethnicity import harmonise_groups
@@ -20,6 +20,7 @@ from .observations import validate
 from .progress import STATUSES, progress
 from .readers import read
 from .report import report
+from .representation import representation
 from .scheme import Scheme
 from .screen import screen
 from .suppression import suppress
@@ -31,6 +32,7 @@ __all__ = [
     "Problem",
     "Scheme",
     "demo",
+    "demo_workforce",
     "estimate",
     "gaps",
     "harmonise_groups",
@@ -38,6 +40,7 @@ __all__ = [
     "progress",
     "read",
     "report",
+    "representation",
     "screen",
     "suppress",
     "validate",
