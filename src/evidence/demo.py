@@ -167,7 +167,8 @@ def observations() -> pd.DataFrame:
         out += _prop_block("get_on_well", year, n, 87.5 - 1.0 * t[i], survey, {}, rng=rng, effect_scale=0.4)
         out += _prop_block("trust_council", year, n, 55.0 + 3.0 * t[i], survey, {}, rng=rng, effect_scale=1.2)
 
-    from .demo_workforce import observations as workforce  # staff headcounts, for the representation measure
+    # staff headcounts, for the representation measure
+    from .demo_workforce import observations as workforce
 
     obs = pd.concat([pd.DataFrame(out), workforce()], ignore_index=True)
     obs.insert(2, "area", AREA)
