@@ -137,3 +137,31 @@ def test_bad_input_names_the_column():
         representation(pd.DataFrame({"sex": ["F"]}), {"A": 1}, "ethnicity")
     with pytest.raises(ev.EvidenceError, match="count or share"):
         representation(_staff(), pd.DataFrame({"group": ["A"], "pct": [1]}), "ethnicity")
+
+
+def test_real_calderdale_council_workforce_against_the_2011_census():
+    from conftest import shared_file
+
+    m = {"columns": {"period": "published", "area": "organisation", "denominator": "employees"},
+         "filters": {"organisation": "Calderdale Council"}, "period_year": True,
+         "constants": {"indicator": "workforce_ethnicity", "characteristic": "ethnicity"},
+         "wide": {"columns": "^ethnicity_(asian|black|white|mixed|other|undisclosed|prefernottosay)$", "into": "group",
+                  "value": "numerator"}}
+    staff = ev.read(shared_file("data", "real",
+                                "workforce_diversity_leeds_city_region_orgs_incl_calderdale_council_2018_2026.csv"),
+                    mapping=m)
+    staff = staff[staff["period"] == "2026"].assign(group=lambda d: d["group"].str.capitalize())
+    census = pd.read_csv(shared_file("data", "real", "eff_2011_census_ethnic_population_by_local_authority.csv"))
+    census = census[(census["Geography_name"] == "Calderdale") & (census["Ethnicity_type"] == "ONS 2011 5+1")
+                    & (census["Measure"] == "% of local population in this ethnic group")]
+    bench = pd.DataFrame({"group": census["Ethnicity"].str.strip(), "count": census["Numerator"]})
+    r = representation(staff, bench, "ethnicity").set_index("group")
+    # published: 245 Asian, 57 Black, 66 Mixed, 8 Other, 2,369 White; 29 prefer not to say, 5 undisclosed
+    assert r.loc["Asian", "total"] == 2745 and r.loc["Asian", "not_known"] == 34
+    assert r.loc["Asian", "disclosure_rate"] == pytest.approx(2745 / 2779 * 100)
+    assert r.loc["Asian", "share"] == pytest.approx(245 / 2745 * 100)           # 8.93%
+    assert r.loc["Asian", "benchmark_share"] == pytest.approx(16875 / 203826 * 100)  # 8.28% of residents in 2011
+    assert r.loc["Asian", "verdict"] == "in_line"
+    assert r.loc["Black", "share"] == pytest.approx(57 / 2745 * 100) and r.loc["Black", "verdict"] == "over"
+    assert r.loc["White", "verdict"] == "under"  # 86.3% of staff (Wilson upper 87.5%) against 89.7% of residents
+    assert r.loc["White", "share_upper"] == pytest.approx(100 * _wilson(2369, 2745)[1])

@@ -16,7 +16,11 @@ from .estimates import estimate
 from .ethnicity import harmonise_groups
 from .gaps import gaps
 from .indicators import load_indicators
+from .likelihood import relative_likelihood
 from .observations import validate
+from .paygap import pay_gap
+from .paygap_returns import peers as pay_gap_peers
+from .paygap_returns import read_gender_pay_gap
 from .progress import STATUSES, progress
 from .readers import read
 from .report import report
@@ -37,8 +41,12 @@ __all__ = [
     "gaps",
     "harmonise_groups",
     "load_indicators",
+    "pay_gap",
+    "pay_gap_peers",
     "progress",
     "read",
+    "read_gender_pay_gap",
+    "relative_likelihood",
     "report",
     "representation",
     "screen",
