@@ -27,6 +27,7 @@ from .report import report
 from .representation import representation
 from .scheme import Scheme
 from .screen import screen
+from .summary import summary_measures
 from .suppression import suppress
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "report",
     "representation",
     "screen",
+    "summary_measures",
     "suppress",
     "validate",
 ]
