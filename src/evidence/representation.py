@@ -180,7 +180,7 @@ def _population_counts(data: pd.DataFrame, chars: list[str], within: str | None,
     if len(bad):
         raise EvidenceError([Problem("counts must be numbers", rows=tuple(int(i) + 1 for i in bad[:8]),
                                      column=col)])
-    df = df.assign(count=vals.fillna(0))
+    df = df.assign(count=vals.fillna(0), group=df["group"].astype(str).str.strip())
     return df.groupby(keys + ["characteristic", "group"], sort=False, dropna=False)["count"].sum().reset_index()
 
 
@@ -191,7 +191,7 @@ def _count_records(data: pd.DataFrame, chars: list[str], within: str | None, wei
     parts = []
     for ch in chars:
         g = data[ch].astype(object).where(data[ch].notna(), "Not known")
-        frame = pd.DataFrame({"characteristic": ch, "group": g.astype(str), "count": w})
+        frame = pd.DataFrame({"characteristic": ch, "group": g.astype(str).str.strip(), "count": w})
         if within is not None:
             bands = data[within]
             order = list(bands.cat.categories) if isinstance(bands.dtype, pd.CategoricalDtype) else \
@@ -241,8 +241,8 @@ def _benchmark(benchmark, chars: list[str], need_counts: bool) -> pd.DataFrame:
     if b["_v"].isna().any():
         raise EvidenceError([Problem("benchmark values must be numbers", column=col,
                                      value=str(b.loc[b["_v"].isna(), col].iloc[0]))])
+    b["group"] = b["group"].astype(str).str.strip()
     b = b.groupby(["characteristic", "group"], sort=False)["_v"].sum().reset_index()
-    b["group"] = b["group"].astype(str)
     tot = b.groupby("characteristic")["_v"].transform("sum")
     b["bshare"] = b["_v"] / tot
     b["bcount"], b["btotal"] = b["_v"], tot
