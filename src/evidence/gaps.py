@@ -8,7 +8,11 @@ when lower is better.
 
 Comparators: ``overall`` (the whole population, of which the group is a part),
 ``rest`` (everyone not in the group), ``reference`` (a named group) and ``best``
-(the best-off group that period).
+(the best-off group that period, or a group named with ``reference=``; in
+:func:`evidence.progress.progress` the group best-off at baseline, kept at both
+ends). Because ``best`` is chosen from the same data it is compared with, its
+gaps are biased away from zero and their intervals are optimistic (too narrow,
+too often significant): prefer ``reference`` with a group named in advance.
 
 A group compared with the whole population is part of it, so the two are not
 independent. With counts, the group is compared exactly with the rest of the
@@ -135,9 +139,15 @@ def gaps(
 
 
 def gaps_prepared(
-    clean: pd.DataFrame, comparator: str, reference: Mapping[str, str] | str | None, level: float
+    clean: pd.DataFrame, comparator: str, reference: Mapping[str, str] | str | None, level: float,
+    best: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """:func:`gaps` on observations already through :func:`prepare`."""
+    """:func:`gaps` on observations already through :func:`prepare`.
+
+    ``best`` (columns ``indicator, area, characteristic, comparator_group``) fixes
+    the ``best`` comparator group per block, so that :func:`evidence.progress.progress`
+    compares both periods with the group that was best-off at baseline.
+    """
     est = estimate(clean, level)
     is_all = est["group"] == ALL
     g = est[~is_all].reset_index(drop=True)
@@ -155,7 +165,7 @@ def gaps_prepared(
             cgroup = "everyone except " + g["group"].astype(str)
             c = rest
     else:
-        c, cgroup = _named_comparator(g, est, comparator, reference)
+        c, cgroup = _named_comparator(g, est, comparator, reference, best)
         res = _pair(g, c, level)
         # the comparator group against itself: a gap of exactly zero
         same = (cgroup == g["group"]).to_numpy()
@@ -169,16 +179,22 @@ def gaps_prepared(
 
 
 def _named_comparator(
-    g: pd.DataFrame, est: pd.DataFrame, comparator: str, reference: Mapping[str, str] | str | None
+    g: pd.DataFrame, est: pd.DataFrame, comparator: str, reference: Mapping[str, str] | str | None,
+    best: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.Series]:
     block = ["indicator", "period", "area", "characteristic"]
     groups = est[est["group"] != ALL]
-    if comparator == "reference":
+    if comparator == "best" and best is not None:  # the group chosen at baseline, kept at both ends
+        fixed = best.drop_duplicates(["indicator", "area", "characteristic"])
+        cgroup = g[["indicator", "area", "characteristic"]].merge(
+            fixed, on=["indicator", "area", "characteristic"], how="left")["comparator_group"]
+        cgroup = cgroup.where(cgroup != "(none)")
+    elif comparator == "reference" or (comparator == "best" and reference):  # a named (fixed) best group
         if isinstance(reference, str):
             ref = groups.loc[groups["group"] == reference, "characteristic"].unique()
             reference = {ch: reference for ch in ref}
         cgroup = g["characteristic"].map(dict(reference or {}))
-    else:  # best: the best-off published group in each block
+    else:  # best: the best-off published group in each block (chosen from the data: optimistic intervals)
         usable = groups[np.isfinite(groups["est"])]
         signed = np.where(usable["polarity"] == "lower_is_better", -usable["est"], usable["est"])
         best_idx = pd.Series(signed, index=usable.index).groupby([usable[k] for k in block], sort=False).idxmax()
