@@ -171,3 +171,33 @@ def test_newcombe_contains_difference(x1, n1, x2, n2):
 def test_rate_interval_contains_count(x, level):
     v, lo, hi = rate_ci(x, 1000, 1000, level)
     assert lo <= v <= hi
+
+
+def test_counts_without_kind_get_wilson():
+    # before issue 8: no interval and the note "no counts, standard error or interval published"
+    from evidence import EvidenceWarning
+
+    obs = pd.DataFrame({"indicator": "x", "value": [30.8], "numerator": [81], "denominator": [263]})
+    with pytest.warns(EvidenceWarning, match="inferred"):
+        out = estimate(obs)
+    lo, hi = wilson_ci(81, 263)
+    assert out.loc[0, "ci_method"] == "Wilson score"
+    assert out.loc[0, "est_lower"] == pytest.approx(100 * float(lo)) and out.loc[0, "est_upper"] == pytest.approx(100 * float(hi))
+    assert "inferred as proportion" in out.loc[0, "kind_note"]
+
+
+def test_percent_with_n_and_no_unit_is_not_clipped():
+    # 45% of 200 given as 45 with no unit: 90 of 200, not "45 as a fraction" clipped to 100%
+    obs = pd.DataFrame({"indicator": "x", "value": [45.0], "n": [200], "kind": "proportion"})
+    out = estimate(obs)
+    lo, hi = wilson_ci(90, 200)
+    assert out.loc[0, "est_lower"] == pytest.approx(100 * float(lo)) and out.loc[0, "est_upper"] == pytest.approx(100 * float(hi))
+
+
+def test_estimate_takes_indicators():
+    obs = pd.DataFrame({"indicator": "x", "value": [0.65], "numerator": [65], "denominator": [100]})
+    out = estimate(obs, indicators=[{"indicator": "x", "polarity": "higher_is_better", "kind": "rate",
+                                     "multiplier": 1.0}])
+    el, eh = exact_poisson_ci(65)  # 65 events: Byar, within 0.5% of exact
+    assert out.loc[0, "ci_method"] == "Byar" and out.loc[0, "est_lower"] == pytest.approx(float(el) / 100, rel=5e-3)
+    assert out.loc[0, "kind_note"] is None

@@ -18,6 +18,9 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
+from .indicators import IndicatorsLike, attach_metadata
+from .observations import infer_kind
+
 ArrayLike = np.ndarray | pd.Series | list | float
 
 
@@ -321,7 +324,7 @@ def _infer_scale(value: pd.Series, ratio: pd.Series, unit: pd.Series, multiplier
     return np.where(multiplier.notna(), multiplier.to_numpy(dtype=float), guess)
 
 
-def estimate(obs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+def estimate(obs: pd.DataFrame, level: float = 0.95, *, indicators: IndicatorsLike = None) -> pd.DataFrame:
     """Add each row's confidence interval and standard error to observations.
 
     The method follows what the row carries, best first:
@@ -339,6 +342,10 @@ def estimate(obs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
        standard error it implies (:func:`se_from_ci`);
     5. nothing: no interval, and ``ci_note`` says why.
 
+    A blank ``kind`` is inferred from the data where it can be (see
+    :func:`evidence.observations.infer_kind`, which also refuses a proportion
+    whose value and counts disagree), so counts are never silently ignored.
+
     Parameters
     ----------
     obs : DataFrame
@@ -346,6 +353,9 @@ def estimate(obs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
         :func:`evidence.observations.validate`).
     level : float
         Confidence level.
+    indicators : metadata, optional
+        Indicator metadata (kind, unit, multiplier...) joined on ``indicator``,
+        as every other function takes it.
 
     Returns
     -------
@@ -353,7 +363,7 @@ def estimate(obs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
         ``obs`` plus ``est``, ``est_lower``, ``est_upper``, ``se_est``,
         ``weight`` (the group's size for overlap corrections), ``scale``,
         ``has_counts``, ``count_num`` and ``count_den`` (the counts used),
-        ``ci_method`` and ``ci_note``.
+        ``ci_method``, ``ci_note`` and ``kind_note`` (what was inferred).
 
     Examples
     --------
@@ -363,7 +373,9 @@ def estimate(obs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     >>> round(float(out.loc[0, "est_lower"]), 2), out.loc[0, "ci_method"]
     (25.53, 'Wilson score')
     """
-    out = obs.copy()
+    if indicators is not None:
+        obs = attach_metadata(obs, indicators)
+    out = infer_kind(obs)
     nrow = len(out)
 
     def col(name: str) -> pd.Series:
@@ -382,13 +394,14 @@ def estimate(obs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     # counts are used only when the value is their ratio (a DSR, say, is not count/denominator)
     tol = np.maximum(0.01 * value.abs(), 0.0006 * scale)
     consistent = value.isna() | ((value - ratio * scale).abs() <= tol)
-    counts = num.notna() & den.notna() & (den > 0) & consistent
+    # counts give an interval only for a proportion or rate (stated, or inferred by infer_kind for the indicator)
+    counts = num.notna() & den.notna() & (den > 0) & consistent & kind.isin(["proportion", "rate"])
     # a published percentage with only its sample size: counts implied by value x n (Wilson still applies),
     # unless the publisher gave a standard error or interval, which also reflect any survey design
     size = den.fillna(n)
     implied = (~counts & (kind == "proportion") & value.notna() & size.notna() & (size > 0) & se.isna()
                & (lower.isna() | upper.isna()))
-    num = num.where(~implied, (value / scale).clip(0, 1) * size)
+    num = num.where(~implied, value / scale * size)  # infer_kind has refused values outside 0-100%
     den = den.where(~implied, size)
     ratio = ratio.where(~implied, num / den)
     counts = counts | implied
