@@ -225,3 +225,118 @@ def test_readme_example_on_real_fingertips_file():
     assert rows["gap_lower"].notna().all() and rows["significant"].notna().all()
     assert set(rows["kind"]) == {"proportion", "rate"}
     assert rows["method"].str.contains("Newcombe").any()
+
+
+# --- table-driven: polarity × comparator × kind × data shape, against independent calculations (issue 8) ----------
+
+_A, _B, _C = (120, 400), (270, 600), (100, 250)  # three groups of one characteristic (numerator, size)
+_Z = 1.959963984540054
+
+
+def _table(shape: str, kind: str, polarity: str) -> pd.DataFrame:
+    """Groups A, B, C and All as counts, value+CI, value+SE (+n) or value+n."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    x = np.array([_A[0] + _B[0] + _C[0], _A[0], _B[0], _C[0]], dtype=float)
+    n = np.array([_A[1] + _B[1] + _C[1], _A[1], _B[1], _C[1]], dtype=float)
+    df = pd.DataFrame({"indicator": "x", "period": "2024", "characteristic": ["All", "c", "c", "c"],
+                       "group": ["All", "A", "B", "C"], "polarity": polarity, "kind": kind})
+    if kind == "proportion":
+        df["unit"], df["value"] = "%", 100 * x / n
+        se = 100 * np.sqrt(x / n * (1 - x / n) / n)
+    else:  # a mean score with a made-up standard deviation per group
+        df["unit"], df["value"] = "points", np.array([48.0, 44.0, 50.0, 49.0])
+        se = np.array([12.0, 14.0, 11.0, 10.0]) / np.sqrt(n)
+    if shape == "counts":
+        df["numerator"], df["denominator"] = x, n
+    elif shape == "ci":
+        lo, hi = proportion_confint(x, n, method="wilson") if kind == "proportion" else (None, None)
+        df["lower"] = 100 * lo if kind == "proportion" else df["value"] - _Z * se
+        df["upper"] = 100 * hi if kind == "proportion" else df["value"] + _Z * se
+    elif shape == "se_n":
+        df["se"], df["n"] = se, n
+    else:  # value and n only (a proportion: counts implied)
+        df["n"] = n
+    return df
+
+
+def _expected(shape: str, comparator: str, kind: str) -> tuple[float, float, float] | None:
+    """Group A minus its comparator (d, lower, upper), calculated independently of the package."""
+    from scipy import stats
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    tot = (_A[0] + _B[0] + _C[0], _A[1] + _B[1] + _C[1])
+    other = {"rest": (_B[0] + _C[0], _B[1] + _C[1]), "reference": _B, "overall": tot}[comparator]
+    w = _A[1] / tot[1]
+    if kind == "proportion" and shape in ("counts", "value_n"):
+        if comparator == "overall":  # exact: A against the rest, scaled by (1 - w)
+            rest = (tot[0] - _A[0], tot[1] - _A[1])
+            lo, hi = confint_proportions_2indep(*_A, *rest, method="newcomb", compare="diff")
+            return (100 * (_A[0] / _A[1] - tot[0] / tot[1]), 100 * (1 - w) * lo, 100 * (1 - w) * hi)
+        lo, hi = confint_proportions_2indep(*_A, *other, method="newcomb", compare="diff")
+        return 100 * (_A[0] / _A[1] - other[0] / other[1]), 100 * lo, 100 * hi
+    t = _table(shape, kind, "higher_is_better").set_index("group")
+    if kind == "proportion":
+        se = 100 * np.sqrt(t["value"] / 100 * (1 - t["value"] / 100) / np.array([tot[1], _A[1], _B[1], _C[1]]))
+    else:
+        se = np.array([12.0, 14.0, 11.0, 10.0]) / np.sqrt([tot[1], _A[1], _B[1], _C[1]])
+    se = pd.Series(np.asarray(se), index=t.index)
+    va, vg = se["All"] ** 2, se["A"] ** 2
+    if shape == "ci" and kind == "proportion":
+        if comparator == "rest":
+            return None  # no sizes: the rest of the population cannot be worked out
+        c = "All" if comparator == "overall" else "B"
+        if comparator == "overall":  # independent, from the standard errors the intervals imply
+            sg, sa = ((t.loc[g, "upper"] - t.loc[g, "lower"]) / (2 * _Z) for g in ("A", "All"))
+            d = t.loc["A", "value"] - t.loc["All", "value"]
+            return d, d - _Z * np.hypot(sg, sa), d + _Z * np.hypot(sg, sa)
+        d = t.loc["A", "value"] - t.loc[c, "value"]  # MOVER (Zou & Donner 2008) by hand
+        lo = d - np.hypot(t.loc["A", "value"] - t.loc["A", "lower"], t.loc[c, "upper"] - t.loc[c, "value"])
+        hi = d + np.hypot(t.loc["A", "upper"] - t.loc["A", "value"], t.loc[c, "value"] - t.loc[c, "lower"])
+        return d, lo, hi
+    if shape == "ci":  # a mean with a symmetric interval and no n
+        if comparator == "rest":
+            return None
+        c = "All" if comparator == "overall" else "B"
+        d = t.loc["A", "value"] - t.loc[c, "value"]
+        return d, d - _Z * np.hypot(se["A"], se[c]), d + _Z * np.hypot(se["A"], se[c])
+    # standard errors with sizes
+    d = t.loc["A", "value"] - (t.loc["All", "value"] if comparator == "overall" else
+                               t.loc["B", "value"] if comparator == "reference" else
+                               (tot[1] * t.loc["All", "value"] - _A[1] * t.loc["A", "value"]) / (tot[1] - _A[1]))
+    if comparator == "overall":
+        var, vr = vg * (1 - 2 * w) + va, (va - w**2 * vg) / (1 - w) ** 2
+        nr = tot[1] - _A[1]
+    else:
+        vr = se["B"] ** 2 if comparator == "reference" else (va - w**2 * vg) / (1 - w) ** 2
+        nr = _B[1] if comparator == "reference" else tot[1] - _A[1]
+        var = vg + vr
+    q = _Z
+    if kind == "mean":  # Welch-Satterthwaite, A against the rest (or the reference group)
+        dof = (vg + vr) ** 2 / (vg**2 / (_A[1] - 1) + vr**2 / (nr - 1))
+        q = stats.t.ppf(0.975, dof)
+    return d, d - q * np.sqrt(var), d + q * np.sqrt(var)
+
+
+_CASES = [(s, c, k, p) for s in ("counts", "ci", "se_n", "value_n") for c in ("overall", "rest", "reference")
+          for k in ("proportion", "mean") for p in ("higher_is_better", "lower_is_better")
+          if not (k == "mean" and s in ("counts", "value_n"))]
+
+
+@pytest.mark.parametrize("shape,comparator,kind,polarity", _CASES)
+def test_gap_table(shape, comparator, kind, polarity):
+    df = _table(shape, kind, polarity)
+    g = gaps(df, comparator=comparator, reference="B" if comparator == "reference" else None).set_index("group")
+    r = g.loc["A"]
+    exp = _expected(shape, comparator, kind)
+    if exp is None:
+        assert np.isnan(r["gap_lower"]) and pd.isna(r["significant"]) and isinstance(r["note"], str)
+        return
+    d, lo, hi = exp
+    # oriented: positive = worse off; higher is better flips group-minus-comparator
+    if polarity == "higher_is_better":
+        d, lo, hi = -d, -hi, -lo
+    assert r["gap"] == pytest.approx(d, rel=1e-9, abs=1e-9)
+    assert r["gap_lower"] == pytest.approx(lo, rel=1e-6, abs=1e-9)
+    assert r["gap_upper"] == pytest.approx(hi, rel=1e-6, abs=1e-9)
+    assert bool(r["significant"]) == bool(lo > 0 or hi < 0)

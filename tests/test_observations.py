@@ -180,3 +180,9 @@ def test_validate_leaves_unknown_kind_blank_and_metadata_wins_later():
     # what the user wrote in the observations still wins over the metadata
     mine = validate(_obs().assign(unit="points", kind="mean"), indicators=meta)
     assert (mine["unit"] == "points").all() and (mine["kind"] == "mean").all()
+
+
+def test_infinity_is_not_a_number():
+    df = _obs(value=(1, "1e309"))
+    err, msg = _problems(df)
+    assert "row 2" in msg and "column 'value'" in msg and "infinity" in msg

@@ -100,7 +100,9 @@ def katz_ratio_ci(
     intervals for the risk ratio in cohort studies", Biometrics 34:469-474.
     Computed by statsmodels' ``confint_proportions_2indep(method="log",
     compare="ratio")``; where a count is zero the log is undefined, so those rows
-    use the 0.5-adjusted form (``method="log-adjusted"``).
+    use the 0.5-adjusted form (``method="log-adjusted"``), widened so that it
+    contains the ratio itself (lower limit 0 when ``x1 = 0``, upper limit
+    infinity when ``x2 = 0``).
 
     Examples
     --------
@@ -119,7 +121,12 @@ def katz_ratio_ci(
         l1, h1 = confint_proportions_2indep(*a, method="log", compare="ratio", alpha=1 - level)
         l2, h2 = confint_proportions_2indep(*a, method="log-adjusted", compare="ratio", alpha=1 - level)
     zero = (a[0] == 0) | (a[2] == 0)
-    lo[ok], hi[ok] = np.where(zero, l2, l1), np.where(zero, h2, h1)
+    low, high = np.where(zero, l2, l1), np.where(zero, h2, h1)
+    # the 0.5-adjusted interval is for a nudged ratio: it must still contain the ratio itself,
+    # 0 when x1 = 0 and infinity when x2 = 0
+    low = np.where(a[0] == 0, 0.0, low)
+    high = np.where(a[2] == 0, np.inf, high)
+    lo[ok], hi[ok] = low, high
     return lo, hi
 
 
@@ -140,7 +147,9 @@ def byar_ci(x: ArrayLike, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     with np.errstate(divide="ignore", invalid="ignore"):
         lo = x * (1 - 1 / (9 * x) - z / (3 * np.sqrt(x))) ** 3
         hi = (x + 1) * (1 - 1 / (9 * (x + 1)) + z / (3 * np.sqrt(x + 1))) ** 3
-    lo = np.where(x == 0, 0.0, lo)
+    # a count's lower limit is never below zero: Byar's cube goes negative for one or two events at high levels
+    # (x = 1 at 99.8%); OHID apply Byar only from 10 events, where this cannot happen
+    lo = np.where(x == 0, 0.0, np.maximum(lo, 0.0))
     return lo, hi
 
 

@@ -129,6 +129,12 @@ def validate(
                 )
             )
         out[col] = num.astype(float)
+        infinite = np.isinf(out[col].to_numpy(dtype=float))
+        if infinite.any():  # "1e309" or "inf" parse as infinity: never a figure anyone published
+            problems.append(
+                Problem(f"'{col}' is too large to be a number (infinity); check the value", file=source,
+                        rows=row_labels(out, infinite), column=col, value=str(raw[infinite].iloc[0]))
+            )
         if col in COUNTS or col == "se":
             neg = (num < 0).to_numpy()
             if neg.any():
