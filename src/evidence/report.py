@@ -102,6 +102,8 @@ def report(
     from .results import load_data
 
     current = normalise_period(current)
+    scheme_obj.options(level=level, strict=strict, min_numerator=min_numerator, min_denominator=min_denominator,
+                       adjust=adjust)  # bad settings fail now, with exit 2, not inside the notebook
     say(f"Checking scheme '{scheme_obj.name}' and its data")
     obs, meta, inputs = load_data(scheme_obj, observations, indicators)
     scheme_obj._check_against_data(obs, normalise_period(baseline) if baseline else scheme_obj.baseline, current)

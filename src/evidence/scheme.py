@@ -54,12 +54,6 @@ from .yamlfile import line_of, load_with_lines
 
 RULES = ("gap_not_widen", "improve_where_gap", "maintain_level", "representation")
 COMPARATORS = ("overall", "rest", "reference", "best")
-_SCHEME_KEYS = {"name", "slug", "description", "period_style", "baseline", "current", "data", "objectives",
-                "level", "strict", "min_numerator", "min_denominator", "organisation", "contact", "adjust"}
-_DATA_KEYS = {"observations", "indicators"}
-_OBJECTIVE_KEYS = {"id", "title", "description", "measures"}
-_MEASURE_KEYS = {"id", "title", "indicator", "characteristics", "characteristic", "groups", "comparator",
-                 "reference", "rule", "level", "tolerance", "population_shares", "description"}
 
 #: statistical settings a scheme (or the command line) may set
 DEFAULT_OPTIONS: dict[str, Any] = {"level": 0.95, "strict": False, "min_numerator": 5, "min_denominator": 10,
@@ -131,6 +125,12 @@ class Scheme:
     settings: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
     lines: dict[tuple, int] = field(default_factory=dict, repr=False)
+    #: the scheme's own area (name or code) when the data cover many areas
+    area: str | None = None
+    #: areas shown beside the scheme's own (England, the region, statistical neighbours)
+    comparator_areas: list[str] = field(default_factory=list)
+    #: the scheme file as read (keys other modules use, such as contact or commentary)
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------ loading
     @classmethod
@@ -160,15 +160,11 @@ class Scheme:
 
         if not isinstance(raw, dict):
             raise_if([Problem("a scheme file must be a YAML mapping with name, baseline and objectives", file=file)])
-        _unknown_keys(raw, _SCHEME_KEYS, (), problem)
-        for key in ("name", "baseline", "objectives"):
-            if key not in raw:
-                problem(f"'{key}' is required", (key,))
+        from .schemaspec import check
+
+        # the shipped JSON Schema decides which keys exist and their types (docs/schemes.md lists them)
+        raise_if(check(raw, lines, file), context=f"scheme {file}")
         data = raw.get("data") or {}
-        if not isinstance(data, dict):
-            problem("'data' must be a mapping with 'observations' and 'indicators'", ("data",))
-            data = {}
-        _unknown_keys(data, _DATA_KEYS, ("data",), problem)
         obs_spec = data.get("observations")
         for k, item in enumerate(obs_spec if isinstance(obs_spec, list) else [obs_spec] if obs_spec else []):
             if not (isinstance(item, str) or (isinstance(item, dict) and "path" in item)):
@@ -195,7 +191,6 @@ class Scheme:
             if not isinstance(ro, dict):
                 problem("each objective must be a mapping with id, title and measures", kp)
                 continue
-            _unknown_keys(ro, _OBJECTIVE_KEYS, kp, problem)
             oid = str(ro.get("id") or f"objective_{i + 1}")
             if oid in seen_ids:
                 problem(f"objective id '{oid}' is used twice", kp + ("id",), oid)
@@ -222,7 +217,9 @@ class Scheme:
         name = str(raw["name"])
         return cls(name=name, slug=str(raw.get("slug") or _slug(name)), baseline=baseline, current=current,
                    objectives=objectives, period_style=style, description=str(raw.get("description", "") or ""),
-                   data=data, settings=settings, path=path, lines=lines)
+                   data=data, settings=settings, path=path, lines=lines,
+                   area=str(raw["area"]) if raw.get("area") else None,
+                   comparator_areas=[str(a) for a in raw.get("comparator_areas") or []], raw=raw)
 
     # ------------------------------------------------------------------ data
     def resolve(self, key: str) -> str | Path | None:
@@ -274,6 +271,16 @@ class Scheme:
         """
         out = {**DEFAULT_OPTIONS, **{k: v for k, v in self.settings.items() if k in DEFAULT_OPTIONS}}
         out.update({k: v for k, v in overrides.items() if v is not None})
+        problems = []
+        if isinstance(out["level"], bool) or not isinstance(out["level"], int | float) or not 0 < out["level"] < 1:
+            problems.append(Problem("the confidence level is a fraction between 0 and 1, e.g. 0.95",
+                                    column="level", value=str(out["level"])))
+        for key in ("min_numerator", "min_denominator"):
+            if isinstance(out[key], bool) or not isinstance(out[key], int | float) or out[key] < 0:
+                problems.append(Problem("must be a number of people, 0 or more", column=key, value=str(out[key])))
+        if out["adjust"] not in (None, "holm", "bh"):
+            problems.append(Problem("must be holm or bh", column="adjust", value=str(out["adjust"])))
+        raise_if(problems, context="statistical settings")
         return out
 
     # ------------------------------------------------------------------ evaluation
@@ -493,7 +500,6 @@ def _maintain_level(m: Measure, obs, base, current, indicators, opts) -> pd.Data
 
 
 def _measure(rm: dict, mp: tuple, oid: str, j: int, problem, known: set[str] | None, lines) -> Measure | None:
-    _unknown_keys(rm, _MEASURE_KEYS, mp, problem)
     indicator = rm.get("indicator")
     if not indicator:
         problem("every measure needs an 'indicator'", mp)
@@ -546,12 +552,6 @@ def _known_indicators(indicators: IndicatorsLike, data: dict, path: Path) -> set
         return set(load_indicators(source)["indicator"])
     except EvidenceError:
         return None  # reported when the data are loaded
-
-
-def _unknown_keys(d: dict, allowed: set[str], kp: tuple, problem) -> None:
-    for key in d:
-        if key not in allowed:
-            problem(f"unknown key '{key}'{_hint(key, allowed)}", kp + (key,))
 
 
 def _hint(word: str, options) -> str:

@@ -28,7 +28,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..errors import Problem, raise_if
+from ..errors import Problem, listing, raise_if
 from .common import academic_period, finish, is_total, numbers, slug
 from .symbols import parse_numbers
 
@@ -106,7 +106,7 @@ def read_ees(
         if col in filters:
             if filters[col] not in set(values):
                 problems.append(Problem(f"filter value {filters[col]!r} is not in this column; it has "
-                                        f"{', '.join(map(repr, sorted(values)[:10]))}", file=file, sheet=sheet,
+                                        f"{listing(sorted(values), quote=True)}", file=file, sheet=sheet,
                                         column=col))
             df = df[df[col] == filters[col]]
         elif len(values) > 1:
@@ -115,8 +115,9 @@ def read_ees(
                 total = next((v for v in values if "number" in str(v).lower()), total)
             if total is None:
                 problems.append(Problem(
-                    f"this filter column has several values ({', '.join(map(repr, sorted(values)[:6]))}) and no "
-                    f"'Total'; choose one with filters={{'{col}': ...}}", file=file, sheet=sheet, column=col))
+                    f"this filter column has several values ({listing(sorted(values), quote=True)}) and no "
+                    f"'Total'; choose one: --filter {col}=VALUE on the command line, filters: {{{col}: VALUE}} in "
+                    "a scheme's data source, or filters={...} in Python", file=file, sheet=sheet, column=col))
             else:
                 df = df[df[col] == total]
     raise_if(problems, context=f"EES file {file}")
