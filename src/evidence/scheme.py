@@ -44,11 +44,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import EvidenceError, Problem, raise_if
+from .errors import EvidenceError, Problem, listing, raise_if
 from .estimates import estimate, mover_diff_ci
 from .indicators import IndicatorsLike, load_indicators
 from .observations import ALL
-from .periods import normalise_period, period_style
+from .periods import normalise_period, period_style, sort_periods
 from .progress import progress
 from .yamlfile import line_of, load_with_lines
 
@@ -283,6 +283,52 @@ class Scheme:
         raise_if(problems, context="statistical settings")
         return out
 
+    # ------------------------------------------------------------------ areas
+    def own_area(self, obs: pd.DataFrame) -> pd.DataFrame:
+        """The rows of the scheme's own area.
+
+        Data with one area (or none) are the scheme's. Data with many areas
+        (every EES and Fingertips file has national, regional and local rows)
+        need the scheme's ``area:`` (a name or a code); without it, or when it
+        is not in the data, :class:`EvidenceError` lists the areas there are.
+
+        Examples
+        --------
+        >>> import evidence as ev
+        >>> len(Scheme.demo().own_area(ev.demo.observations())) == len(ev.demo.observations())
+        True
+        """
+        areas = _areas(obs)
+        file = str(self.path) if self.path else None
+        if self.area:
+            mask = _area_mask(obs, self.area)
+            if not mask.any():
+                raise_if([Problem(f"the scheme's area '{self.area}' is not in the data{_hint(self.area, areas)}; its "
+                                  f"areas are {listing(areas)}", file=file, line=line_of(self.lines, ("area",)),
+                                  column="area", value=self.area)])
+            return obs[mask]
+        if len(areas) > 1:
+            raise_if([Problem(f"the data cover {len(areas)} areas ({listing(areas)}); say which is the scheme's "
+                              "with 'area:' (a name or a code), and add any to show beside it with "
+                              "'comparator_areas:'", file=file, column="area")])
+        return obs
+
+    def comparator_rows(self, obs: pd.DataFrame) -> pd.DataFrame:
+        """The rows of the scheme's comparator areas (none when it names none)."""
+        if not self.comparator_areas:
+            return obs.iloc[0:0]
+        problems, masks = [], []
+        for i, name in enumerate(self.comparator_areas):
+            mask = _area_mask(obs, name)
+            if not mask.any():
+                problems.append(Problem(f"comparator area '{name}' is not in the data{_hint(name, _areas(obs))}",
+                                        file=str(self.path) if self.path else None,
+                                        line=line_of(self.lines, ("comparator_areas", i)), column="comparator_areas",
+                                        value=name))
+            masks.append(mask)
+        raise_if(problems)
+        return obs[np.logical_or.reduce(masks)]
+
     # ------------------------------------------------------------------ evaluation
     def evaluate(
         self,
@@ -342,6 +388,7 @@ class Scheme:
                                          file=str(self.path) if self.path else None)])
         opts = self.options(level=level, strict=strict, min_numerator=min_numerator,
                             min_denominator=min_denominator, adjust=adjust)
+        obs = self.own_area(obs)
         self._check_against_data(obs, base, current)
         cache = {} if cache is None else cache
         tables = []
@@ -351,6 +398,10 @@ class Scheme:
             rows.insert(1, "objective", objective.title)
             tables.append(rows)
         out = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+        if out.empty:  # never an empty success
+            raise_if([Problem("the scheme's measures matched no groups in the data, so there is nothing to report; "
+                              "check each measure's characteristics and groups against `evidence validate`",
+                              file=str(self.path) if self.path else None)])
         out = out.reindex(columns=_EVAL_COLUMNS)
         for flag in ("suppressed_baseline", "suppressed_current"):
             out[flag] = out[flag].astype("boolean").fillna(False).astype(bool)
@@ -359,6 +410,7 @@ class Scheme:
         return out[_EVAL_COLUMNS]
 
     def _check_against_data(self, obs: pd.DataFrame, base: str, current: str) -> None:
+        obs = self.own_area(obs)
         problems = []
         file = str(self.path) if self.path else None
         periods = set(obs["period"].map(lambda v: normalise_period(v) if pd.notna(v) else ""))
@@ -378,6 +430,21 @@ class Scheme:
                 problems.append(Problem(f"indicator '{m.indicator}' is not in the data; check its spelling",
                                         file=file, line=at[0], column="indicator", value=m.indicator))
                 continue
+            have = set(rows["period"].map(lambda v: normalise_period(v) if pd.notna(v) else ""))
+            for key, p in (("baseline", base), ("current", current)):
+                if p in periods and p not in have:  # in the file, but not for this measure's indicator
+                    problems.append(Problem(f"indicator '{m.indicator}' has no data for the {key} period {p} (it "
+                                            f"has {listing(sort_periods(list(have)))})", file=file, line=at[0],
+                                            column="indicator", value=m.indicator))
+            if m.reference:
+                for ch, g in m.reference.items():
+                    ref_groups = set(rows.loc[rows["characteristic"].astype(str) == str(ch), "group"].astype(str))
+                    if str(g) not in ref_groups:
+                        problems.append(Problem(
+                            f"the reference group '{g}' ({ch}) is not in the data for indicator '{m.indicator}'"
+                            f"{_hint(g, ref_groups)}" + (f"; its groups are {listing(sorted(ref_groups))}"
+                                                          if ref_groups else f"; there is no characteristic '{ch}'"),
+                            file=file, line=at[0], column="reference", value=str(g)))
             chars = set(rows["characteristic"].astype(str))
             for ch in m.characteristics or []:
                 if ch not in chars:
@@ -552,6 +619,22 @@ def _known_indicators(indicators: IndicatorsLike, data: dict, path: Path) -> set
         return set(load_indicators(source)["indicator"])
     except EvidenceError:
         return None  # reported when the data are loaded
+
+
+def _areas(obs: pd.DataFrame) -> list[str]:
+    if "area" not in obs:
+        return []
+    return sorted(a for a in obs["area"].dropna().astype(str).str.strip().unique() if a)
+
+
+def _area_mask(obs: pd.DataFrame, name: str) -> pd.Series:
+    """Rows whose area name or code is ``name`` (ignoring case and spaces)."""
+    want = str(name).strip().lower()
+    mask = pd.Series(False, index=obs.index)
+    for col in ("area", "area_code"):
+        if col in obs:
+            mask |= obs[col].astype(str).str.strip().str.lower() == want
+    return mask
 
 
 def _hint(word: str, options) -> str:

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import warnings
 from pathlib import Path
 
 import pandas as pd
 
-from ..errors import Problem, listing, raise_if
+from ..errors import EvidenceWarning, Problem, listing, raise_if
 from ..observations import validate
 from . import ees, eff, fingertips, mapping, nomis, smc
 from .common import numbers
@@ -202,9 +203,31 @@ def _read_known(fmt: str, raw: pd.DataFrame, file: str, sheet, options: dict) ->
     return _READERS[fmt](raw, file, sheet=sheet, **options)
 
 
+#: columns an observations file may carry besides the contract's; anything else is reported, not used
+KNOWN_COLUMNS = ["indicator", "name", "period", "area", "area_code", "characteristic", "group", "value", "numerator",
+                 "denominator", "n", "se", "lower", "upper", "suppressed", "reason", "polarity", "kind", "unit",
+                 "multiplier", "population", "domain", "source", "ci_level", "note", "breaks", "source_row"]
+
+
+def _unused_columns(columns: list[str], file: str) -> None:
+    """Warn about columns nobody reads; a near miss of a known column (``denominater``) is named."""
+    unused = [c for c in columns if c not in KNOWN_COLUMNS]
+    if not unused:
+        return
+    notes = []
+    for c in unused:
+        close = difflib.get_close_matches(str(c).strip().lower(), KNOWN_COLUMNS, n=1, cutoff=0.75)
+        notes.append(f"'{c}' (did you mean '{close[0]}'?)" if close and close[0] not in columns else f"'{c}'")
+    warnings.warn(f"{file}: column{'s' if len(unused) > 1 else ''} {', '.join(notes)} "
+                  f"{'are' if len(unused) > 1 else 'is'} not used: the observations columns are "
+                  f"{', '.join(KNOWN_COLUMNS[:-1])}; rename a misspelt column, or it is left out", EvidenceWarning,
+                  stacklevel=4)
+
+
 def _observations(raw: pd.DataFrame, file: str, sheet) -> pd.DataFrame:
     """A file already in the contract's columns: symbols become missing values with a reason."""
     problems: list[Problem] = []
+    _unused_columns(list(raw.columns), file)
     out = raw.copy()
     reasons = pd.Series(None, index=out.index, dtype=object)
     for col in ("value", "numerator", "denominator", "n", "se", "lower", "upper"):
