@@ -120,6 +120,17 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--mapping", help="a YAML mapping of the file's columns (for tables in no known format)")
     v.set_defaults(func=_validate)
 
+    i = sub.add_parser("init", help="write a starter scheme and indicator metadata from your data files")
+    i.add_argument("files", nargs="+", help="your data files, as published")
+    i.add_argument("--out", default="scheme.yaml", help="the scheme file to write (indicators.yaml goes beside it)")
+    i.add_argument("--area", help="your area (name or code), when the files cover several")
+    i.add_argument("--name", help="the scheme's name")
+    i.add_argument("--format", choices=FORMATS, help="the files' format (default: detected from the columns)")
+    i.add_argument("--filter", action="append", type=_filter, default=[], metavar="KEY=VALUE",
+                   help="keep rows whose column KEY is VALUE (repeatable)")
+    i.add_argument("--force", action="store_true", help="overwrite the scheme and indicators files if they exist")
+    i.set_defaults(func=_init)
+
     d = sub.add_parser("demo", help="write the built-in demo data as CSV and Excel")
     d.add_argument("--out", default="data/raw/demo")
     d.add_argument("--force", action="store_true", help="overwrite the demo files if they are already there")
@@ -150,6 +161,15 @@ def _validate(args: argparse.Namespace) -> int:
     ok = validate_files(args.files, indicators=args.indicators, out=sys.stdout, format=args.format,
                         mapping=args.mapping, filters=dict(args.filter) or None, period=args.period)
     return 0 if ok else EXIT_BAD_INPUT
+
+
+def _init(args: argparse.Namespace) -> int:
+    from .init import init
+
+    scheme, meta = init(args.files, args.out, area=args.area, filters=dict(args.filter) or None, format=args.format,
+                        name=args.name, force=args.force)
+    print(f"wrote {scheme} and {meta}\nNext: edit them, then run  evidence validate {scheme}")
+    return 0
 
 
 def _demo(args: argparse.Namespace) -> int:

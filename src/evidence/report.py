@@ -219,6 +219,10 @@ def to_html(executed: Path, title: str) -> str:
     from nbconvert.preprocessors import TagRemovePreprocessor
 
     nb = nbformat.read(str(executed), as_version=4)
+    for cell in nb.cells:  # warnings went to the command line; a committee's report carries no stderr
+        if "outputs" in cell:
+            cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream"
+                                                            and o.get("name") == "stderr")]
     exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True, anchor_link_text="")
     tags = TagRemovePreprocessor(remove_cell_tags={"remove_cell", "parameters", "injected-parameters"})

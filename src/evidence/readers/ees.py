@@ -288,6 +288,15 @@ def _keys(df: pd.DataFrame, topic_col, group_col, group_cols, file: str = "") ->
                           f"): they cannot be told apart from the same groups under their own {topic_col}",
                           EvidenceWarning, stacklevel=5)
             keys = keys[~odd.to_numpy()]
+        # "Gender: Total" is everyone again: the whole population when the file has no Total/Total row, else a repeat
+        repeat = (~topic_total & group_total)[keys.index]
+        if repeat.any():
+            has_all = set(zip(keys.loc[total[keys.index], "period"], keys.loc[total[keys.index], "area"], strict=True))
+            seen = pd.Series(list(zip(keys["period"], keys["area"], strict=True)), index=keys.index).isin(has_all)
+            keys.loc[repeat & ~seen, ["characteristic", "group"]] = "All"
+            keys = keys[~(repeat & seen)]
+            first = ~keys.duplicated(["period", "area", "characteristic", "group"]) | (keys["group"] != "All")
+            keys = keys[first]
     else:
         keys["characteristic"] = "All"
         keys["group"] = "All"
