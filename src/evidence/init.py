@@ -11,6 +11,7 @@ without ``force``.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -138,16 +139,30 @@ def _metadata(obs: pd.DataFrame, sources: list[str]) -> dict[str, dict[str, Any]
     meta = {}
     for ind, block in obs.groupby("indicator", sort=True):
         unit = _first(block, "unit") or ""
-        kind = _first(block, "kind") or ("proportion" if unit == "%" else "score")
-        if kind not in ("proportion", "mean", "rate", "life_expectancy", "score", "count"):
-            kind = "score"
-        entry: dict[str, Any] = {"name": _first(block, "name") or str(ind).replace("_", " "), "domain": "other",
-                                 "kind": kind, "polarity": "higher_is_better", "unit": unit, "population": "people",
-                                 "source": "; ".join(sources)}
-        if kind == "proportion":
-            entry["multiplier"] = 100
+        name = _first(block, "name") or str(ind).replace("_", " ")
+        kind, multiplier = _kind(block, unit, name)
+        entry: dict[str, Any] = {"name": name, "domain": "other", "kind": kind, "polarity": "higher_is_better",
+                                 "unit": unit, "population": "people", "source": "; ".join(sources)}
+        if multiplier:
+            entry["multiplier"] = multiplier
         meta[str(ind)] = entry
     return meta
+
+
+def _kind(block: pd.DataFrame, unit: str, name: str) -> tuple[str, int | None]:
+    """What the file says the figures are: a per cent with counts, a rate per 100,000, a mean..."""
+    said = _first(block, "kind")
+    if said in ("proportion", "mean", "rate", "life_expectancy", "count"):  # "score" is only the default
+        return said, 100 if said == "proportion" else None
+    counts = {"numerator", "denominator"} <= set(block.columns) and block[["numerator", "denominator"]].notna().any().all()
+    per = re.search(r"(?:per|/)\s*([\d,]+)", name)
+    if per and counts:
+        return "rate", int(per.group(1).replace(",", ""))
+    if unit == "%" or "%" in name or "percent" in name.lower():
+        return "proportion", 100
+    if name.lower().startswith(("avg", "average", "mean")):
+        return "mean", None
+    return "score", None
 
 
 def _first(block: pd.DataFrame, col: str) -> str | None:

@@ -151,8 +151,8 @@ def build(
     ld = []
     for ind in sorted({m.indicator for _, m in scheme.measures() if m.rule != "representation"}):
         sub = obs[obs["indicator"] == ind]
-        if not {base, current} <= set(sub["period"].map(normalise_period)):
-            continue
+        if not {base, current} <= set(sub.loc[sub["group"] == ALL, "period"].map(normalise_period)):
+            continue  # levelling down is judged on the whole population: none in the data, nothing to judge
         key = (ind, "overall", repr(None))
         if key not in cache:
             cache[key] = progress(sub, base, current, "overall", opts["level"], strict=opts["strict"],
