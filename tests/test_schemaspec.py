@@ -8,8 +8,8 @@ import pytest
 
 import evidence as ev
 from evidence.readers import FORMATS, options_of
-from evidence.scheme import Scheme
 from evidence.schemaspec import SCHEMA_PATH, schema
+from evidence.scheme import Scheme
 
 GOOD = """name: Test scheme
 baseline: "2018"
