@@ -10,7 +10,7 @@ with the levelling-down rule, and a yearly scheme progress report.
 True
 """
 
-from . import demo
+from . import demo, health
 from .errors import EvidenceError, EvidenceWarning, Problem
 from .estimates import estimate
 from .ethnicity import harmonise_groups
@@ -34,6 +34,7 @@ __all__ = [
     "demo",
     "estimate",
     "gaps",
+    "health",
     "harmonise_groups",
     "load_indicators",
     "progress",
