@@ -24,6 +24,7 @@ from .scheme import Scheme
 from .screen import screen
 from .summary import summary_measures
 from .suppression import suppress
+from .trend import trend
 
 __all__ = [
     "STATUSES",
@@ -43,6 +44,7 @@ __all__ = [
     "screen",
     "summary_measures",
     "suppress",
+    "trend",
     "validate",
 ]
 __version__ = "0.1.0"
