@@ -140,12 +140,14 @@ def build(
     series = pd.concat(series_parts, ignore_index=True) if series_parts else pd.DataFrame()
     series = series.drop_duplicates(["indicator", "period", "characteristic", "group", "comparator"])
 
-    # the screen compares with everyone, so it takes indicators that have a whole-population row this period;
-    # one without (a file's count-only table) must not stop a report whose measures do not use it
+    # headcounts measured by representation are shares of a whole, not outcomes to screen for gaps; and the
+    # screen compares with everyone, so it takes indicators that have a whole-population row this period (one
+    # without, such as a file's count-only table, must not stop a report whose measures do not use it)
+    shares = {m.indicator for _, m in scheme.measures() if m.rule == "representation"}
     at_now = obs[obs["period"].map(normalise_period) == current]
     with_all = set(at_now.loc[at_now["group"] == ALL, "indicator"])
-    scr = screen(obs[obs["indicator"].isin(meta["indicator"]) & obs["indicator"].isin(with_all)], current,
-                 indicators=meta, level=opts["level"], **supp)
+    screened = obs["indicator"].isin(meta["indicator"]) & ~obs["indicator"].isin(shares) & obs["indicator"].isin(with_all)
+    scr = screen(obs[screened], current, indicators=meta, level=opts["level"], **supp)
 
     # every levelling-down case among the scheme's indicators, not only the watched groups
     ld = []
