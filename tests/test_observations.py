@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from evidence import EvidenceError
+from evidence import EvidenceError, EvidenceWarning
 from evidence.observations import validate
 
 
@@ -186,3 +186,18 @@ def test_infinity_is_not_a_number():
     df = _obs(value=(1, "1e309"))
     err, msg = _problems(df)
     assert "row 2" in msg and "column 'value'" in msg and "infinity" in msg
+
+
+def test_weighted_proportion_with_unweighted_counts_uses_its_published_interval():
+    # a survey estimate (weighted) published with raw counts and its own interval: the counts are not used, and
+    # the note says so; only with nothing else to go on is the row refused
+    from evidence.observations import infer_kind
+
+    df = _counts([30.98], [3331], [630000], kind="proportion", lower=[30.5], upper=[31.5])
+    with pytest.warns(EvidenceWarning, match="published intervals"):
+        out = infer_kind(df)
+    assert "counts were not used" in out.loc[0, "kind_note"]
+    from evidence.estimates import estimate
+
+    e = estimate(df)
+    assert e.loc[0, "ci_method"] == "published interval" and e.loc[0, "est_lower"] == 30.5

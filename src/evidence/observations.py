@@ -376,9 +376,10 @@ def infer_kind(obs: pd.DataFrame, *, warn: bool = True) -> pd.DataFrame:
                              np.where(counted & _matches(value, ratio, 1.0), 1.0, guess))
         mult[unknown] = by_counts[unknown]
         out["multiplier"] = mult
-    _check_proportions(out, prop, value, ratio, mult)
+    _check_proportions(out, prop, value, ratio, mult, inferred, warn)
     if inferred and warn:
-        warnings.warn("kind not stated, inferred from the data for indicator " + "; ".join(inferred[:10])
+        warnings.warn("inferred from the data, as no kind was stated or counts did not fit: indicator "
+                      + "; ".join(inferred[:10])
                       + (f" and {len(inferred) - 10} more" if len(inferred) > 10 else "")
                       + ". State kind (and unit, multiplier) in the indicator metadata to confirm it.",
                       EvidenceWarning, stacklevel=3)
@@ -386,11 +387,27 @@ def infer_kind(obs: pd.DataFrame, *, warn: bool = True) -> pd.DataFrame:
 
 
 def _check_proportions(out: pd.DataFrame, prop: np.ndarray, value: np.ndarray, ratio: np.ndarray,
-                       mult: np.ndarray) -> None:
-    """Refuse a proportion whose value and counts disagree, or that lies outside 0-100%."""
+                       mult: np.ndarray, inferred: list[str], warn: bool) -> None:
+    """Refuse a proportion whose value and counts disagree, or that lies outside 0-100%.
+
+    Where the publisher also gave a standard error or interval (a weighted
+    survey estimate published with unweighted counts, say) the counts are not
+    used and ``kind_note`` says so; with nothing else to go on the rows are refused.
+    """
     problems: list[Problem] = []
     counted = prop & np.isfinite(ratio) & np.isfinite(value) & np.isfinite(mult)
     clash = counted & ~_matches(value, ratio, np.where(np.isfinite(mult), mult, 1.0))
+    other = np.zeros(len(out), dtype=bool)
+    for cols in (["se"], ["lower", "upper"]):
+        if set(cols) <= set(out.columns):
+            other |= np.logical_and.reduce([pd.to_numeric(out[c], errors="coerce").notna().to_numpy() for c in cols])
+    kept = clash & other
+    if kept.any():
+        out.loc[kept, "kind_note"] = ("the value is not numerator / denominator (weighted or adjusted?), so the "
+                                      "counts were not used: the published interval or standard error was")
+        inferred.append(f"and {int(kept.sum())} proportion rows whose value is not numerator / denominator "
+                        "use their published intervals, not the counts")
+    clash &= ~other
     if clash.any():
         i = int(np.flatnonzero(clash)[0])
         problems.append(Problem(
