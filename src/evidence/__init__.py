@@ -10,7 +10,7 @@ with the levelling-down rule, and a yearly scheme progress report.
 True
 """
 
-from . import demo, demo_workforce, workforce
+from . import demo, demo_workforce, health, workforce
 from .errors import EvidenceError, EvidenceWarning, Problem
 from .estimates import estimate
 from .ethnicity import harmonise_groups
@@ -29,6 +29,7 @@ from .scheme import Scheme
 from .screen import screen
 from .summary import summary_measures
 from .suppression import suppress
+from .trend import trend
 
 __all__ = [
     "STATUSES",
@@ -41,6 +42,7 @@ __all__ = [
     "workforce",
     "estimate",
     "gaps",
+    "health",
     "harmonise_groups",
     "load_indicators",
     "pay_gap",
@@ -54,6 +56,7 @@ __all__ = [
     "screen",
     "summary_measures",
     "suppress",
+    "trend",
     "validate",
 ]
 __version__ = "0.1.0"
