@@ -57,7 +57,10 @@ def test_hostile_text_never_becomes_a_formula(tmp_path):
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     assert not [c for c in cells if c.hyperlink and "evil" in str(c.hyperlink.target)]
     text = {c.value for c in cells if isinstance(c.value, str)}
-    assert "-2+3" in text and any(t.startswith("=HYPERLINK") for t in text)  # kept, as text
+    if outputs.writes_text_natively():  # kept as it was, stored as text
+        assert "-2+3" in text and any(t.startswith("=HYPERLINK") for t in text)
+    else:  # older gptables (pandas < 2.3): made inert with a visible apostrophe
+        assert "'-2+3" in text and any(t.startswith("'=HYPERLINK") for t in text)
 
 
 def _is_number(text: str) -> bool:

@@ -119,6 +119,11 @@ def validate(
         raw = out[col]
         num = pd.to_numeric(raw, errors="coerce")
         bad = num.isna() & raw.notna() & (raw.astype(str).str.strip() != "")
+        if bad.any():  # pandas < 3 turns "1e309" into NaN: keep it infinite, so it is named as such below
+            overflow = raw[bad].map(_float_or_nan)
+            too_large = overflow.index[np.isinf(overflow.to_numpy(dtype=float))]
+            num.loc[too_large] = overflow.loc[too_large]
+            bad.loc[too_large] = False
         if bad.any():
             first = str(raw[bad].iloc[0])
             problems.append(
@@ -241,6 +246,14 @@ def validate(
             )
     raise_if(problems, context=f"observations{' from ' + source if source else ''}")
     return out.reset_index(drop=True)
+
+
+def _float_or_nan(v: object) -> float:
+    """``float(v)``, or NaN for text that is not a number (``"1e309"`` gives infinity)."""
+    try:
+        return float(str(v).strip())
+    except ValueError:
+        return np.nan
 
 
 def _truthy(v: object) -> bool:

@@ -158,15 +158,31 @@ def _json_value(v):
     return v
 
 
-def write_excel(r: Results, path: Path) -> Path:
-    """Write the accessible workbook (gptables), with ``[c]`` for suppressed cells."""
+def writes_text_natively() -> bool:
+    """Whether the installed gptables lets XlsxWriter store formula-like text as plain text.
+
+    gptables >= 2.0.2 passes ``workbook_options`` through; older releases do not, and then
+    :func:`write_excel` makes such text inert with a leading apostrophe instead.
+
+    Examples
+    --------
+    >>> isinstance(writes_text_natively(), bool)
+    True
+    """
     import inspect
 
     import gptables as gpt
 
+    return "workbook_options" in inspect.signature(gpt.write_workbook).parameters
+
+
+def write_excel(r: Results, path: Path) -> Path:
+    """Write the accessible workbook (gptables), with ``[c]`` for suppressed cells."""
+    import gptables as gpt
+
     # gptables >= 2.0.2 passes XlsxWriter options through; older ones (the only ones for pandas < 2.3) do not,
     # and XlsxWriter then writes text starting "=" as a formula: there, such text gets a visible apostrophe
-    native = "workbook_options" in inspect.signature(gpt.write_workbook).parameters
+    native = writes_text_natively()
     inert = (lambda v: v) if native else csv_safe_text
     options = {"workbook_options": {"strings_to_formulas": False, "strings_to_urls": False}} if native else {}
     scheme_name = inert(r.scheme.name)
