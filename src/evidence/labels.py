@@ -42,9 +42,8 @@ CHARACTERISTICS = {
 }
 
 _UNKNOWN = re.compile(
-    r"(unclassified|unknown|not known|not stated|not recorded|not collected|missing|refused|information refused|"
-    r"information not (obtained|yet obtained)|prefer not to say|no response|unknown ethnicity|"
-    r"ethnicity (unknown|not known|not recorded)|not obtained)", re.IGNORECASE)
+    r"\b(unclassified|unknown|not stated|not recorded|not collected|missing|refused|prefer not to say|"
+    r"no response|information not (yet )?obtained|not obtained|not known(?! to be))\b", re.IGNORECASE)
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
@@ -87,11 +86,12 @@ def characteristic_label(code: str, labels: Mapping[str, str] | None = None) -> 
 def is_unknown_group(group: str) -> bool:
     """True for a record whose group was not recorded ("Unclassified", "Unknown", "Not stated"...).
 
-    "Not known to be disadvantaged" is a real group, so the whole label must match.
+    "Not known to be disadvantaged" is a real group, so it is kept.
 
     Examples
     --------
-    >>> [is_unknown_group(g) for g in ["Unclassified", "Unknown", "Not known to be disadvantaged", "Roma"]]
-    [True, True, False, False]
+    >>> [is_unknown_group(g) for g in ["Unclassified", "First Language Unclassified", "Ethnicity not known",
+    ...                                "Not known to be disadvantaged", "Roma"]]
+    [True, True, True, False, False]
     """
-    return bool(_UNKNOWN.fullmatch(str(group).strip()))
+    return bool(_UNKNOWN.search(str(group)))

@@ -318,7 +318,7 @@ def headlines(r: Results) -> list[str]:
     out += list(ev.loc[ev["rag"] == "green", "summary"][ev["status"] != "level_maintained"])
     out += list(red.loc[red["status"] == "narrowed_levelling_down", "summary"])
     if not out:
-        out = ["No gap changed by more than chance would explain."]
+        out = ["No gap changed by more than chance would explain, or by more than the scheme's minimum."]
     return out[:8]
 
 
@@ -588,12 +588,11 @@ def levelling_down_html(r: Results) -> str:
 
 def screen_html(r: Results, top: int = 12) -> str:
     """The equality screen's top findings: who is furthest behind, on what, sorted by the figure shown."""
-    s = r.screen
-    s = s[~s["group"].map(is_unknown_group)]
+    s = screened(r)
     dis = s[s["flag"] == "disadvantaged"].head(top)
     parts = ['<section aria-labelledby="screen"><h2 id="screen">Who is furthest behind in '
              f"{r.current}</h2>",
-             f"<p>Every group on every measure in {r.current}, compared with everyone. These are the "
+             f"<p>Every group the scheme's measures cover, in {r.current}, compared with everyone. These are the "
              f"{plural(len(dis), 'largest gap')} that are not down to chance, furthest behind first: how much worse "
              "each group's result is than the result for everyone, in per cent.</p>"]
     behind = [(x - 1) * 100 if pd.notna(x) else float("nan") for x in dis["relative_gap"]]
@@ -627,6 +626,18 @@ def in_scheme(r: Results, df: pd.DataFrame) -> pd.DataFrame:
             hit &= df["group"].isin(m.groups)
         keep |= hit
     return df[keep & ~df["group"].map(is_unknown_group)]
+
+
+def screened(r: Results) -> pd.DataFrame:
+    """The equality screen for the characteristics the scheme watches, without unrecorded groups."""
+    s = r.screen
+    if s.empty:
+        return s
+    keep = pd.Series(False, index=s.index)
+    for _, m in r.scheme.measures():
+        hit = s["indicator"] == m.indicator
+        keep |= hit & s["characteristic"].isin(m.characteristics) if m.characteristics else hit
+    return s[keep & ~s["group"].map(is_unknown_group)]
 
 
 def quality_html(r: Results, readability: float | None = None) -> str:
@@ -746,7 +757,7 @@ def sentences(r: Results) -> list[str]:
     for o in r.scheme.objectives:
         out += findings(ev[ev["objective_id"] == o.id])
     out += [colour_rule_text(r), chance_text(r.comparisons, r.options["level"], r.options.get("adjust"))]
-    screen = r.screen[~r.screen["group"].map(is_unknown_group)]
+    screen = screened(r)
     out += list(screen.loc[screen["flag"] == "disadvantaged", "finding"].head(12))
     return list(dict.fromkeys(s for s in out if isinstance(s, str) and s))
 

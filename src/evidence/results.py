@@ -133,14 +133,17 @@ def build(
     series = pd.concat(series_parts, ignore_index=True) if series_parts else pd.DataFrame()
     series = series.drop_duplicates(["indicator", "period", "characteristic", "group", "comparator"])
 
-    scr = screen(obs[obs["indicator"].isin(meta["indicator"])], current, indicators=meta, level=opts["level"], **supp)
+    # the screen compares with everyone, so it needs a whole-population figure (a file of one group has none)
+    has_all = set(obs.loc[obs["group"] == ALL, "indicator"])
+    scr = screen(obs[obs["indicator"].isin(meta["indicator"]) & obs["indicator"].isin(has_all)], current,
+                 indicators=meta, level=opts["level"], **supp)
 
     # every levelling-down case among the scheme's indicators, not only the watched groups
     ld = []
     for ind in sorted({m.indicator for _, m in scheme.measures() if m.rule != "representation"}):
         sub = obs[obs["indicator"] == ind]
-        if not {base, current} <= set(sub["period"].map(normalise_period)):
-            continue
+        if not {base, current} <= set(sub["period"].map(normalise_period)) or ind not in has_all:
+            continue  # levelling down is judged against everyone: it needs a whole-population figure
         key = (ind, "overall", repr(None))
         if key not in cache:
             cache[key] = progress(sub, base, current, "overall", opts["level"], strict=opts["strict"],

@@ -468,7 +468,8 @@ def small_change_sentence(r: dict) -> str:
     unit = r.get("unit") or ""
     if not r.get("min_change"):
         return f"The gap between {who} and {vs} hardly moved ({fmt_gap(r['gap_current'], unit)} now): no clear change."
-    return (f"The gap between {who} and {vs} moved by {fmt_gap(abs(r['gap_change']), unit)}, less than the "
+    moved = "widened" if r["gap_change"] > 0 else "narrowed"
+    return (f"The gap between {who} and {vs} {moved} by {fmt_gap(abs(r['gap_change']), unit)}, less than the "
             f"{fmt_gap(r['min_change'], unit)} the scheme counts as a real change: no clear change.")
 
 
