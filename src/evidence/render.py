@@ -177,8 +177,10 @@ def verdicts_html(r: Results) -> str:
     for o in r.scheme.objectives:
         rows = ev[ev["objective_id"] == o.id]
         lines = " ".join(_esc(f) for f in findings(rows))
+        since = since_text(r, rows)
         items.append(f'<li><p class="verdict-head"><a href="#obj-{o.id}">{_esc(o.title)}</a>: '
-                     f"{verdict_badge(verdict_of[o.id])}</p><p>{lines}</p></li>")
+                     f"{verdict_badge(verdict_of[o.id])}</p><p>{lines}</p>"
+                     + (f'<p class="since">{_esc(since)}</p>' if since else "") + "</li>")
     parts.append('<ol class="verdict-list">' + "".join(items) + "</ol>")
     ld = _levelling_rows(r)
     parts.append('<h3 id="warnings">Levelling down: warnings</h3>')
@@ -213,6 +215,30 @@ def colour_rule_text(r: Results) -> str:
                      "however small.")
     return ("Green means the figures show the measure is met. Results that cannot be judged (does not apply, "
             "no data, not comparable, not yet measurable) are grey and counted apart. " + size_text)
+
+
+def since_text(r: Results, e: pd.DataFrame) -> str:
+    """How the groups moved since last year's report, counted in words.
+
+    Examples
+    --------
+    >>> class R: previous = "2023"
+    >>> since_text(R, pd.DataFrame({"rag": ["red", "amber"], "since_last": ["worse", "no clear change"]}))
+    'Since 2023: 1 group worse, 1 with no clear change.'
+    """
+    if r.previous is None or "since_last" not in e:
+        return ""
+    judged = e[e["rag"] != "grey"]["since_last"]
+    if judged.empty:
+        return ""
+    better = int((judged == "better").sum())
+    worse = int(judged.str.startswith("worse").sum())
+    same = int((judged == "no clear change").sum())
+    rest = len(judged) - better - worse - same
+    parts = [f"{plural(better, 'group')} better" if better else "", f"{plural(worse, 'group')} worse" if worse else "",
+             f"{plural(same, 'group') if not (better or worse) else same} with no clear change" if same else "",
+             f"{rest} cannot be compared" if rest else ""]
+    return f"Since {r.previous}: " + ", ".join(p for p in parts if p) + "."
 
 
 def _levelling_rows(r: Results) -> pd.DataFrame:
@@ -329,6 +355,8 @@ def objective_html(r: Results, obj: Objective, figdir: Path | None = None) -> st
              f"<p>{_esc(obj.description)}</p>" if obj.description else "",
              f'<p class="verdict-head">Verdict: {verdict_badge(verdict(ev["rag"]))} '
              f"({_esc(counts_text(ev['rag'], ev['rag_label']))})</p>"]
+    if since_text(r, ev):
+        parts.append(f'<p class="since">{_esc(since_text(r, ev))}</p>')
     if obj.council:
         parts.append(council_html(obj.council, 3, "objective"))
     if len(obj.measures) > 1:
@@ -372,16 +400,23 @@ def measure_html(r: Results, m: Measure, e: pd.DataFrame, figdir: Path | None) -
         "representation": f"Each group's share must match its share of the population, within {m.tolerance:g} "
                           "percentage points." if m.tolerance is not None else "",
     }[m.rule]
+    since = since_text(r, e)
     parts = [f'<h3 id="m-{m.id}">{_esc(m.title)}</h3>', f'<p class="rule">What success means: {_esc(rule_text)}</p>',
              f'<p class="verdict-head">Verdict: {verdict_badge(verdict(e["rag"]))} '
-             f"({_esc(counts_text(e['rag'], e['rag_label']))})</p>"]
+             f"({_esc(counts_text(e['rag'], e['rag_label']))})</p>",
+             f'<p class="since">{_esc(since)}</p>' if since else ""]
     order = e.assign(_o=e["rag"].map(_RAG_ORDER), _c=e["status"].map(CONCERN).fillna(99))
     order = order.sort_values(["_o", "_c", "group"], kind="stable")
     judged = order[order["rag"] != "grey"]
+    last = (lambda w: f" Since {r.previous}: {w}.") if r.previous and "since_last" in order else (lambda w: "")
+    if "since_last" not in order:
+        order = order.assign(since_last="")
+    judged = order[order["rag"] != "grey"]
     if len(judged):
-        parts.append("<ul>" + "".join(f"<li>{rag_badge(a, b)} {_esc(t)}</li>" for a, b, t in
+        parts.append("<ul>" + "".join(f"<li>{rag_badge(a, b)} {_esc(t + last(w))}</li>" for a, b, t, w in
                                       zip(judged["rag"].head(5), judged["rag_label"].head(5),
-                                          judged["summary"].head(5), strict=True)) + "</ul>")
+                                          judged["summary"].head(5), judged["since_last"].head(5), strict=True))
+                     + "</ul>")
         if len(judged) > 5:
             parts.append(f"<p>{plural(len(judged) - 5, 'more group')} in the table below.</p>")
     else:
@@ -393,6 +428,8 @@ def measure_html(r: Results, m: Measure, e: pd.DataFrame, figdir: Path | None) -
             "Status": [rag_badge(a, b) for a, b in zip(order["rag"], order["rag_label"], strict=True)],
             "What this means": order["summary"],
         })
+        if r.previous:
+            rows[f"Since {r.previous}"] = order["since_last"].to_numpy()
         table = table_html(rows, f"{m.title}: status of each group, {r.baseline} to {r.current}", raw=["Status"])
         parts.append(details_html(f"Status of all {plural(len(e), 'group')}", table))
     if m.rule in ("gap_not_widen", "improve_where_gap"):
@@ -757,6 +794,7 @@ def sentences(r: Results) -> list[str]:
     for o in r.scheme.objectives:
         out += findings(ev[ev["objective_id"] == o.id])
     out += [colour_rule_text(r), chance_text(r.comparisons, r.options["level"], r.options.get("adjust"))]
+    out += [since_text(r, ev[ev["objective_id"] == o.id]) for o in r.scheme.objectives]
     screen = screened(r)
     out += list(screen.loc[screen["flag"] == "disadvantaged", "finding"].head(12))
     return list(dict.fromkeys(s for s in out if isinstance(s, str) and s))
