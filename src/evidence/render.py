@@ -309,6 +309,8 @@ def chance_text(tests: int, level: float, adjust: str | None = None) -> str:
 
 def _status_chart(r: Results, figdir: Path | None) -> str:
     ev = r.evaluation
+    if ev["measure_id"].nunique() < 2:
+        return ""  # one measure: its verdict and counts say it all; a chart of one bar adds nothing
     red = int((ev["rag"] == "red").sum())
     title = (f"{plural(red, 'group')} did not meet {'its' if red == 1 else 'their'} measure of success" if red else
              "No group failed its measure of success")
@@ -440,6 +442,15 @@ def measure_html(r: Results, m: Measure, e: pd.DataFrame, figdir: Path | None) -
     return "\n".join(p for p in parts if p)
 
 
+def _breaks(r: Results, indicator: str) -> list[str]:
+    """Series-break periods of an indicator, from its metadata."""
+    meta = r.indicators.set_index("indicator")
+    if "breaks" not in meta or indicator not in meta.index:
+        return []
+    value = meta.at[indicator, "breaks"]
+    return [str(b) for b in value] if isinstance(value, list | tuple) else []
+
+
 def _series_for(r: Results, m: Measure) -> pd.DataFrame:
     s = r.series
     s = s[(s["indicator"] == m.indicator) & (s["comparator"] == m.comparator)]
@@ -467,7 +478,8 @@ def _gap_chart(r: Results, m: Measure, order: pd.DataFrame, figdir: Path | None)
     periods = sort_periods(data["period"])
     subtitle = f"Gap in {name} between each group and {versus}, {gap_unit(unit)}, {periods[0]} to {periods[-1]}"
     fig = charts.gap_over_time(data.assign(group=pd.Categorical(data["group"], chosen)).sort_values("group")
-                               .assign(group=lambda d: d["group"].astype(str)), title, subtitle)
+                               .assign(group=lambda d: d["group"].astype(str)), title, subtitle,
+                               breaks=_breaks(r, m.indicator))
     numbers = data.pivot_table(index="period", columns="group", values="gap", aggfunc="first", sort=False)
     numbers = numbers.reindex(index=periods, columns=chosen)
     table = numbers.map(_num).reset_index().rename(columns={"period": "Year"})
@@ -491,7 +503,7 @@ def _values_chart(r: Results, m: Measure, s: pd.DataFrame, row: pd.Series, figdi
     periods = sort_periods(d["period"])
     title = f"The gap closed because results for all {pop} fell, not because {who} did better"
     subtitle = f"{_cap(name)}: {who} and all {pop}, {unit}, {periods[0]} to {periods[-1]}"
-    fig = charts.values_over_time(d, title, subtitle)
+    fig = charts.values_over_time(d, title, subtitle, breaks=_breaks(r, m.indicator))
     dd = d.set_index("period").loc[periods]
     table = pd.DataFrame({"Year": periods, _cap(who): [_num(v) for v in dd["value"]],
                           f"All {pop}": [_num(v) for v in dd["comparator_value"]]})
