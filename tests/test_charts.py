@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pytest
+from matplotlib.text import Text
 
 import evidence as ev
 from evidence import charts
@@ -47,7 +48,8 @@ def _label_boxes(fig):
     fig.canvas.draw()
     ax = fig.axes[0]
     r = fig.canvas.get_renderer()
-    return ax, [t.get_window_extent(r) for t in ax.texts if t.get_text().strip()], r
+    # the text's own box, not its leader line
+    return ax, [Text.get_window_extent(t, r) for t in ax.texts if t.get_text().strip()], r
 
 
 @pytest.mark.parametrize("measure,groups", [
