@@ -192,3 +192,17 @@ def test_min_change_scheme_wide_and_per_measure(tmp_path, scheme_min, measure_mi
     assert row["status"] == "widened" and row["rag"] == rag
     if rag == "amber":
         assert "less than the 1.0 percentage points the scheme counts as a real change" in row["summary"]
+
+
+def test_level_chart_title_agrees_with_the_status(demo_results, tmp_path):
+    m = next(m for _, m in demo_results.scheme.measures() if m.id == "get_on_well")
+    html = render.measure_html(demo_results, m, demo_results.evaluation.query("measure_id == 'get_on_well'"), None)
+    assert "Green: met" in html and "held its level and stayed above the level to keep" in html
+    below = demo_results.evaluation.copy()
+    below.loc[below["measure_id"] == "get_on_well", ["status", "rag", "rag_label"]] = ["below_level", "red",
+                                                                                      "Red: not met"]
+    from dataclasses import replace
+
+    r2 = replace(demo_results, evaluation=below)
+    html = render.measure_html(r2, m, below.query("measure_id == 'get_on_well'"), None)
+    assert "Red: not met" in html and "stayed above" not in html and "fell by more than chance" in html

@@ -577,28 +577,49 @@ def _dot_chart(r: Results, m: Measure, order: pd.DataFrame, figdir: Path | None)
 
 
 def _level_chart(r: Results, m: Measure, figdir: Path | None) -> str:
+    """Everyone's result over time against the level to keep; the title says what the status says."""
     s = r.series[(r.series["indicator"] == m.indicator) & (r.series["group"] == "All")]
     if s.empty:
         return ""
-    periods = sort_periods(s["period"])
-    s = s.set_index("period").loc[periods].reset_index()
-    unit, name, pop = s["unit"].iloc[0], s["name"].iloc[0], s["population"].iloc[0]
+    periods = charts.all_periods(sort_periods(s["period"]))
+    s = s.drop_duplicates("period").set_index("period").reindex(periods).reset_index()
+    known = s.dropna(subset=["unit"])
+    unit, name, pop = known["unit"].iloc[0], known["name"].iloc[0], known["population"].iloc[0]
     import numpy as np
 
     charts._style()
     fig, ax = plt.subplots(figsize=(charts.WIDTH, 3.8))
     x = np.arange(len(s))
-    ax.plot(x, s["value"], marker="o", color=charts.COLOURS[0], label=f"All {pop}")
-    ax.fill_between(x, s["lower"], s["upper"], color=charts.COLOURS[0], alpha=0.15, linewidth=0)
+    colour = charts.COLOURS[0]
+    for seg in charts.segments(periods, _breaks(r, m.indicator)):
+        part = s.iloc[seg]
+        ax.plot(x[seg], part["value"], marker="o", color=colour)
+        ax.fill_between(x[seg], part["lower"], part["upper"], color=colour, alpha=0.15, linewidth=0)
+    avoid = []
     if m.level is not None:
-        ax.axhline(m.level, color=charts.COLOURS[3], linestyle="--", label=f"Level to keep ({m.level:g})")
-    ax.set_xticks(x, periods)
-    ax.legend(loc="lower left", fontsize=9)
-    last = s.iloc[-1]
-    title = (f"{_cap(name)} stayed above the level to keep" if m.level is not None and last["value"] >= m.level
-             else f"{_cap(name)}: {fmt_value(last['value'], unit)} in {last['period']}")
+        ax.axhline(m.level, color=charts.COLOURS[3], linestyle="--")
+        ax.annotate(f"Level to keep: {m.level:g}", xy=(0, m.level), xycoords=("axes fraction", "data"),
+                    xytext=(4, -4), textcoords="offset points", va="top", fontsize=9, color=charts.COLOURS[3])
+        avoid.append(float(m.level))
+        lo, hi = ax.get_ylim()
+        ax.set_ylim(min(lo, m.level - (hi - lo) * 0.15), hi)
+    charts._period_ticks(ax, periods)
+    ax.set_xlim(-0.3, len(periods) - 1 + 1.8)
+    shown = s.dropna(subset=["value"])
+    charts._label_ends(ax, [(x[shown.index[-1]], shown["value"].iloc[-1], f"All {pop}", colour)], avoid=avoid)
+    row = r.evaluation[r.evaluation["measure_id"] == m.id]
+    status = row["status"].iloc[0] if len(row) else None
+    last = shown.iloc[-1]
+    if status == "level_maintained":
+        title = f"{_cap(name)} held its level" + (" and stayed above the level to keep" if m.level is not None else "")
+    elif status == "below_level":
+        title = (f"{_cap(name)} fell below the level to keep" if m.level is not None and last["value"] < m.level
+                 else f"{_cap(name)} fell by more than chance would explain")
+    else:
+        title = f"{_cap(name)}: {fmt_value(last['value'], unit)} in {last['period']}"
     subtitle = f"{_cap(name)}, all {pop}, {unit}, {periods[0]} to {periods[-1]}, with 95% confidence interval"
     charts._layout(fig, charts._titles(fig, ax, title, subtitle))
+    s = s.dropna(subset=["value"])
     table = pd.DataFrame({"Year": s["period"], f"Value ({unit})": [_num(v) for v in s["value"]],
                           "Lower 95% limit": [_num(v) for v in s["lower"]],
                           "Upper 95% limit": [_num(v) for v in s["upper"]]})
