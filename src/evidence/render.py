@@ -325,7 +325,8 @@ def _status_chart(r: Results, figdir: Path | None) -> str:
     alt = ("Bar chart of the number of groups by status under each measure. " + " ".join(
         f"{row['Measure']}: {row['Met']} met, {row['No clear change']} no clear change, {row['Not met']} not met, "
         f"{row['Not judged']} not judged." for _, row in table.iterrows()))
-    return figure_html(fig, "status_grid", alt, "Status of every group under each measure", table.astype(str), figdir)
+    chart = figure_html(fig, "status_grid", alt, "Status of every group under each measure", table.astype(str), figdir)
+    return f'<details class="chart"><summary>Chart: status of every group under each measure</summary>\n{chart}\n</details>'
 
 
 _ADJUST = {"holm": "Holm adjustment for the number of groups compared",
@@ -435,8 +436,15 @@ def measure_html(r: Results, m: Measure, e: pd.DataFrame, figdir: Path | None) -
         table = table_html(rows, f"{m.title}: status of each group, {r.baseline} to {r.current}", raw=["Status"])
         parts.append(details_html(f"Status of all {plural(len(e), 'group')}", table))
     if m.rule in ("gap_not_widen", "improve_where_gap"):
-        parts.append(_gap_chart(r, m, order, figdir))
-        parts.append(_dot_chart(r, m, order, figdir))
+        gap = _gap_chart(r, m, order, figdir)
+        if gap and not e["rag"].isin(["red", "green"]).any() and "<figure>" in gap:
+            # nothing changed for real: the chart is there for whoever wants it, folded
+            gap = f'<details class="chart"><summary>Chart: the gap over time</summary>\n{gap}\n</details>'
+        parts.append(gap)
+        dots = _dot_chart(r, m, order, figdir)
+        if dots:  # every group of the characteristic, watched or not: folded so the page stays short
+            parts.append(f'<details class="chart"><summary>Chart: every group in {r.current} compared with '
+                         f"everyone</summary>\n{dots}\n</details>")
     elif m.rule == "maintain_level":
         parts.append(_level_chart(r, m, figdir))
     return "\n".join(p for p in parts if p)
