@@ -384,11 +384,20 @@ def council_html(words: dict[str, str], level: int, what: str = "measure") -> st
     --------
     >>> council_html({}, 4)
     '<p class="council">The council gave no lead officer, actions or commentary for this measure.</p>'
+    >>> "<li>Mentoring</li><li>Tutoring</li>" in council_html({"actions_taken": "Mentoring\nTutoring"}, 4)
+    True
     """
     if not any(words.get(k) for k in COUNCIL_LABELS):
         return f'<p class="council">The council gave no lead officer, actions or commentary for this {what}.</p>'
-    items = "".join(f"<dt>{label}</dt><dd>{_esc(words[k]) if words.get(k) else 'None given.'}</dd>"
-                    for k, label in COUNCIL_LABELS.items())
+    def said(text: str | None) -> str:
+        if not text:
+            return "None given."
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        if len(lines) > 1:  # a list of actions in the scheme stays a list
+            return "<ul>" + "".join(f"<li>{_esc(line)}</li>" for line in lines) + "</ul>"
+        return _esc(text)
+
+    items = "".join(f"<dt>{label}</dt><dd>{said(words.get(k))}</dd>" for k, label in COUNCIL_LABELS.items())
     return (f'<div class="council"><h{level}>What the council says about this {what}</h{level}>'
             f"<dl>{items}</dl></div>")
 
