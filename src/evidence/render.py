@@ -384,7 +384,7 @@ def council_html(words: dict[str, str], level: int, what: str = "measure") -> st
     --------
     >>> council_html({}, 4)
     '<p class="council">The council gave no lead officer, actions or commentary for this measure.</p>'
-    >>> "<li>Mentoring</li><li>Tutoring</li>" in council_html({"actions_taken": "Mentoring\nTutoring"}, 4)
+    >>> "<li>Mentoring</li><li>Tutoring</li>" in council_html({"actions_taken": "Mentoring" + chr(10) + "Tutoring"}, 4)
     True
     """
     if not any(words.get(k) for k in COUNCIL_LABELS):
