@@ -10,20 +10,26 @@ with the levelling-down rule, and a yearly scheme progress report.
 True
 """
 
-from . import demo
+from . import demo, demo_workforce, health
 from .errors import EvidenceError, EvidenceWarning, Problem
 from .estimates import estimate
 from .ethnicity import harmonise_groups
 from .gaps import gaps
 from .indicators import load_indicators
+from .likelihood import relative_likelihood
 from .observations import validate
+from .paygap import pay_gap
+from .paygap_returns import peers as pay_gap_peers
+from .paygap_returns import read_gender_pay_gap
 from .progress import STATUSES, progress
 from .readers import read
 from .report import report
+from .representation import representation
 from .scheme import Scheme
 from .screen import screen
 from .summary import summary_measures
 from .suppression import suppress
+from .trend import trend
 
 __all__ = [
     "STATUSES",
@@ -32,16 +38,24 @@ __all__ = [
     "Problem",
     "Scheme",
     "demo",
+    "demo_workforce",
     "estimate",
     "gaps",
+    "health",
     "harmonise_groups",
     "load_indicators",
+    "pay_gap",
+    "pay_gap_peers",
     "progress",
     "read",
+    "read_gender_pay_gap",
+    "relative_likelihood",
     "report",
+    "representation",
     "screen",
     "summary_measures",
     "suppress",
+    "trend",
     "validate",
 ]
 __version__ = "0.1.0"

@@ -158,9 +158,15 @@ def title_html(r: Results) -> str:
     """The page heading and one line on what is compared."""
     s = r.scheme
     who = f"{_esc(s.organisation)}. " if s.organisation else ""
+    area = getattr(s, "area", None)
+    where = ""
+    if area:  # data with many areas: say whose figures these are, and what they are set beside
+        beside = getattr(s, "comparator_areas", None)
+        where = (f" Figures for {_esc(area)}"
+                 + (f", with {_esc(', '.join(beside))} for comparison" if beside else "") + ".")
     return (f"<h1>{_esc(s.name)}: progress report, {r.baseline} to {r.current}</h1>\n"
             f'<p class="lead">{who}Where we are in {r.current}, compared with {r.baseline}, the year the '
-            "scheme measures from.</p>")
+            f"scheme measures from.{where}</p>")
 
 
 def verdicts_html(r: Results) -> str:
@@ -482,10 +488,12 @@ def _gap_chart(r: Results, m: Measure, order: pd.DataFrame, figdir: Path | None)
     published = s[~s["suppressed"]].groupby("group")["gap"].count()
     measurable = by_concern[~by_concern["status"].isin(["insufficient_data", "no_gap"])]
     pick = measurable if len(measurable) else by_concern
-    chosen = [g for g in pick["group"] if published.get(g, 0) > 1][:5]
+    chosen = list(dict.fromkeys(g for g in pick["group"] if published.get(g, 0) > 1))[:5]
     if not chosen:
         return "<p>There is no chart for this measure: every figure is suppressed or missing.</p>"
-    data = s[s["group"].isin(chosen)]
+    # a group name may recur under two characteristics ("Unclassified"): chart the one the table lists first
+    first_char = pick.drop_duplicates("group").set_index("group")["characteristic"]
+    data = s[s["group"].isin(chosen) & (s["characteristic"] == s["group"].map(first_char))]
     first = order[order["group"] == chosen[0]].iloc[0]
     unit, pop = data["unit"].iloc[0], data["population"].iloc[0]
     name = data["name"].iloc[0]

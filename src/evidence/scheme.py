@@ -29,8 +29,8 @@ Rules:
 - ``maintain_level``: the whole-population value stays at or above ``level``
   (when given) and not significantly below baseline;
 - ``representation``: a group's share matches its population share within
-  ``tolerance`` percentage points. Not built yet: such a measure reports
-  ``insufficient_data`` and says so.
+  ``tolerance`` percentage points (``population_shares``: ``demo``, a CSV or
+  Excel file, or ``{group: share}``); see :mod:`evidence.representation_measure`.
 """
 
 from __future__ import annotations
@@ -44,38 +44,31 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import EvidenceError, Problem, raise_if
+from .errors import EvidenceError, Problem, listing, raise_if
 from .estimates import estimate, mover_diff_ci
 from .indicators import IndicatorsLike, load_indicators
 from .labels import is_unknown_group
 from .observations import ALL
-from .periods import normalise_period, period_style
+from .periods import normalise_period, period_style, sort_periods
 from .progress import progress
 from .verdicts import rate, too_small
 from .yamlfile import line_of, load_with_lines
 
 RULES = ("gap_not_widen", "improve_where_gap", "maintain_level", "representation")
 COMPARATORS = ("overall", "rest", "reference", "best")
-_SCHEME_KEYS = {"name", "slug", "description", "period_style", "baseline", "current", "data", "objectives",
-                "level", "strict", "min_numerator", "min_denominator", "organisation", "contact", "adjust",
-                "min_change"}
 #: the council's own words, per objective and per measure, shown beside the finding
 COUNCIL_KEYS = ("lead_officer", "actions_taken", "planned_actions", "commentary")
-_DATA_KEYS = {"observations", "indicators"}
-_OBJECTIVE_KEYS = {"id", "title", "description", "measures", *COUNCIL_KEYS}
-_MEASURE_KEYS = {"id", "title", "indicator", "characteristics", "characteristic", "groups", "comparator",
-                 "reference", "rule", "level", "tolerance", "population_shares", "description", "min_change",
-                 *COUNCIL_KEYS}
 
 #: statistical settings a scheme (or the command line) may set
 DEFAULT_OPTIONS: dict[str, Any] = {"level": 0.95, "strict": False, "min_numerator": 5, "min_denominator": 10,
                                    "adjust": None, "min_change": None}
 
 #: the usual colour of each status, with its words (the full rules, with min_change, are in verdicts.rate)
-RAG = {s: rate({"status": s, "rule": "gap_not_widen"}) for s in
+RAG = {s: rate({"status": s, "rule": "representation" if s.endswith(("_represented", "in_line")) else
+                "gap_not_widen"}) for s in
        ("narrowed", "narrowed_levelling_down", "reversed", "widened", "no_significant_change", "no_gap",
         "insufficient_data", "not_comparable", "improved", "not_improved", "worsened", "level_maintained",
-        "below_level")}
+        "below_level", "in_line", "under_represented", "over_represented")}
 
 
 @dataclass
@@ -95,6 +88,7 @@ class Measure:
     line: int | None = None
     min_change: float | None = None
     council: dict[str, str] = field(default_factory=dict)
+    population_shares: Any = None
 
 
 @dataclass
@@ -132,6 +126,12 @@ class Scheme:
     lines: dict[tuple, int] = field(default_factory=dict, repr=False)
     organisation: str = ""
     contact: dict[str, str] = field(default_factory=dict)
+    #: the scheme's own area (name or code) when the data cover many areas
+    area: str | None = None
+    #: areas shown beside the scheme's own (England, the region, statistical neighbours)
+    comparator_areas: list[str] = field(default_factory=list)
+    #: the scheme file as read (keys other modules use, such as contact or commentary)
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------ loading
     @classmethod
@@ -161,15 +161,11 @@ class Scheme:
 
         if not isinstance(raw, dict):
             raise_if([Problem("a scheme file must be a YAML mapping with name, baseline and objectives", file=file)])
-        _unknown_keys(raw, _SCHEME_KEYS, (), problem)
-        for key in ("name", "baseline", "objectives"):
-            if key not in raw:
-                problem(f"'{key}' is required", (key,))
+        from .schemaspec import check
+
+        # the shipped JSON Schema decides which keys exist and their types (docs/schemes.md lists them)
+        raise_if(check(raw, lines, file), context=f"scheme {file}")
         data = raw.get("data") or {}
-        if not isinstance(data, dict):
-            problem("'data' must be a mapping with 'observations' and 'indicators'", ("data",))
-            data = {}
-        _unknown_keys(data, _DATA_KEYS, ("data",), problem)
         obs_spec = data.get("observations")
         for k, item in enumerate(obs_spec if isinstance(obs_spec, list) else [obs_spec] if obs_spec else []):
             if not (isinstance(item, str) or (isinstance(item, dict) and "path" in item)):
@@ -196,7 +192,6 @@ class Scheme:
             if not isinstance(ro, dict):
                 problem("each objective must be a mapping with id, title and measures", kp)
                 continue
-            _unknown_keys(ro, _OBJECTIVE_KEYS, kp, problem)
             oid = str(ro.get("id") or f"objective_{i + 1}")
             if oid in seen_ids:
                 problem(f"objective id '{oid}' is used twice", kp + ("id",), oid)
@@ -214,12 +209,12 @@ class Scheme:
                     measures.append(measure)
             if not ro.get("measures"):
                 problem("every objective needs at least one measure", kp)
+            for mm in measures:  # a population_shares file is relative to the scheme file
+                ps = mm.population_shares
+                if isinstance(ps, str) and ps != "demo" and not Path(ps).is_absolute():
+                    mm.population_shares = path.parent / ps
             objectives.append(Objective(oid, str(ro.get("title", "")), str(ro.get("description", "") or ""), measures,
                                         _council(ro, kp, problem)))
-        _check_contact(raw.get("contact"), problem)
-        if raw.get("min_change") is not None and not _non_negative(raw["min_change"]):
-            problem("'min_change' must be a number of 0 or more (in the unit of each measure's gap)", ("min_change",),
-                    raw["min_change"])
         raise_if(problems, context=f"scheme {file}")
         if raw.get("adjust") not in (None, "holm", "bh"):
             problem("'adjust' must be holm or bh (or left out for no adjustment)", ("adjust",), raw.get("adjust"))
@@ -230,7 +225,9 @@ class Scheme:
                    objectives=objectives, period_style=style, description=str(raw.get("description", "") or ""),
                    data=data, settings=settings, path=path, lines=lines,
                    organisation=str(raw.get("organisation") or ""),
-                   contact={k: str(v) for k, v in (raw.get("contact") or {}).items() if v not in (None, "")})
+                   contact={k: str(v) for k, v in (raw.get("contact") or {}).items() if v not in (None, "")},
+                   area=str(raw["area"]) if raw.get("area") else None,
+                   comparator_areas=[str(a) for a in raw.get("comparator_areas") or []], raw=raw)
 
     # ------------------------------------------------------------------ data
     def resolve(self, key: str) -> str | Path | None:
@@ -282,7 +279,63 @@ class Scheme:
         """
         out = {**DEFAULT_OPTIONS, **{k: v for k, v in self.settings.items() if k in DEFAULT_OPTIONS}}
         out.update({k: v for k, v in overrides.items() if v is not None})
+        problems = []
+        if isinstance(out["level"], bool) or not isinstance(out["level"], int | float) or not 0 < out["level"] < 1:
+            problems.append(Problem("the confidence level is a fraction between 0 and 1, e.g. 0.95",
+                                    column="level", value=str(out["level"])))
+        for key in ("min_numerator", "min_denominator"):
+            if isinstance(out[key], bool) or not isinstance(out[key], int | float) or out[key] < 0:
+                problems.append(Problem("must be a number of people, 0 or more", column=key, value=str(out[key])))
+        if out["adjust"] not in (None, "holm", "bh"):
+            problems.append(Problem("must be holm or bh", column="adjust", value=str(out["adjust"])))
+        raise_if(problems, context="statistical settings")
         return out
+
+    # ------------------------------------------------------------------ areas
+    def own_area(self, obs: pd.DataFrame) -> pd.DataFrame:
+        """The rows of the scheme's own area.
+
+        Data with one area (or none) are the scheme's. Data with many areas
+        (every EES and Fingertips file has national, regional and local rows)
+        need the scheme's ``area:`` (a name or a code); without it, or when it
+        is not in the data, :class:`EvidenceError` lists the areas there are.
+
+        Examples
+        --------
+        >>> import evidence as ev
+        >>> len(Scheme.demo().own_area(ev.demo.observations())) == len(ev.demo.observations())
+        True
+        """
+        areas = _areas(obs)
+        file = str(self.path) if self.path else None
+        if self.area:
+            mask = _area_mask(obs, self.area)
+            if not mask.any():
+                raise_if([Problem(f"the scheme's area '{self.area}' is not in the data{_hint(self.area, areas)}; its "
+                                  f"areas are {listing(areas)}", file=file, line=line_of(self.lines, ("area",)),
+                                  column="area", value=self.area)])
+            return obs[mask]
+        if len(areas) > 1:
+            raise_if([Problem(f"the data cover {len(areas)} areas ({listing(areas)}); say which is the scheme's "
+                              "with 'area:' (a name or a code), and add any to show beside it with "
+                              "'comparator_areas:'", file=file, column="area")])
+        return obs
+
+    def comparator_rows(self, obs: pd.DataFrame) -> pd.DataFrame:
+        """The rows of the scheme's comparator areas (none when it names none)."""
+        if not self.comparator_areas:
+            return obs.iloc[0:0]
+        problems, masks = [], []
+        for i, name in enumerate(self.comparator_areas):
+            mask = _area_mask(obs, name)
+            if not mask.any():
+                problems.append(Problem(f"comparator area '{name}' is not in the data{_hint(name, _areas(obs))}",
+                                        file=str(self.path) if self.path else None,
+                                        line=line_of(self.lines, ("comparator_areas", i)), column="comparator_areas",
+                                        value=name))
+            masks.append(mask)
+        raise_if(problems)
+        return obs[np.logical_or.reduce(masks)]
 
     # ------------------------------------------------------------------ evaluation
     def evaluate(
@@ -351,6 +404,7 @@ class Scheme:
                                          file=str(self.path) if self.path else None)])
         opts = self.options(level=level, strict=strict, min_numerator=min_numerator,
                             min_denominator=min_denominator, adjust=adjust, min_change=min_change)
+        obs = self.own_area(obs)
         self._check_against_data(obs, base, current)
         cache = {} if cache is None else cache
         tables = []
@@ -360,6 +414,10 @@ class Scheme:
             rows.insert(1, "objective", objective.title)
             tables.append(rows)
         out = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+        if out.empty:  # never an empty success
+            raise_if([Problem("the scheme's measures matched no groups in the data, so there is nothing to report; "
+                              "check each measure's characteristics and groups against `evidence validate`",
+                              file=str(self.path) if self.path else None)])
         out = out.reindex(columns=_EVAL_COLUMNS)
         for flag in ("suppressed_baseline", "suppressed_current"):
             out[flag] = out[flag].astype("boolean").fillna(False).astype(bool)
@@ -372,6 +430,7 @@ class Scheme:
         return out[_EVAL_COLUMNS]
 
     def _check_against_data(self, obs: pd.DataFrame, base: str, current: str) -> None:
+        obs = self.own_area(obs)
         problems = []
         file = str(self.path) if self.path else None
         periods = set(obs["period"].map(lambda v: normalise_period(v) if pd.notna(v) else ""))
@@ -391,6 +450,21 @@ class Scheme:
                 problems.append(Problem(f"indicator '{m.indicator}' is not in the data; check its spelling",
                                         file=file, line=at[0], column="indicator", value=m.indicator))
                 continue
+            have = set(rows["period"].map(lambda v: normalise_period(v) if pd.notna(v) else ""))
+            for key, p in (("baseline", base), ("current", current)):
+                if p in periods and p not in have:  # in the file, but not for this measure's indicator
+                    problems.append(Problem(f"indicator '{m.indicator}' has no data for the {key} period {p} (it "
+                                            f"has {listing(sort_periods(list(have)))})", file=file, line=at[0],
+                                            column="indicator", value=m.indicator))
+            if m.reference:
+                for ch, g in m.reference.items():
+                    ref_groups = set(rows.loc[rows["characteristic"].astype(str) == str(ch), "group"].astype(str))
+                    if str(g) not in ref_groups:
+                        problems.append(Problem(
+                            f"the reference group '{g}' ({ch}) is not in the data for indicator '{m.indicator}'"
+                            f"{_hint(g, ref_groups)}" + (f"; its groups are {listing(sorted(ref_groups))}"
+                                                          if ref_groups else f"; there is no characteristic '{ch}'"),
+                            file=file, line=at[0], column="reference", value=str(g)))
             chars = set(rows["characteristic"].astype(str))
             for ch in m.characteristics or []:
                 if ch not in chars:
@@ -427,14 +501,10 @@ def _min_change(m: Measure, opts: dict) -> float | None:
 
 def _measure_rows(m: Measure, obs, base, current, indicators, opts, cache) -> pd.DataFrame:
     if m.rule == "representation":
-        return pd.DataFrame([{
-            "measure_id": m.id, "measure": m.title, "rule": m.rule, "indicator": m.indicator, "name": m.indicator,
-            "characteristic": ", ".join(m.characteristics or []), "group": ", ".join(m.groups or ["all groups"]),
-            "comparator": "population share", "baseline": base, "current": current, "status": "insufficient_data",
-            "reason": "representation measures are not built yet",
-            "summary": "There are no figures yet for each group's share against its share of the population, "
-                       "so this measure cannot be judged this year.",
-        }]).reindex(columns=[c for c in _EVAL_COLUMNS if c not in ("objective_id", "objective")])
+        from .representation_measure import evaluate as representation_rows
+
+        rows = representation_rows(m, obs, base, current, indicators, opts)
+        return rows.reindex(columns=[c for c in _EVAL_COLUMNS if c not in ("objective_id", "objective")])
     if m.rule == "maintain_level":
         return _maintain_level(m, obs, base, current, indicators, opts)
     key = (m.indicator, m.comparator, repr(m.reference))
@@ -546,7 +616,6 @@ def _maintain_level(m: Measure, obs, base, current, indicators, opts) -> pd.Data
 
 
 def _measure(rm: dict, mp: tuple, oid: str, j: int, problem, known: set[str] | None, lines) -> Measure | None:
-    _unknown_keys(rm, _MEASURE_KEYS, mp, problem)
     indicator = rm.get("indicator")
     if not indicator:
         problem("every measure needs an 'indicator'", mp)
@@ -572,9 +641,6 @@ def _measure(rm: dict, mp: tuple, oid: str, j: int, problem, known: set[str] | N
     for num in ("level", "tolerance"):
         if num in rm and not isinstance(rm[num], int | float):
             problem(f"'{num}' must be a number", mp + (num,), rm[num])
-    if "min_change" in rm and not _non_negative(rm["min_change"]):
-        problem("'min_change' must be a number of 0 or more (in the unit of the measure's gap)", mp + ("min_change",),
-                rm["min_change"])
     if rule == "representation" and "tolerance" not in rm:
         problem("a representation measure needs a 'tolerance' (percentage points)", mp)
     mid = str(rm.get("id") or f"{oid}_{j + 1}")
@@ -582,15 +648,12 @@ def _measure(rm: dict, mp: tuple, oid: str, j: int, problem, known: set[str] | N
                    characteristics=[str(c) for c in chars] if chars else None,
                    groups=[str(g) for g in groups] if groups else None, comparator=comparator,
                    reference=rm.get("reference"), level=rm.get("level"), tolerance=rm.get("tolerance"),
-                   line=line_of(lines, mp), min_change=rm.get("min_change"), council=_council(rm, mp, problem))
-
-
-def _non_negative(x: Any) -> bool:
-    return isinstance(x, int | float) and not isinstance(x, bool) and x >= 0
+                   line=line_of(lines, mp), population_shares=rm.get("population_shares"),
+                   min_change=rm.get("min_change"), council=_council(rm, mp, problem))
 
 
 def _council(raw: dict, kp: tuple, problem) -> dict[str, str]:
-    """The council's own words (lead officer, actions, commentary): text, kept as written."""
+    """The council's own words (lead officer, actions, commentary): text, kept as written; a list, one per line."""
     out = {}
     for key in COUNCIL_KEYS:
         value = raw.get(key)
@@ -603,18 +666,6 @@ def _council(raw: dict, kp: tuple, problem) -> dict[str, str]:
             continue
         out[key] = str(value).strip()
     return out
-
-
-def _check_contact(contact: Any, problem) -> None:
-    if contact is None:
-        return
-    if not isinstance(contact, dict):
-        problem("'contact' must be a mapping with name, email and phone", ("contact",))
-        return
-    for key in contact:
-        if key not in ("name", "email", "phone"):
-            problem(f"unknown key '{key}'{_hint(key, ('name', 'email', 'phone'))}; contact has name, email and phone",
-                    ("contact", key))
 
 
 def _known_indicators(indicators: IndicatorsLike, data: dict, path: Path) -> set[str] | None:
@@ -636,10 +687,20 @@ def _known_indicators(indicators: IndicatorsLike, data: dict, path: Path) -> set
         return None  # reported when the data are loaded
 
 
-def _unknown_keys(d: dict, allowed: set[str], kp: tuple, problem) -> None:
-    for key in d:
-        if key not in allowed:
-            problem(f"unknown key '{key}'{_hint(key, allowed)}", kp + (key,))
+def _areas(obs: pd.DataFrame) -> list[str]:
+    if "area" not in obs:
+        return []
+    return sorted(a for a in obs["area"].dropna().astype(str).str.strip().unique() if a)
+
+
+def _area_mask(obs: pd.DataFrame, name: str) -> pd.Series:
+    """Rows whose area name or code is ``name`` (ignoring case and spaces)."""
+    want = str(name).strip().lower()
+    mask = pd.Series(False, index=obs.index)
+    for col in ("area", "area_code"):
+        if col in obs:
+            mask |= obs[col].astype(str).str.strip().str.lower() == want
+    return mask
 
 
 def _hint(word: str, options) -> str:

@@ -30,7 +30,10 @@ any change under min_change amber   significant, but smaller than the scheme cou
                                     change under 0.05, which rounds to nothing, never counts)
 insufficient_data           grey    "no data": missing or suppressed figures
 not_comparable              grey    a series break lies between the two years
-representation              grey    "not yet measurable"
+representation: in_line     green   each group's share is in line with the population
+under_represented           red     a group's share is below its population share
+over_represented            amber   above its share: not a failure of the measure, worth a look
+representation, no shares   grey    "not yet measurable"
 ==========================  ======  ==========================================================
 
 Examples
@@ -104,7 +107,9 @@ def rate(row: Mapping[str, Any], min_change: float | None = None) -> tuple[str, 
     """The colour of one result and the words that carry it (see the module's table)."""
     status, rule = row.get("status"), row.get("rule")
     if rule == "representation":
-        return "grey", NOT_MEASURABLE
+        return {"in_line": ("green", GREEN), "under_represented": ("red", "Red: not met (under-represented)"),
+                "over_represented": ("amber", "Amber: over-represented")}.get(
+            status, ("grey", NOT_MEASURABLE if "population shares" in str(row.get("reason")) else NO_DATA))
     if status == "insufficient_data":
         return "grey", NO_DATA
     if status == "not_comparable":
