@@ -10,7 +10,7 @@ with the levelling-down rule, and a yearly scheme progress report.
 True
 """
 
-from . import demo, demo_workforce, health
+from . import demo, demo_workforce, health, workforce
 from .errors import EvidenceError, EvidenceWarning, Problem
 from .estimates import estimate
 from .ethnicity import harmonise_groups
@@ -39,6 +39,7 @@ __all__ = [
     "Scheme",
     "demo",
     "demo_workforce",
+    "workforce",
     "estimate",
     "gaps",
     "health",
