@@ -132,3 +132,11 @@ def test_real_fingertips_next_gaps_against_england() -> None:
     assert {"wider", "similar", "narrower", "not_compared"} == set(groups["gap_compared"])
     # a suppressed or missing group is never compared
     assert (groups.loc[groups["value"].isna(), "compared_95"] == "not_compared").all()
+
+
+def test_funnel_significance_against_the_benchmark_proportion() -> None:
+    from evidence.funnel import proportion_significance
+    out = benchmark(_two_areas(), "England").set_index("group")
+    # Leeds' disabled residents: 80 of 200 against England's 52%
+    assert out.loc["Disabled", "funnel"] == proportion_significance([80.0], [200.0], 0.52)[0] == "Low (0.001)"
+    assert out.loc["All", "funnel"] == "Not significant"

@@ -27,6 +27,7 @@ import pandas as pd
 
 from .errors import Problem, raise_if
 from .estimates import estimate, mover_diff_ci
+from .funnel import proportion_significance
 from .gaps import gaps_prepared
 from .indicators import IndicatorsLike
 from .observations import ALL, validate
@@ -72,7 +73,9 @@ def benchmark(
         One row per indicator × period × area × characteristic × group other
         than the benchmark's own: ``value``, ``benchmark``, ``benchmark_value``,
         ``compared_95``, ``compared_99_8`` (``better``, ``similar``, ``worse``,
-        or ``higher``/``lower`` without polarity, or ``not_compared``) and, with
+        or ``higher``/``lower`` without polarity, or ``not_compared``), ``funnel``
+        (for proportions with counts: the funnel-plot outlier level against the
+        benchmark proportion, see :mod:`evidence.funnel`) and, with
         ``gaps``, ``gap``, ``benchmark_gap``, ``gap_difference`` with its
         interval and ``gap_compared`` (``wider``, ``similar``, ``narrower``).
 
@@ -124,8 +127,17 @@ def benchmark(
     for lv, e in ests.items():
         lo, hi = e.loc[rows.index, "est_lower"], e.loc[rows.index, "est_upper"]
         rows[f"compared_{_label(lv)}"] = _compare(lo, hi, rows["benchmark_value"], higher)
+    # Fingertips' funnel plot: a proportion with counts against the benchmark proportion as baseline
+    funnel = np.full(len(rows), None, dtype=object)
+    ok = ((rows["kind"] == "proportion") & rows["has_counts"].astype(bool) & np.isfinite(rows["benchmark_value"])
+          & rows["scale"].notna()).to_numpy()
+    if ok.any():
+        r = rows[ok]
+        funnel[ok] = proportion_significance(r["count_num"].to_numpy(float), r["count_den"].to_numpy(float),
+                                             (r["benchmark_value"] / r["scale"]).to_numpy(float))
+    rows["funnel"] = funnel
     out_cols = ["indicator", "name", "period", "area", "characteristic", "group", "polarity", "value",
-                "benchmark", "benchmark_value"] + [f"compared_{_label(lv)}" for lv in levels]
+                "benchmark", "benchmark_value"] + [f"compared_{_label(lv)}" for lv in levels] + ["funnel"]
     out = rows.assign(value=rows["est"], lower=rows["est_lower"], upper=rows["est_upper"])
     out_cols[8:8] = ["lower", "upper"]
     out = out[out_cols].reset_index(drop=True)
