@@ -11,6 +11,7 @@ True
 """
 
 from . import demo, demo_workforce, health, workforce
+from .benchmark import benchmark
 from .errors import EvidenceError, EvidenceWarning, Problem
 from .estimates import estimate
 from .ethnicity import harmonise_groups
@@ -37,6 +38,7 @@ __all__ = [
     "EvidenceWarning",
     "Problem",
     "Scheme",
+    "benchmark",
     "demo",
     "demo_workforce",
     "workforce",
