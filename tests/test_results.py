@@ -26,11 +26,18 @@ def test_previous_period_from_the_data_or_last_years_manifest(tmp_path):
     assert previous_period(obs, "2024") == "2023"
     assert previous_period(obs, "2024", previous="2021") == "2021"
     (tmp_path / "2022").mkdir()
-    (tmp_path / "2022" / "manifest.json").write_text(json.dumps({"parameters": {"period": "2022"}}))
+    (tmp_path / "2022" / "manifest.json").write_text(
+        json.dumps({"parameters": {"period": "2022"}, "scheme": {"name": "Demo"}}))
     (tmp_path / "notes").mkdir()
     (tmp_path / "notes" / "manifest.json").write_text("not json")  # not ours: ignored
     assert previous_period(obs, "2024", reports=tmp_path) == "2022"
     assert previous_period(obs, "2018") is None
+    # another scheme's report in the same folder is not this scheme's last year
+    (tmp_path / "2023").mkdir()
+    (tmp_path / "2023" / "manifest.json").write_text(
+        json.dumps({"parameters": {"period": "2023"}, "scheme": {"name": "Other scheme"}}))
+    assert previous_period(obs, "2024", reports=tmp_path, scheme_name="Demo") == "2022"
+    assert previous_period(obs, "2024", reports=tmp_path) == "2023"
 
 
 def test_each_result_says_how_it_moved_since_last_year():

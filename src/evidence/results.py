@@ -123,7 +123,7 @@ def build(
     base = normalise_period(baseline) if baseline is not None else scheme.baseline
     cache: dict = {}  # progress tables shared by the evaluation and the levelling-down list
     evaluation = scheme.evaluate(obs, current, base, indicators=meta, cache=cache, **opts)
-    prev = previous_period(obs, current, previous, reports)
+    prev = previous_period(obs, current, previous, reports, scheme_name=scheme.name)
     evaluation = since_last(scheme, evaluation, obs, meta, prev, current, opts)
     supp = {"min_numerator": opts["min_numerator"], "min_denominator": opts["min_denominator"]}
 
@@ -186,8 +186,11 @@ def build(
 
 
 def previous_period(obs: pd.DataFrame, current: str, previous: str | None = None,
-                    reports: str | Path | None = None) -> str | None:
+                    reports: str | Path | None = None, scheme_name: str | None = None) -> str | None:
     """The period of last year's report: given, from the latest earlier report's manifest, or from the data.
+
+    Only a manifest of the same scheme counts (``scheme_name``, when given): another
+    scheme's report in the same folder says nothing about this scheme's last year.
 
     Examples
     --------
@@ -204,9 +207,13 @@ def previous_period(obs: pd.DataFrame, current: str, previous: str | None = None
         found = []
         for manifest in Path(reports).glob("*/manifest.json"):
             try:
-                p = json.loads(manifest.read_text(encoding="utf-8"))["parameters"]["period"]
-            except (OSError, ValueError, KeyError, TypeError):
+                listed = json.loads(manifest.read_text(encoding="utf-8"))
+                p = listed["parameters"]["period"]
+                name = (listed.get("scheme") or {}).get("name")
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
                 continue  # not a report this tool wrote: ignore it
+            if scheme_name is not None and name != scheme_name:
+                continue
             if p is not None and normalise_period(str(p)) in earlier:
                 found.append(normalise_period(str(p)))
         if found:
