@@ -244,7 +244,7 @@ def quartile_bands(rate: np.ndarray, group: np.ndarray) -> pd.DataFrame:
         return pd.DataFrame(columns=["count", "share"], index=pd.MultiIndex.from_tuples([], names=["band", "group"]))
     sizes = np.array([n // 4 + (1 if i < n % 4 else 0) for i in range(4)])
     edges = np.concatenate([[0], np.cumsum(sizes)])
-    names = sorted(set(group))
+    names = sorted({str(g) for g in group})
     counts = np.zeros((4, len(names)), dtype=int)
     order = np.argsort(rate, kind="stable")
     values, starts = np.unique(rate[order], return_index=True)
