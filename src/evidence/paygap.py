@@ -235,7 +235,7 @@ def quartile_bands(rate: np.ndarray, group: np.ndarray) -> pd.DataFrame:
     Examples
     --------
     >>> b = quartile_bands(np.array([8, 9, 10, 10, 10, 10, 20, 25]), np.array(list("FMMMFFMF")))
-    >>> b.loc["lower_middle", "share"].rename(str).to_dict()
+    >>> b.loc["lower_middle", "share"].to_dict()
     {'F': 50.0, 'M': 50.0}
     """
     rate, group = np.asarray(rate, float), np.asarray(group).astype(str)
