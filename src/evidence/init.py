@@ -158,6 +158,13 @@ def _kind(block: pd.DataFrame, unit: str, name: str) -> tuple[str, int | None]:
     per = re.search(r"(?:per|/)\s*([\d,]+)", name)
     if per and counts:
         return "rate", int(per.group(1).replace(",", ""))
+    if counts:  # a value that is its numerator over its denominator (as a per cent or a fraction) is a proportion
+        ok = block[["value", "numerator", "denominator"]].dropna()
+        ok = ok[ok["denominator"] > 0]
+        ratio = ok["numerator"] / ok["denominator"]
+        for scale in (100, 1):  # published to one decimal place of a per cent at least
+            if len(ok) and (ratio <= 1).all() and ((ok["value"] - scale * ratio).abs() <= 0.051 * scale / 100).all():
+                return "proportion", scale
     if unit == "%" or "%" in name or "percent" in name.lower():
         return "proportion", 100
     if name.lower().startswith(("avg", "average", "mean")):
