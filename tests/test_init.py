@@ -51,3 +51,14 @@ def test_init_refuses_files_without_groups(tmp_path):
                   "value": [1.0, 2.0]}).to_csv(tmp_path / "obs.csv", index=False)
     with pytest.raises(ev.EvidenceError, match="no indicator in these files has groups"):
         init([tmp_path / "obs.csv"], tmp_path / "s.yaml")
+
+
+def test_init_with_a_mapping_for_a_table_in_no_known_format(tmp_path):
+    (tmp_path / "t.csv").write_text("Year,Group,Rate,Staff\n2019,All,50,1000\n2019,Disabled,40,100\n"
+                                    "2020,All,52,1000\n2020,Disabled,45,100\n")
+    (tmp_path / "m.yaml").write_text("columns: {period: Year, group: Group, value: Rate, denominator: Staff}\n"
+                                     "constants: {indicator: retention, characteristic: disability, unit: '%'}\n")
+    scheme, _ = init([tmp_path / "t.csv"], tmp_path / "s.yaml", mapping=tmp_path / "m.yaml")
+    s = ev.Scheme.from_yaml(scheme)
+    assert s.sources()[0]["mapping"] == tmp_path / "m.yaml"
+    assert [m.characteristics for _, m in s.measures()] == [["disability"]]
