@@ -175,6 +175,7 @@ def test_area_comparison_table():
     assert t[("Barnet", "2018", "Disabled")] == pytest.approx(52, abs=0.1)
     assert list(r.areas["area"].unique()) == ["Barnet", "England"]
 
+
 def test_council_words_contact_and_min_change_are_read(tmp_path):
     text = GOOD.replace('current: "2024"\n', 'current: "2024"\nmin_change: 1.5\ncontact: {name: Equalities team, '
                         'email: eq@example.gov.uk, phone: "01632 960 000"}\n').replace(
