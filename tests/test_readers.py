@@ -289,3 +289,13 @@ def test_unknown_read_option_names_the_near_miss(tmp_path):
     f = _csv(tmp_path, "o.csv", "indicator,period,characteristic,group,value\nx,2020,All,All,1\n")
     with pytest.raises(ev.EvidenceError, match="read option 'filtr' does not apply here"):
         ev.read(f, filtr={"a": "b"})
+
+
+def test_lone_percentage_column_and_mapped_percent_column_get_the_percent_unit(tmp_path):
+    f = _csv(tmp_path, "p.csv", "time_period,time_identifier,geographic_level,country_name,characteristic_group,"
+             "characteristic,overall_percentage\n202122,Academic year,National,England,Total,Total,65.2\n")
+    assert set(ev.read(f)["unit"]) == {"%"}
+    g = _csv(tmp_path, "m.csv", "Group,% employed\nAll,70\nDisabled,55\n")
+    obs = ev.read(g, mapping={"columns": {"group": "Group", "value": "% employed"},
+                              "constants": {"indicator": "employment", "period": "2021", "characteristic": "disability"}})
+    assert set(obs["unit"]) == {"%"}

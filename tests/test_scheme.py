@@ -127,6 +127,55 @@ def test_evaluate_demo_planted_cases():
     assert isinstance(e, pd.DataFrame)
 
 
+# ------------------------------------------------------------------ areas (issue 9)
+def _two_areas():
+    a = employment((52, 60), (80, 82)).assign(area="Barnet", area_code="E09000003")
+    b = employment((50, 55), (78, 80)).assign(area="England", area_code="E92000001")
+    return pd.concat([a, b], ignore_index=True)
+
+
+def test_scheme_area_by_name_or_code_and_comparators(tmp_path):
+    obs = _two_areas()
+    for area in ("Barnet", "E09000003", "barnet"):
+        s = Scheme.from_yaml(_write(tmp_path, GOOD.replace("current: \"2024\"", f"current: \"2024\"\narea: {area}\n"
+                                                           "comparator_areas: [England]")))
+        assert set(s.own_area(obs)["area"]) == {"Barnet"} and set(s.comparator_rows(obs)["area"]) == {"England"}
+        row = s.evaluate(obs).iloc[0]
+        assert row["value_current"] == pytest.approx(60, abs=0.1)  # Barnet's, not England's
+
+
+def test_many_areas_without_area_is_a_clear_error(tmp_path):
+    s = Scheme.from_yaml(_write(tmp_path, GOOD))
+    with pytest.raises(ev.EvidenceError, match=r"the data cover 2 areas \(Barnet, England\).*'area:'"):
+        s.evaluate(_two_areas())
+
+
+def test_comparator_area_not_in_data_names_the_line(tmp_path):
+    s = Scheme.from_yaml(_write(tmp_path, GOOD.replace("current: \"2024\"", "current: \"2024\"\narea: Barnet\n"
+                                                       "comparator_areas: [London]")))
+    with pytest.raises(ev.EvidenceError, match="comparator area 'London' is not in the data") as exc:
+        s.comparator_rows(_two_areas())
+    assert "line 5" in str(exc.value)
+
+
+def test_area_comparison_table():
+    from evidence.results import build
+
+    text = GOOD.replace("current: \"2024\"", "current: \"2024\"\narea: Barnet\ncomparator_areas: [England]")
+    import tempfile
+    from pathlib import Path
+
+    path = Path(tempfile.mkdtemp()) / "s.yaml"
+    path.write_text(text)
+    s = Scheme.from_yaml(path)
+    r = build(s, _two_areas(), [{"indicator": "employment_rate", "polarity": "higher_is_better",
+                                 "kind": "proportion", "unit": "%"}])
+    t = r.areas.set_index(["area", "period", "group"])["value"]
+    assert t[("England", "2024", "Disabled")] == pytest.approx(55, abs=0.1)
+    assert t[("Barnet", "2018", "Disabled")] == pytest.approx(52, abs=0.1)
+    assert list(r.areas["area"].unique()) == ["Barnet", "England"]
+
+
 def test_council_words_contact_and_min_change_are_read(tmp_path):
     text = GOOD.replace('current: "2024"\n', 'current: "2024"\nmin_change: 1.5\ncontact: {name: Equalities team, '
                         'email: eq@example.gov.uk, phone: "01632 960 000"}\n').replace(

@@ -133,6 +133,7 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--area", help="your area (name or code), when the files cover several")
     i.add_argument("--name", help="the scheme's name")
     i.add_argument("--format", choices=FORMATS, help="the files' format (default: detected from the columns)")
+    i.add_argument("--mapping", help="a YAML mapping of the files' columns (for tables in no known format)")
     i.add_argument("--filter", action="append", type=_filter, default=[], metavar="KEY=VALUE",
                    help="keep rows whose column KEY is VALUE (repeatable)")
     i.add_argument("--force", action="store_true", help="overwrite the scheme and indicators files if they exist")
@@ -183,7 +184,7 @@ def _init(args: argparse.Namespace) -> int:
     from .init import init
 
     scheme, meta = init(args.files, args.out, area=args.area, filters=dict(args.filter) or None, format=args.format,
-                        name=args.name, force=args.force)
+                        mapping=args.mapping, name=args.name, force=args.force)
     print(f"wrote {scheme} and {meta}\nNext: edit them, then run  evidence validate {scheme}")
     return 0
 

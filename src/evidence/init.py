@@ -27,8 +27,8 @@ MAX_MEASURES = 12
 
 
 def init(files: list[str | Path], out: str | Path = "scheme.yaml", *, area: str | None = None,
-         filters: dict[str, str] | None = None, format: str | None = None, name: str | None = None,
-         force: bool = False) -> list[Path]:
+         filters: dict[str, str] | None = None, format: str | None = None, mapping: str | Path | None = None,
+         name: str | None = None, force: bool = False) -> list[Path]:
     """Write a starter scheme and its indicator metadata for ``files``.
 
     Parameters
@@ -40,8 +40,9 @@ def init(files: list[str | Path], out: str | Path = "scheme.yaml", *, area: str 
     area : str, optional
         The scheme's area (name or code) when the files cover several; by
         default England when present, else the first area, with a comment.
-    filters, format
-        Read options applied to every file (as for ``evidence validate``).
+    filters, format, mapping
+        Read options applied to every file (as for ``evidence validate``); a
+        mapping file describes a table in no known format.
     name : str, optional
         The scheme's name.
     force : bool
@@ -75,6 +76,8 @@ def init(files: list[str | Path], out: str | Path = "scheme.yaml", *, area: str 
     sources, frames = [], []
     for f in files:
         options: dict[str, Any] = {"filters": filters} if filters else {}
+        if mapping:
+            options["mapping"] = mapping
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", EvidenceWarning)  # `evidence validate` shows them
             frames.append(read(f, format=format, **options))
@@ -83,6 +86,8 @@ def init(files: list[str | Path], out: str | Path = "scheme.yaml", *, area: str 
             spec["format"] = format
         if filters:
             spec["filters"] = dict(filters)
+        if mapping:
+            spec["mapping"] = _relative(Path(mapping), out.parent)
         sources.append(spec)
     obs = pd.concat(frames, ignore_index=True)
     chosen, comparators, areas = _choose_area(obs, area, [str(f) for f in files])
@@ -158,6 +163,13 @@ def _kind(block: pd.DataFrame, unit: str, name: str) -> tuple[str, int | None]:
     per = re.search(r"(?:per|/)\s*([\d,]+)", name)
     if per and counts:
         return "rate", int(per.group(1).replace(",", ""))
+    if counts:  # a value that is its numerator over its denominator (as a per cent or a fraction) is a proportion
+        ok = block[["value", "numerator", "denominator"]].dropna()
+        ok = ok[ok["denominator"] > 0]
+        ratio = ok["numerator"] / ok["denominator"]
+        for scale in (100, 1):  # published to one decimal place of a per cent at least
+            if len(ok) and (ratio <= 1).all() and ((ok["value"] - scale * ratio).abs() <= 0.051 * scale / 100).all():
+                return "proportion", scale
     if unit == "%" or "%" in name or "percent" in name.lower():
         return "proportion", 100
     if name.lower().startswith(("avg", "average", "mean")):

@@ -469,13 +469,15 @@ class Scheme:
             for ch in m.characteristics or []:
                 if ch not in chars:
                     hint = _hint(ch, chars)
-                    problems.append(Problem(f"indicator '{m.indicator}' has no characteristic '{ch}'{hint}",
+                    problems.append(Problem(f"indicator '{m.indicator}' has no characteristic '{ch}'{hint}; it has "
+                                            f"{listing(sorted(chars))}",
                                             file=file, line=at[0], column="characteristics", value=ch))
             if m.groups:
                 groups = set(rows["group"].astype(str))
                 for g in m.groups:
                     if g not in groups:
-                        problems.append(Problem(f"indicator '{m.indicator}' has no group '{g}'{_hint(g, groups)}",
+                        problems.append(Problem(f"indicator '{m.indicator}' has no group '{g}'{_hint(g, groups)}; "
+                                                f"its groups are {listing(sorted(groups))}",
                                                 file=file, line=at[0], column="groups", value=g))
         raise_if(problems, context=f"scheme {file or self.name}")
 

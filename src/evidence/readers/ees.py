@@ -334,5 +334,7 @@ def _measure_specs(wanted: list[str], numeric: list[str], den_col: str | None) -
         if den_col and not re.search(r"(avg|average|percent|rate|score|ci_|_ci|mean)", col):
             specs.append({"indicator": col, "value": col, "count": True, "unit": "%"})
         else:
-            specs.append({"indicator": col, "value": col, "unit": ""})
+            # a publisher's per cent column says so in its name
+            specs.append({"indicator": col, "value": col,
+                          "unit": "%" if re.search(r"(percent|percentage|pct)(_|$)", col) else ""})
     return specs

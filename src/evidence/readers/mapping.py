@@ -177,6 +177,9 @@ def read_mapped(path: Path, mapping: dict | str | Path, *, sheet: str | int | No
         out["unit"] = m.get("unit", "%")
     if m.get("unit") and "unit" not in out:
         out["unit"] = m["unit"]
+    value_source = cols_map.get("value")
+    if "unit" not in out and isinstance(value_source, str) and re.search(r"%|per ?cent", value_source, re.I):
+        out["unit"] = "%"  # a publisher's "% employed" column is a per cent
     if m.get("period_year") and "period" in out:
         out["period"] = out["period"].map(_year)
     if m.get("areas") and "area" in out:
