@@ -89,3 +89,21 @@ def test_rest_comparator_derived_by_subtraction_is_checked():
     # with thresholds lowered the derived comparator is shown
     g = gaps(df, comparator="rest", min_numerator=1, min_denominator=1).set_index("group")
     assert g.loc["Christian", "comparator_value"] == pytest.approx(40.0)
+
+
+def test_thresholds_are_exclusive_lower_bounds():
+    # the defaults: a numerator of 5 and a denominator of 10 are published; 4 and 9 are not
+    df = pd.DataFrame({"indicator": "x", "period": "2020", "characteristic": "c", "group": ["A", "B", "C", "D"],
+                       "value": [50.0, 40.0, 44.4, 50.0], "numerator": [5, 4, 4.0, 50], "denominator": [10, 10, 9, 100]})
+    out = suppress(df, secondary=False).set_index("group")
+    assert out["suppressed"].to_dict() == {"A": False, "B": True, "C": True, "D": False}
+    # a percentage with n implies a count rounded to whole people: 4.6% of 100 is 5 people
+    pct = pd.DataFrame({"indicator": "x", "period": "2020", "characteristic": "c", "group": ["A", "B"],
+                        "value": [4.6, 4.4], "n": [100, 100], "kind": "proportion", "unit": "%"})
+    assert suppress(pct, secondary=False)["suppressed"].tolist() == [False, True]
+
+
+def test_publisher_flag_missing_means_not_suppressed():
+    df = _block().assign(suppressed=[None, False, None, None], numerator=[503, 30, 220, 280])
+    out = suppress(df)
+    assert not out["suppressed"].any() and out["reason"].isna().all()
