@@ -107,3 +107,19 @@ def test_publisher_flag_missing_means_not_suppressed():
     df = _block().assign(suppressed=[None, False, None, None], numerator=[503, 30, 220, 280])
     out = suppress(df)
     assert not out["suppressed"].any() and out["reason"].isna().all()
+
+
+@pytest.mark.parametrize("columns,values,expected", [
+    # unit "%" without a kind: still a percentage of n (0.4% of 1,000 is 4 people; 0.5% is 5)
+    ({"unit": "%"}, [0.4, 0.5], [True, False]),
+    # a stated proportion with values at most 1 and no unit: fractions (0.004 of 1,000 is 4 people)
+    ({"kind": "proportion"}, [0.004, 0.005], [True, False]),
+    # a stated proportion in per cent by its multiplier, whatever the values look like
+    ({"kind": "proportion", "multiplier": 100.0}, [0.4, 0.5], [True, False]),
+    # neither kind nor unit: a value with n is not known to be a share of n, so only n is checked
+    ({}, [0.4, 0.5], [False, False]),
+])
+def test_implied_count_from_kind_unit_and_multiplier(columns, values, expected):
+    df = pd.DataFrame({"indicator": "x", "period": "2020", "characteristic": "c", "group": ["A", "B"],
+                       "value": values, "n": [1000, 1000], **columns})
+    assert suppress(df, secondary=False)["suppressed"].tolist() == expected
