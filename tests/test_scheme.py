@@ -170,3 +170,24 @@ def test_adjustment_family_is_every_comparison_in_the_report(tmp_path):
     # a single progress call adjusts over what it is given: there the unreported group does count
     assert ev.progress(bigger, "2018", "2024", adjust="holm").set_index("group").loc["Disabled", "status"] \
         == "no_significant_change"
+
+
+def test_council_words_contact_and_min_change_are_read(tmp_path):
+    text = GOOD.replace('current: "2024"\n', 'current: "2024"\nmin_change: 1.5\ncontact: {name: Equalities team, '
+                        'email: eq@example.gov.uk, phone: "01632 960 000"}\n').replace(
+        "        rule: gap_not_widen", "        rule: gap_not_widen\n        min_change: 0.5\n"
+        "        lead_officer: Head of Employment\n        actions_taken: [Job coaching, Disability Confident]\n"
+        "        commentary: Better than last year.")
+    s = Scheme.from_yaml(_write(tmp_path, text))
+    m = s.objectives[0].measures[0]
+    assert s.settings["min_change"] == 1.5 and m.min_change == 0.5
+    assert s.contact == {"name": "Equalities team", "email": "eq@example.gov.uk", "phone": "01632 960 000"}
+    assert m.council == {"lead_officer": "Head of Employment", "actions_taken": "Job coaching\nDisability Confident",
+                         "commentary": "Better than last year."}
+    e = s.evaluate(employment((52, 60), (80, 82)))
+    assert e["min_change"].iloc[0] == 0.5
+
+
+def test_negative_min_change_is_refused(tmp_path):
+    with pytest.raises(ev.EvidenceError, match="min_change"):
+        Scheme.from_yaml(_write(tmp_path, GOOD.replace('current: "2024"\n', 'current: "2024"\nmin_change: -1\n')))

@@ -10,7 +10,8 @@ with the levelling-down rule, and a yearly scheme progress report.
 True
 """
 
-from . import demo, demo_workforce, health
+from . import demo, demo_workforce, health, workforce
+from .benchmark import benchmark
 from .errors import EvidenceError, EvidenceWarning, Problem
 from .estimates import estimate
 from .ethnicity import harmonise_groups
@@ -37,8 +38,10 @@ __all__ = [
     "EvidenceWarning",
     "Problem",
     "Scheme",
+    "benchmark",
     "demo",
     "demo_workforce",
+    "workforce",
     "estimate",
     "gaps",
     "health",
