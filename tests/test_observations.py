@@ -199,5 +199,6 @@ def test_weighted_proportion_with_unweighted_counts_uses_its_published_interval(
     assert "counts were not used" in out.loc[0, "kind_note"]
     from evidence.estimates import estimate
 
-    e = estimate(df)
+    with pytest.warns(EvidenceWarning):
+        e = estimate(df)
     assert e.loc[0, "ci_method"] == "published interval" and e.loc[0, "est_lower"] == 30.5

@@ -270,6 +270,7 @@ def test_best_is_the_same_group_at_both_ends():
     assert p.loc["C", "gap_baseline"] == pytest.approx(30.0) and p.loc["C", "gap_current"] == pytest.approx(25.0)
     assert p.loc["B", "gap_current"] == pytest.approx(-5.0)  # B overtook A: a negative gap, not a gap to itself
     assert p.loc["A", "gap_current"] == 0
+    assert p["reason"].str.contains("optimistic").all()  # chosen from the data: the report says so
 
 
 def test_best_can_be_named():

@@ -175,6 +175,50 @@ def test_area_comparison_table():
     assert t[("Barnet", "2018", "Disabled")] == pytest.approx(52, abs=0.1)
     assert list(r.areas["area"].unique()) == ["Barnet", "England"]
 
+# --- the cache and the multiple-comparison family (issue 8) ---------------------------------------------------------
+
+def test_evaluate_cache_never_returns_stale_results(tmp_path):
+    s = Scheme.from_yaml(_write(tmp_path, GOOD))
+    df = employment((52, 60), (80, 82))
+    cache: dict = {}
+    first = s.evaluate(df, "2024", cache=cache)
+    # a different level or baseline with the same cache must not reuse the 95% / 2018 tables
+    wide = s.evaluate(df, "2024", level=0.999, cache=cache)
+    assert wide["gap_change_lower"].iloc[0] < first["gap_change_lower"].iloc[0]
+    other = pd.concat([df, df[df["period"] == "2018"].assign(period="2020")], ignore_index=True)
+    moved = s.evaluate(other, "2024", baseline="2020", cache=cache)
+    assert moved["baseline"].iloc[0] == "2020" and moved["value_baseline"].iloc[0] == first["value_baseline"].iloc[0]
+    assert len(cache) == 3
+
+
+FAMILY = GOOD.replace("groups: [Disabled]", "groups: [Disabled, Not disabled]").replace("comparator: rest",
+                                                                                          "comparator: overall")
+
+
+def test_adjustment_family_is_every_comparison_in_the_report(tmp_path):
+    """Holm over the comparisons the scheme reports, however the data were sliced (issue 8).
+
+    Disabled and Not disabled against everyone: each change has p = 0.018, so Holm over these two gives 0.037
+    (significant). A third group in the data that the scheme does not report (Female) must not join the family
+    (Holm over three would give 0.055, not significant).
+    """
+    from evidence.progress import adjust_family
+
+    s = Scheme.from_yaml(_write(tmp_path, FAMILY))
+    df = employment((52, 56), (80, 80))
+    half = df[df["group"] == "All"].assign(characteristic="sex", group="Female")
+    half[["numerator", "denominator"]] = half[["numerator", "denominator"]] // 2
+    bigger = pd.concat([df, half], ignore_index=True)
+    p = ev.progress(df, "2018", "2024").set_index("group")
+    assert p.loc["Disabled", "p_change"] == pytest.approx(0.0183, abs=1e-4)
+    assert adjust_family(p.loc[["Disabled", "Not disabled"], "p_change"].to_numpy(), "holm", 0.95)[0] < 0.05
+    a = s.evaluate(df, "2024", adjust="holm").set_index("group")
+    b = s.evaluate(bigger, "2024", adjust="holm").set_index("group")
+    assert a.loc["Disabled", "status"] == b.loc["Disabled", "status"] == "narrowed"
+    # a single progress call adjusts over what it is given: there the unreported group does count
+    assert ev.progress(bigger, "2018", "2024", adjust="holm").set_index("group").loc["Disabled", "status"] \
+        == "no_significant_change"
+
 
 def test_council_words_contact_and_min_change_are_read(tmp_path):
     text = GOOD.replace('current: "2024"\n', 'current: "2024"\nmin_change: 1.5\ncontact: {name: Equalities team, '

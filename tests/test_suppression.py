@@ -89,3 +89,91 @@ def test_rest_comparator_derived_by_subtraction_is_checked():
     # with thresholds lowered the derived comparator is shown
     g = gaps(df, comparator="rest", min_numerator=1, min_denominator=1).set_index("group")
     assert g.loc["Christian", "comparator_value"] == pytest.approx(40.0)
+
+
+def test_thresholds_are_exclusive_lower_bounds():
+    # the defaults: a numerator of 5 and a denominator of 10 are published; 4 and 9 are not
+    df = pd.DataFrame({"indicator": "x", "period": "2020", "characteristic": "c", "group": ["A", "B", "C", "D"],
+                       "value": [50.0, 40.0, 44.4, 50.0], "numerator": [5, 4, 4.0, 50], "denominator": [10, 10, 9, 100]})
+    out = suppress(df, secondary=False).set_index("group")
+    assert out["suppressed"].to_dict() == {"A": False, "B": True, "C": True, "D": False}
+    # a percentage with n implies a count rounded to whole people: 4.6% of 100 is 5 people
+    pct = pd.DataFrame({"indicator": "x", "period": "2020", "characteristic": "c", "group": ["A", "B"],
+                        "value": [4.6, 4.4], "n": [100, 100], "kind": "proportion", "unit": "%"})
+    assert suppress(pct, secondary=False)["suppressed"].tolist() == [False, True]
+
+
+def test_publisher_flag_missing_means_not_suppressed():
+    df = _block().assign(suppressed=[None, False, None, None], numerator=[503, 30, 220, 280])
+    out = suppress(df)
+    assert not out["suppressed"].any() and out["reason"].isna().all()
+
+
+@pytest.mark.parametrize("columns,values,expected", [
+    # unit "%" without a kind: still a percentage of n (0.4% of 1,000 is 4 people; 0.5% is 5)
+    ({"unit": "%"}, [0.4, 0.5], [True, False]),
+    # a stated proportion with values at most 1 and no unit: fractions (0.004 of 1,000 is 4 people)
+    ({"kind": "proportion"}, [0.004, 0.005], [True, False]),
+    # a stated proportion in per cent by its multiplier, whatever the values look like
+    ({"kind": "proportion", "multiplier": 100.0}, [0.4, 0.5], [True, False]),
+    # neither kind nor unit: a value with n is not known to be a share of n, so only n is checked
+    ({}, [0.4, 0.5], [False, False]),
+])
+def test_implied_count_from_kind_unit_and_multiplier(columns, values, expected):
+    df = pd.DataFrame({"indicator": "x", "period": "2020", "characteristic": "c", "group": ["A", "B"],
+                       "value": values, "n": [1000, 1000], **columns})
+    assert suppress(df, secondary=False)["suppressed"].tolist() == expected
+
+
+@pytest.mark.parametrize("columns,values,n,expected", [
+    ({}, [0.3, 0.5], 10, [False, False]),  # no kind or unit: a score, not a share of n
+    ({"kind": "proportion"}, [1.5, 40.0], 200, [True, False]),  # 1.5 (per cent, as values reach 40) of 200 is 3
+])
+def test_implied_count_only_for_shares(columns, values, n, expected):
+    df = pd.DataFrame({"indicator": "x", "period": "2020", "characteristic": "c", "group": ["A", "B"],
+                       "value": values, "n": n, **columns})
+    assert suppress(df, secondary=False)["suppressed"].tolist() == expected
+
+
+def test_per_cent_or_fraction_is_decided_per_indicator():
+    # indicator p in per cent, f in fractions, neither says so: 0.3 of 100 is 30 people, not 0.3
+    df = pd.DataFrame({"indicator": ["p", "p", "f"], "period": "2020", "characteristic": "c", "group": ["A", "B", "A"],
+                       "value": [45.0, 2.0, 0.3], "n": [100, 100, 100], "kind": "proportion"})
+    assert suppress(df, secondary=False)["suppressed"].tolist() == [False, True, False]
+
+
+def test_missing_numerator_falls_back_to_the_implied_count():
+    df = pd.DataFrame({"indicator": "x", "period": "2020", "characteristic": "c", "group": ["A", "B"],
+                       "value": [2.0, 40.0], "numerator": [np.nan, 40], "n": [100, 100], "kind": "proportion",
+                       "unit": "%"})
+    assert suppress(df, secondary=False)["suppressed"].tolist() == [True, False]
+
+
+def test_complement_boundary_and_small_numerators_still_suppressed():
+    df = pd.DataFrame({"indicator": "x", "period": "2020", "characteristic": "c", "group": ["A", "B", "C"],
+                       "value": [95.0, 96.0, 1.0], "numerator": [95, 96, 1], "denominator": [100, 100, 100]})
+    out = suppress(df, secondary=False, suppress_complement=True)
+    assert out["suppressed"].tolist() == [False, True, True]  # 5 not: published; 4 not: suppressed; 1: suppressed
+
+
+def test_secondary_blocks_are_indicator_period_area_and_characteristic():
+    def block(**kw):
+        return pd.DataFrame({"indicator": "x", "period": "2020", "area": "E1", "characteristic": "sex",
+                             "group": ["A", "B", "C"], "value": 50.0, "numerator": [3, 200, 280],
+                             "denominator": [8, 400, 560], **kw})
+
+    total = pd.DataFrame({"indicator": ["x", "y"], "period": "2020", "area": ["E1", "E2"], "characteristic": "All",
+                          "group": "All", "value": 50.0, "numerator": [500, 500], "denominator": [1000, 1000]})
+    # other blocks with a small, unsuppressed group that must not be chosen instead of B
+    other = [block(characteristic="age", group=["X", "Y", "Z"], numerator=[30, 200, 280], denominator=[50, 400, 560]),
+             block(indicator="y", group=["A", "B", "C"], numerator=[30, 200, 280], denominator=[50, 400, 560]),
+             block(area="E2", numerator=[30, 200, 280], denominator=[50, 400, 560])]
+    out = suppress(pd.concat([total, block(), *other], ignore_index=True))
+    sup = out[out["suppressed"]][["indicator", "area", "characteristic", "group"]].to_numpy().tolist()
+    assert sup == [["x", "E1", "sex", "A"], ["x", "E1", "sex", "B"]]
+
+
+def test_secondary_uses_n_where_the_denominator_is_blank():
+    df = _block().assign(denominator=[1010, 10, np.nan, np.nan], n=[np.nan, np.nan, 600, 500])
+    out = suppress(df).set_index("group")
+    assert out.loc["C", "suppressed"] and not out.loc["B", "suppressed"]  # C (500) is the smallest other group

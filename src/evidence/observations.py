@@ -389,10 +389,9 @@ def infer_kind(obs: pd.DataFrame, *, warn: bool = True) -> pd.DataFrame:
                              np.where(counted & _matches(value, ratio, 1.0), 1.0, guess))
         mult[unknown] = by_counts[unknown]
         out["multiplier"] = mult
-    _check_proportions(out, prop, value, ratio, mult, inferred, warn)
+    _check_proportions(out, prop, value, ratio, mult, warn)
     if inferred and warn:
-        warnings.warn("inferred from the data, as no kind was stated or counts did not fit: indicator "
-                      + "; ".join(inferred[:10])
+        warnings.warn("kind not stated, inferred from the data for indicator " + "; ".join(inferred[:10])
                       + (f" and {len(inferred) - 10} more" if len(inferred) > 10 else "")
                       + ". State kind (and unit, multiplier) in the indicator metadata to confirm it.",
                       EvidenceWarning, stacklevel=3)
@@ -400,13 +399,17 @@ def infer_kind(obs: pd.DataFrame, *, warn: bool = True) -> pd.DataFrame:
 
 
 def _check_proportions(out: pd.DataFrame, prop: np.ndarray, value: np.ndarray, ratio: np.ndarray,
-                       mult: np.ndarray, inferred: list[str], warn: bool) -> None:
+                       mult: np.ndarray, warn: bool) -> None:
     """Refuse a proportion whose value and counts disagree, or that lies outside 0-100%.
 
     Where the publisher also gave a standard error or interval (a weighted
     survey estimate published with unweighted counts, say) the counts are not
     used and ``kind_note`` says so; with nothing else to go on the rows are refused.
     """
+    import warnings
+
+    from .errors import EvidenceWarning
+
     problems: list[Problem] = []
     counted = prop & np.isfinite(ratio) & np.isfinite(value) & np.isfinite(mult)
     clash = counted & ~_matches(value, ratio, np.where(np.isfinite(mult), mult, 1.0))
@@ -418,8 +421,11 @@ def _check_proportions(out: pd.DataFrame, prop: np.ndarray, value: np.ndarray, r
     if kept.any():
         out.loc[kept, "kind_note"] = ("the value is not numerator / denominator (weighted or adjusted?), so the "
                                       "counts were not used: the published interval or standard error was")
-        inferred.append(f"and {int(kept.sum())} proportion rows whose value is not numerator / denominator "
-                        "use their published intervals, not the counts")
+    if kept.any() and warn:
+        warnings.warn(f"{int(kept.sum())} proportion rows have a value that is not numerator / denominator "
+                      f"(rows {', '.join(map(str, row_labels(out, kept)[:5]))}{' ...' if kept.sum() > 5 else ''}; "
+                      "weighted or adjusted?): their published intervals are used, not the counts",
+                      EvidenceWarning, stacklevel=4)
     clash &= ~other
     if clash.any():
         i = int(np.flatnonzero(clash)[0])

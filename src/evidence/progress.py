@@ -76,7 +76,12 @@ def progress(
         at all, not only significantly.
     adjust : {None, "holm", "bh"}
         Adjust the test of each change in a gap for the number of groups
-        compared: Holm (1979) controls the family-wise error rate,
+        compared. The family is every row of this call (every indicator,
+        area, characteristic and group passed in), so pass all the
+        comparisons a report makes in one call, or use :func:`rejudge` with
+        :func:`adjust_family` over your own family (as
+        :meth:`evidence.Scheme.evaluate` does: every comparison in the
+        scheme). Holm (1979) controls the family-wise error rate,
         Benjamini & Hochberg (1995) the false discovery rate (statsmodels'
         ``multipletests``). The p-value comes from the change's interval,
         ``z = change / se`` with ``se = (upper - lower) / (2·z₁₋α/₂)``.
@@ -159,10 +164,55 @@ def progress(
     return m[order].sort_values(_JOIN, kind="stable").reset_index(drop=True)
 
 
+def adjust_family(p_values: np.ndarray, method: str, level: float) -> np.ndarray:
+    """Adjusted p-values over one explicit family (Holm 1979, or Benjamini & Hochberg 1995).
+
+    Computed by statsmodels' ``multipletests``; missing p-values are left out of
+    the family and stay missing.
+
+    Examples
+    --------
+    >>> adjust_family(np.array([0.01, 0.04, np.nan]), "holm", 0.95).round(3).tolist()
+    [0.02, 0.04, nan]
+    """
+    from statsmodels.stats.multitest import multipletests
+
+    methods = {"holm": "holm", "bh": "fdr_bh"}
+    if method not in methods:
+        raise ValueError(f"adjust must be None, 'holm' or 'bh', not {method!r}")
+    p = np.asarray(p_values, dtype=float)
+    out = np.full(len(p), np.nan)
+    ok = np.isfinite(p)
+    if ok.any():
+        out[ok] = multipletests(p[ok], alpha=1 - level, method=methods[method])[1]
+    return out
+
+
+def rejudge(p: pd.DataFrame, adjusted: np.ndarray, level: float) -> pd.DataFrame:
+    """Re-judge each change with p-values adjusted over a wider family, and redo status and sentence.
+
+    :meth:`evidence.Scheme.evaluate` uses it so that the family is every
+    comparison the report makes, whichever way the data were sliced.
+
+    Examples
+    --------
+    >>> import evidence as ev
+    >>> p = progress(ev.demo.observations(), "2018", "2024", indicators=ev.demo.indicators())
+    >>> bool((rejudge(p, np.ones(len(p)), 0.95)["status"] == "narrowed").any())
+    False
+    """
+    out = p.copy()
+    adjusted = np.asarray(adjusted, dtype=float)
+    out["p_change_adjusted"] = adjusted
+    out["change_significant"] = np.where(np.isfinite(adjusted), adjusted < 1 - level, False)
+    out["status"], out["reason"] = _status(out)
+    out["summary"] = [progress_sentence(r) for _, r in out.iterrows()]
+    return out
+
+
 def _change_tests(d, lo, hi, level: float, adjust: str | None):
     """Two-sided p-value of each change, optionally adjusted, and whether it is significant."""
     from scipy import stats
-    from statsmodels.stats.multitest import multipletests
 
     from .estimates import z_value
 
@@ -175,12 +225,7 @@ def _change_tests(d, lo, hi, level: float, adjust: str | None):
     if adjust is None:
         significant = (lo > 0) | (hi < 0)
     else:
-        methods = {"holm": "holm", "bh": "fdr_bh"}
-        if adjust not in methods:
-            raise ValueError(f"adjust must be None, 'holm' or 'bh', not {adjust!r}")
-        ok = np.isfinite(p)
-        if ok.any():
-            adjusted[ok] = multipletests(p[ok], alpha=1 - level, method=methods[adjust])[1]
+        adjusted = adjust_family(p, adjust, level)
         significant = adjusted < 1 - level
     return p, adjusted, significant
 
@@ -215,6 +260,9 @@ def _status(m: pd.DataFrame) -> tuple[list[str], list[str | None]]:
     reasons: list[str | None] = []
     for r in m.itertuples(index=False):
         status, reason = _one_status(r)
+        if r.comparator == "best" and reason:  # chosen from the same data: say so wherever the reason goes
+            reason += ("; the best-off group was chosen from these data, so intervals against it are optimistic "
+                       "(a group named in advance, comparator='reference', avoids this)")
         statuses.append(status)
         reasons.append(reason)
     return statuses, reasons
@@ -242,7 +290,7 @@ def _one_status(r) -> tuple[str, str | None]:  # noqa: ANN001 - a namedtuple row
         if getattr(r, f"suppressed_{end}") is True:
             return "insufficient_data", f"the {end} ({getattr(r, end)}) figure is suppressed because numbers are small"
         if not fin(getattr(r, f"gap_{end}")):
-            note = getattr(r, f"note_{end}")
+            note = getattr(r, f"note_{end}", None)
             return "insufficient_data", f"no {end} ({getattr(r, end)}) figure" + (f": {note}" if isinstance(note, str) else "")
         if not (fin(getattr(r, f"gap_lower_{end}")) and fin(getattr(r, f"gap_upper_{end}"))):
             return "insufficient_data", f"no confidence interval in {getattr(r, end)}, so significance cannot be judged"

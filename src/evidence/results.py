@@ -167,11 +167,15 @@ def build(
         sub = obs[obs["indicator"] == ind]
         if not {base, current} <= set(sub.loc[sub["group"] == ALL, "period"].map(normalise_period)):
             continue  # levelling down is judged on the whole population: none in the data, nothing to judge
-        key = (ind, "overall", repr(None))
-        if key not in cache:
-            cache[key] = progress(sub, base, current, "overall", opts["level"], strict=opts["strict"],
-                                  adjust=opts["adjust"], indicators=meta, **supp)
-        p = cache[key]
+        from .scheme import progress_key
+
+        key = progress_key(ind, "overall", None, base, current, opts, obs, meta)  # the evaluation's key
+        if opts["adjust"] or key not in cache:  # the evaluation caches unadjusted tables only
+            table = progress(sub, base, current, "overall", opts["level"], strict=opts["strict"],
+                             adjust=opts["adjust"], indicators=meta, **supp)
+            if not opts["adjust"]:
+                cache[key] = table
+        p = table if opts["adjust"] else cache[key]
         ld.append(p[p["status"] == "narrowed_levelling_down"])
     levelling_down = pd.concat(ld, ignore_index=True) if ld else pd.DataFrame(columns=["summary"])
 

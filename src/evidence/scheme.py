@@ -50,7 +50,7 @@ from .indicators import IndicatorsLike, load_indicators
 from .labels import is_unknown_group
 from .observations import ALL
 from .periods import normalise_period, period_style, sort_periods
-from .progress import progress
+from .progress import adjust_family, progress, rejudge
 from .verdicts import rate, too_small
 from .yamlfile import line_of, load_with_lines
 
@@ -370,8 +370,17 @@ class Scheme:
             unit of the gap); a measure's own ``min_change`` wins. Default: the
             scheme's, else none.
         cache : dict, optional
-            Progress tables already computed with these settings, keyed by
-            ``(indicator, comparator, repr(reference))``; filled as they are computed.
+            Progress tables (unadjusted) shared with the caller, keyed by
+            :func:`progress_key` on everything they depend on: indicator,
+            comparator, reference, both periods, every setting and the data
+            and metadata objects. Filled as they are computed.
+
+        Notes
+        -----
+        With ``adjust`` (Holm or Benjamini-Hochberg) the family is every
+        comparison of a change in a gap that this evaluation reports (each
+        indicator, comparator, characteristic and group once), so the result
+        does not depend on how the data were sliced.
 
         Returns
         -------
@@ -407,9 +416,10 @@ class Scheme:
         obs = self.own_area(obs)
         self._check_against_data(obs, base, current)
         cache = {} if cache is None else cache
+        family = self._family(obs, base, current, indicators, opts, cache) if opts.get("adjust") else None
         tables = []
         for objective, measure in self.measures():
-            rows = _evaluate_measure(measure, obs, base, current, indicators, opts, cache)
+            rows = _evaluate_measure(measure, obs, base, current, indicators, opts, cache, family)
             rows.insert(0, "objective_id", objective.id)
             rows.insert(1, "objective", objective.title)
             tables.append(rows)
@@ -428,6 +438,20 @@ class Scheme:
         small = [too_small(r, r["min_change"]) for r in records]
         out.loc[small, "summary"] = [small_change_sentence(r) for r, s in zip(records, small, strict=True) if s]
         return out[_EVAL_COLUMNS]
+
+    def _family(self, obs, base, current, indicators, opts, cache) -> dict[tuple, float]:
+        """Adjusted p-value of every change in a gap the evaluation reports, adjusted together."""
+        keys, pvals = [], []
+        for _, m in self.measures():
+            if m.rule in ("representation", "maintain_level"):
+                continue
+            p = _selected(m, _progress_table(m, obs, base, current, indicators, opts, cache))
+            for k, pv in zip(_row_keys(m, p), p["p_change"], strict=True):
+                if k not in keys:
+                    keys.append(k)
+                    pvals.append(pv)
+        return dict(zip(keys, adjust_family(np.array(pvals, dtype=float), opts["adjust"], opts["level"]),
+                        strict=True))
 
     def _check_against_data(self, obs: pd.DataFrame, base: str, current: str) -> None:
         obs = self.own_area(obs)
@@ -491,8 +515,40 @@ _EVAL_COLUMNS = ["objective_id", "objective", "measure_id", "measure", "rule", "
                  "min_change"]
 
 
-def _evaluate_measure(m: Measure, obs, base, current, indicators, opts, cache) -> pd.DataFrame:
-    rows = _measure_rows(m, obs, base, current, indicators, opts, cache)
+def progress_key(indicator: str, comparator: str, reference, base: str, current: str, opts: dict, obs, indicators) -> tuple:
+    """Cache key of a progress table: everything it depends on (data and metadata by identity)."""
+    settings = tuple(sorted((k, repr(v)) for k, v in opts.items() if k != "adjust"))
+    return (indicator, comparator, repr(reference), base, current, settings, id(obs), id(indicators))
+
+
+def _progress_table(m: Measure, obs, base, current, indicators, opts, cache) -> pd.DataFrame:
+    """The measure's progress table, unadjusted (adjustment is over the whole report's family)."""
+    key = progress_key(m.indicator, m.comparator, m.reference, base, current, opts, obs, indicators)
+    if key not in cache:
+        cache[key] = progress(obs[obs["indicator"] == m.indicator], base, current, m.comparator, opts["level"],
+                              reference=m.reference, strict=opts["strict"], indicators=indicators,
+                              min_numerator=opts["min_numerator"], min_denominator=opts["min_denominator"])
+    return cache[key]
+
+
+def _selected(m: Measure, p: pd.DataFrame) -> pd.DataFrame:
+    """The rows a measure reports: its characteristics and groups, never unknowns or a group against itself."""
+    if m.characteristics:
+        p = p[p["characteristic"].isin(m.characteristics)]
+    if m.groups:
+        p = p[p["group"].isin(m.groups)]
+    else:  # records with no group recorded are not a group of people
+        p = p[~p["group"].map(is_unknown_group)]
+    return p[p["group"].astype(str) != p["comparator_group"].astype(str)]  # never a group against itself
+
+
+def _row_keys(m: Measure, p: pd.DataFrame) -> list[tuple]:
+    return [(m.indicator, m.comparator, repr(m.reference), a, c, g)
+            for a, c, g in zip(p["area"], p["characteristic"], p["group"], strict=True)]
+
+
+def _evaluate_measure(m: Measure, obs, base, current, indicators, opts, cache, family=None) -> pd.DataFrame:
+    rows = _measure_rows(m, obs, base, current, indicators, opts, cache, family)
     rows["min_change"] = _min_change(m, opts)
     return rows
 
@@ -501,7 +557,7 @@ def _min_change(m: Measure, opts: dict) -> float | None:
     return m.min_change if m.min_change is not None else opts.get("min_change")
 
 
-def _measure_rows(m: Measure, obs, base, current, indicators, opts, cache) -> pd.DataFrame:
+def _measure_rows(m: Measure, obs, base, current, indicators, opts, cache, family=None) -> pd.DataFrame:
     if m.rule == "representation":
         from .representation_measure import evaluate as representation_rows
 
@@ -509,21 +565,9 @@ def _measure_rows(m: Measure, obs, base, current, indicators, opts, cache) -> pd
         return rows.reindex(columns=[c for c in _EVAL_COLUMNS if c not in ("objective_id", "objective")])
     if m.rule == "maintain_level":
         return _maintain_level(m, obs, base, current, indicators, opts)
-    key = (m.indicator, m.comparator, repr(m.reference))
-    if key not in cache:
-        cache[key] = progress(obs[obs["indicator"] == m.indicator], base, current, m.comparator, opts["level"],
-                              reference=m.reference, strict=opts["strict"], adjust=opts.get("adjust"),
-                              indicators=indicators,
-                              min_numerator=opts["min_numerator"], min_denominator=opts["min_denominator"])
-    p = cache[key]
-    if m.characteristics:
-        p = p[p["characteristic"].isin(m.characteristics)]
-    if m.groups:
-        p = p[p["group"].isin(m.groups)]
-    else:  # records with no group recorded are not a group of people
-        p = p[~p["group"].map(is_unknown_group)]
-    p = p[p["group"].astype(str) != p["comparator_group"].astype(str)]  # never a group against itself
-    p = p.copy()
+    p = _selected(m, _progress_table(m, obs, base, current, indicators, opts, cache)).copy()
+    if family is not None:
+        p = rejudge(p, np.array([family[k] for k in _row_keys(m, p)], dtype=float), opts["level"])
     if m.rule == "improve_where_gap":
         p = _improve_where_gap(p, _min_change(m, opts))
     p["measure_id"], p["measure"], p["rule"] = m.id, m.title, m.rule
