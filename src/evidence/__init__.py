@@ -11,6 +11,7 @@ True
 """
 
 from . import demo
+from .display import show
 from .errors import EvidenceError, EvidenceWarning, Problem
 from .estimates import estimate
 from .ethnicity import harmonise_groups
@@ -40,6 +41,7 @@ __all__ = [
     "read",
     "report",
     "screen",
+    "show",
     "summary_measures",
     "suppress",
     "validate",
