@@ -77,8 +77,8 @@ def test_progress_suppressed_current_hides_current_and_change(demo):
     f = show(t).frame
     now = [c for c in f if "2024" in c and not c.startswith("Everyone")]
     assert now and set(f[now].stack()) == {"[c]"}
-    assert set(f["Change in the gap"]) == {"[c]"}
-    assert "[c]" not in set(f["Value, 2018"])
+    assert set(f["Change in the gap (percentage points)"]) == {"[c]"}
+    assert "[c]" not in set(f["Value, 2018 (%)"])
 
 
 def test_screen_flags_in_words(demo):
