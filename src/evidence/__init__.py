@@ -18,6 +18,7 @@ from .ethnicity import harmonise_groups
 from .gaps import gaps
 from .indicators import load_indicators
 from .observations import validate
+from .parameters import check_parameters
 from .progress import STATUSES, progress
 from .readers import read
 from .report import report
@@ -33,6 +34,7 @@ __all__ = [
     "Problem",
     "Scheme",
     "demo",
+    "check_parameters",
     "estimate",
     "gaps",
     "harmonise_groups",

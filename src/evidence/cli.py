@@ -1,4 +1,4 @@
-"""The command line: ``evidence report``, ``evidence validate``, ``evidence demo``.
+"""The command line: ``evidence report``, ``evidence validate``, ``evidence notebooks``, ``evidence demo``.
 
 Non-interactive (no prompts), progress on standard error, exit code 0 on
 success. Bad input exits 2 and a failed report cell exits 3, each with a short
@@ -63,6 +63,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="count any fall in everyone's result as levelling down")
     r.add_argument("--adjust", choices=["holm", "bh"], help="adjust tests of change for the number of groups compared")
     r.add_argument("--pdf", action="store_true", help="also print an A4 PDF (needs Chromium)")
+    r.add_argument("--notebook", help="a built-in notebook by name (scheme_progress, explore_gaps) or the path of "
+                                      "your own copy (see: evidence notebooks)")
+    r.add_argument("-p", "--parameter", action="append", type=_parameter, default=[], metavar="NAME=VALUE",
+                   help="a notebook parameter (repeatable), e.g. -p indicator=employment_rate")
     r.add_argument("--quiet", action="store_true", help="print nothing but errors")
     r.set_defaults(func=_report)
 
@@ -72,6 +76,11 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--format", help="the file's format (default: detected from its columns)")
     v.add_argument("--mapping", help="a YAML mapping of the file's columns (for tables in no known format)")
     v.set_defaults(func=_validate)
+
+    n = sub.add_parser("notebooks", help="copy the report and exploration notebooks into a folder, as your own")
+    n.add_argument("folder", nargs="?", default=".", help="where to put the copies (default: this folder)")
+    n.add_argument("--force", action="store_true", help="replace copies already there (your edits are lost)")
+    n.set_defaults(func=_notebooks)
 
     d = sub.add_parser("demo", help="write the built-in demo data as CSV and Excel")
     d.add_argument("--out", default="data/raw/demo")
@@ -91,7 +100,7 @@ def _report(args: argparse.Namespace) -> int:
 
     target = report(args.scheme, args.period, args.baseline, args.out, observations=args.observations,
                     indicators=args.indicators, level=args.level, strict=args.strict, adjust=args.adjust, pdf=args.pdf,
-                    progress=say)
+                    notebook=args.notebook, parameters=dict(args.parameter) or None, progress=say)
     if not args.quiet:
         print(f"Open {Path(target) / 'report.html'} in a browser.")
     return 0
@@ -103,6 +112,29 @@ def _validate(args: argparse.Namespace) -> int:
     ok = validate_files(args.files, indicators=args.indicators, out=sys.stdout, format=args.format,
                         mapping=args.mapping)
     return 0 if ok else EXIT_BAD_INPUT
+
+
+def _parameter(text: str) -> tuple[str, object]:
+    """``NAME=VALUE``, the value read as YAML: ``0.9`` a number, ``[a, b]`` a list, ``2024/25`` text."""
+    import yaml
+
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip().isidentifier():
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE, e.g. -p indicator=employment_rate")
+    try:
+        parsed = yaml.safe_load(value) if value.strip() else None
+    except yaml.YAMLError:
+        parsed = value
+    return key.strip(), parsed
+
+
+def _notebooks(args: argparse.Namespace) -> int:
+    from .notebook_copies import copy_notebooks
+
+    for path in copy_notebooks(args.folder, force=args.force):
+        print(f"wrote {path}")
+    print("Open them in JupyterLab; run your copy of the report with: evidence report --notebook PATH")
+    return 0
 
 
 def _demo(args: argparse.Namespace) -> int:
