@@ -94,6 +94,9 @@ def indicators() -> pd.DataFrame:
         dict(indicator="get_on_well", name="residents agreeing people from different backgrounds get on well",
              domain="cohesion", kind="proportion", polarity="higher_is_better", unit="%", multiplier=100,
              population="residents", source="Synthetic: residents' survey"),
+        dict(indicator="workforce_share", name="share of the council's staff", domain="workforce",
+             kind="proportion", polarity="higher_is_better", unit="%", multiplier=100, population="staff",
+             source="Synthetic: the council's HR records (evidence.demo_workforce), staff in post on 31 March"),
     ]
     from .indicators import load_indicators
 
@@ -164,7 +167,10 @@ def observations() -> pd.DataFrame:
         out += _prop_block("get_on_well", year, n, 87.5 - 1.0 * t[i], survey, {}, rng=rng, effect_scale=0.4)
         out += _prop_block("trust_council", year, n, 55.0 + 3.0 * t[i], survey, {}, rng=rng, effect_scale=1.2)
 
-    obs = pd.DataFrame(out)
+    # staff headcounts, for the representation measure
+    from .demo_workforce import observations as workforce
+
+    obs = pd.concat([pd.DataFrame(out), workforce()], ignore_index=True)
     obs.insert(2, "area", AREA)
     return obs[["indicator", "period", "area", "characteristic", "group", "value", "numerator", "denominator",
                 "n", "se", "lower", "upper"]].reset_index(drop=True)
