@@ -10,7 +10,7 @@ with the levelling-down rule, and a yearly scheme progress report.
 True
 """
 
-from . import demo, demo_workforce
+from . import demo, demo_workforce, health
 from .display import show
 from .errors import EvidenceError, EvidenceWarning, Problem
 from .estimates import estimate
@@ -31,6 +31,7 @@ from .scheme import Scheme
 from .screen import screen
 from .summary import summary_measures
 from .suppression import suppress
+from .trend import trend
 
 __all__ = [
     "STATUSES",
@@ -43,6 +44,7 @@ __all__ = [
     "demo_workforce",
     "estimate",
     "gaps",
+    "health",
     "harmonise_groups",
     "load_indicators",
     "pay_gap",
@@ -57,6 +59,7 @@ __all__ = [
     "show",
     "summary_measures",
     "suppress",
+    "trend",
     "validate",
 ]
 __version__ = "0.1.0"
