@@ -150,6 +150,10 @@ def _report(args: argparse.Namespace) -> int:
     from .report import report
 
     start = time.perf_counter()
+    if args.quiet:
+        from .bars import quiet
+
+        quiet()
 
     def say(msg: str) -> None:
         if not args.quiet:

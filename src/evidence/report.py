@@ -233,7 +233,8 @@ def _kernel_dir() -> Path:
         "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
                  "--IPKernelApp.log_level=ERROR"],
         "display_name": "Python (evidence)", "language": "python",
-        "env": {"MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
+        "env": {"MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+                "EVIDENCE_PROGRESS": "0"},  # no bar may end up in a published report
     }), encoding="utf-8")
     return base
 
@@ -241,6 +242,8 @@ def _kernel_dir() -> Path:
 def _execute(notebook: Path, output: Path, params: dict[str, Any]) -> None:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
+
+    from . import bars
 
     declared = pm.inspect_notebook(str(notebook))
     # a notebook without a setting (the exploration notebook has no 'adjust') is not told about it unless it was set
@@ -250,7 +253,7 @@ def _execute(notebook: Path, output: Path, params: dict[str, Any]) -> None:
     os.environ["JUPYTER_PATH"] = os.pathsep.join([str(kernels)] + ([old] if old else []))
     try:
         pm.execute_notebook(str(notebook), str(output), parameters=params, kernel_name=KERNEL_NAME,
-                            progress_bar=False, cwd=str(Path.cwd()), log_output=False)
+                            progress_bar=bars.enabled(), cwd=str(Path.cwd()), log_output=False)
     except PapermillExecutionError as exc:
         name = _failed_cell(output)
         if exc.ename == "EvidenceError":
