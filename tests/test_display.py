@@ -116,3 +116,11 @@ def test_text_is_left_aligned():
                     caption="Two groups"))
     assert out.splitlines() == ["Two groups", "Group        Value (%)", "A            1.0",
                                 "Longer name  22.3"]
+
+
+def test_one_indicator_and_year_go_in_the_caption_not_every_row(gaps):
+    t = gaps[(gaps["characteristic"] == "sex") & (gaps["period"] == "2024") & (gaps["indicator"] == "employment_rate")]
+    shown = show(t)
+    assert "Indicator" not in shown.frame and "Year" not in shown.frame
+    assert shown.caption == "Gaps between each group and its comparator in employment rate, 2024"
+    assert "Year" in show(t, caption="Mine").frame  # a caption of your own: the columns stay

@@ -120,7 +120,9 @@ def show(df: pd.DataFrame, caption: str | None = None, digits: int = 1) -> Shown
     ['Eligible for free school meals', '14.7 (11.8 to 17.4)']
     """
     frame, status_html = readable(df, digits=digits)
-    caption = caption or _caption(df)
+    if caption is None:  # the caption names the one indicator and year: no column repeats them on every row
+        caption = _caption(df)
+        frame = frame.drop(columns=[c for c in ("Indicator", "Year") if c in frame and frame[c].nunique() == 1])
     from .render import rag_badge, table_html
 
     shown = frame.copy()
@@ -271,7 +273,8 @@ def _caption(df: pd.DataFrame) -> str:
         p = _single(df, "period")
         return f"Equality screen: each group compared with everyone{what}" + (f", {p}" if p else "")
     if "gap" in df:
-        return f"Gaps between each group and its comparator{what}"
+        p = _single(df, "period")
+        return f"Gaps between each group and its comparator{what}" + (f", {p}" if p else "")
     return "Results"
 
 

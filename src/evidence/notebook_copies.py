@@ -6,9 +6,11 @@ plain copies (never links) into the user's folder, never over a file that is
 already there unless asked (``force=True``). A copy is run with ``evidence report
 --notebook PATH``, extra cells and wording included.
 
-Every copy is written clean, as JupyterLab would save it: no outputs, no
-execution counts, no trust signature, so it opens without being marked as
-modified.
+Every copy is written clean, as JupyterLab would save it: no outputs and no
+execution counts. It is also trusted (as ``jupyter trust`` does: its hash goes
+into this user's Jupyter signature database), because Jupyter marks the cells
+of an untrusted notebook untrusted and JupyterLab then trusts those with no
+output again, which marks a notebook that nobody has touched as modified.
 """
 
 from __future__ import annotations
@@ -105,4 +107,23 @@ def copy_notebooks(folder: str | Path = ".", names: list[str] | None = None, for
             Path(tmp).unlink(missing_ok=True)
             raise
         written.append(target)
+        trust(target)
     return written
+
+
+def trust(path: str | Path) -> bool:
+    """Sign a notebook as the user's own (``jupyter trust``), so it opens clean; False when that cannot be done.
+
+    Only the notebook's hash is stored, in the user's Jupyter data folder; the
+    file itself is not changed.
+    """
+    import nbformat
+    from nbformat.sign import NotebookNotary
+
+    try:
+        nb = nbformat.read(str(path), as_version=4)
+        notary = NotebookNotary()
+        notary.sign(nb)
+        return notary.check_signature(nb)
+    except Exception:  # noqa: BLE001 - no signature database (read-only home): the copy works, marked modified
+        return False
