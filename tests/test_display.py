@@ -124,3 +124,11 @@ def test_one_indicator_and_year_go_in_the_caption_not_every_row(gaps):
     assert "Indicator" not in shown.frame and "Year" not in shown.frame
     assert shown.caption == "Gaps between each group and its comparator in employment rate, 2024"
     assert "Year" in show(t, caption="Mine").frame  # a caption of your own: the columns stay
+
+
+def test_later_measures_codes_in_words_and_p_values(demo):
+    obs, meta = demo
+    sel = obs[(obs["indicator"] == "grade5_eng_maths") & obs["characteristic"].isin(["All", "free_school_meals"])]
+    f = show(ev.trend(sel, indicators=meta)).frame
+    assert "getting worse" in set(f["Assessment"]) and "no significant change" in set(f["Direction"])
+    assert "<0.001" in set(f["P value"]) and "0.0" not in set(f["P value"])

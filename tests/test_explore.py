@@ -79,7 +79,7 @@ def test_runs_under_papermill_with_the_demo(tmp_path):
     assert not [o for o in outs if o.get("output_type") == "error"]
     assert FSM_PARAGRAPH.replace("'", "&#x27;") in html
     assert "14.7 (11.8 to 17.4)" in html and "✖</span> gap narrowed by levelling down" in html
-    assert "Who is furthest behind on this measure in 2024" in html
+    assert "Who is furthest behind on this measure in 2024" in html and "The trend across the years" in html
     assert not any("image/png" in o.get("data", {}) for o in outs)  # every chart has its text alternative
     assert (tmp_path / "explore" / "figures").is_dir()
 

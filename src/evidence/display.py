@@ -202,7 +202,7 @@ def readable(df: pd.DataFrame, digits: int = 1) -> tuple[pd.DataFrame, list[tupl
     for name in df.columns:  # anything else (later measures): named in words, numbers rounded
         if name in known:
             continue
-        out[_words(name)] = [_cell(v, digits) for v in df[name]]
+        out[_words(name)] = [_cell(v, digits, str(name)) for v in df[name]]
     frame = pd.DataFrame(out, index=range(n), dtype=object)
     return frame, status
 
@@ -341,9 +341,13 @@ def _round(x: float, digits: int) -> str:
     return f"{round_half_up(float(x), digits):,.{digits}f}"
 
 
-def _cell(v: object, digits: int) -> str:
+def _cell(v: object, digits: int, name: str = "") -> str:
     if isinstance(v, bool):
         return "Yes" if v else "No"
+    if name.startswith("p_") and _finite(v):  # a p-value: never shown as 0.0
+        return "<0.001" if v < 0.001 else f"{v:.3f}"
+    if isinstance(v, str) and re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)+", v):  # a code such as getting_worse
+        return v.replace("_", " ")
     if _finite(v):
         return _round(v, digits) if isinstance(v, float) else str(v)
     return _text(v)
