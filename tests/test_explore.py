@@ -11,6 +11,7 @@ from nbclient import NotebookClient
 
 import evidence as ev
 from evidence import explore
+from evidence.display import show
 from evidence.report import KERNEL_NAME, NOTEBOOKS, _kernel_dir
 
 NOTEBOOK = NOTEBOOKS / "explore_gaps.ipynb"
@@ -112,3 +113,23 @@ def test_period_typed_without_quotes_stops_with_the_fix(tmp_path):
     assert 'write the period in quotes: period = "2024/25"' in info.value.evalue
     # stopped in the first cell after the parameters, before anything was computed
     assert info.value.source.startswith("# Cell: check the parameters")
+
+
+def test_real_file_needs_an_area_then_gives_the_published_figures(tmp_path):
+    from conftest import shared_file
+
+    path = shared_file("data", "real", "smc_son26_in13_attainment_age16_by_disadvantage_ethnicity_sex.csv")
+    (tmp_path / "ind.csv").write_text(
+        "indicator,name,kind,polarity,unit,population\n"
+        "in13_trend,grade 5 or above in English and maths,proportion,higher_is_better,%,pupils\n", encoding="utf-8")
+    obs, meta = explore.load(None, str(path), str(tmp_path / "ind.csv"))
+    with pytest.raises(ev.EvidenceError, match='choose one in the parameters cell, such as area = "'):
+        explore.choose_area(obs, None)
+    with pytest.raises(ev.EvidenceError, match='Did you mean "England"'):
+        ev.check_parameters({"area": "Englnd"}, obs=obs)
+    sel = explore.select(explore.choose_area(obs, "England"), ["in13_trend"], ["seb"])
+    g = ev.gaps(sel, indicators=meta)
+    now = show(g[g["period"] == "2024/25"]).frame.set_index("Group")
+    # SMC State of the Nation 2026, IN13: 2024/25 England, disadvantaged 25.8%, not known to be disadvantaged 53.1%
+    assert now.loc["Disadvantaged", "Value (%)"].startswith("25.8 (")
+    assert now.loc["Not known to be disadvantaged", "Value (%)"].startswith("53.1 (")

@@ -33,6 +33,63 @@ def as_list(value: str | list[str] | None) -> list[str] | None:
     return [value] if isinstance(value, str) else list(value)
 
 
+def load(scheme_path: str | None = None, observations_path: str | list[str] | None = None,
+         indicators_path: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The observations to explore, and their indicator metadata.
+
+    A scheme brings its own data (only its area and comparator areas); data
+    files given without a scheme are read as they are, every area included
+    (choose one with :func:`choose_area`); with neither, the built-in demo.
+
+    Examples
+    --------
+    >>> obs, meta = load()
+    >>> obs["area"].unique().tolist()
+    ['Northbrook (fictional)']
+    """
+    from .indicators import load_indicators
+    from .readers import read
+    from .results import load_data
+    from .scheme import Scheme
+
+    if scheme_path or observations_path is None:
+        scheme = Scheme.from_yaml(scheme_path) if scheme_path else Scheme.demo()
+        obs, meta, _ = load_data(scheme, observations_path, indicators_path)
+        return obs, meta
+    from .bars import bar
+
+    meta = load_indicators(indicators_path) if indicators_path else None
+    paths = as_list(observations_path) or []
+    frames = [read(p, indicators=meta) for p in bar(paths, "Reading data files", total=len(paths), unit="file")]
+    return pd.concat(frames, ignore_index=True), meta
+
+
+def choose_area(obs: pd.DataFrame, area: str | None) -> pd.DataFrame:
+    """One area's rows: the one asked for, or the only one; several and none asked is a parameter problem.
+
+    Examples
+    --------
+    >>> import evidence as ev
+    >>> two = pd.concat([ev.demo.observations(), ev.demo.observations().assign(area="England")])
+    >>> try:
+    ...     choose_area(two, None)
+    ... except ev.EvidenceError as exc:
+    ...     print(exc.problems[0].message)
+    area: the data cover 2 areas; choose one in the parameters cell, such as area = "England". The areas are "England", "Northbrook (fictional)".
+    """
+    from .errors import EvidenceError, Problem
+    from .parameters import _listing
+
+    if "area" not in obs or obs["area"].nunique() <= 1:
+        return obs
+    areas = sorted(obs["area"].dropna().astype(str).unique())
+    if area is None:
+        raise EvidenceError([Problem(f"area: the data cover {len(areas)} areas; choose one in the parameters cell, "
+                                     f'such as area = "{areas[0]}". The areas are {_listing(areas)}.')],
+                            context="the notebook's parameters")
+    return obs[obs["area"].astype(str) == area]
+
+
 def select(obs: pd.DataFrame, indicators: list[str] | None, characteristics: list[str] | None) -> pd.DataFrame:
     """The observations for the chosen indicators and characteristics, with the whole population's rows.
 

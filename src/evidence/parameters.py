@@ -43,8 +43,8 @@ def check_parameters(params: Mapping[str, Any], obs: pd.DataFrame | None = None,
     params : mapping
         Parameter names and values, as set in the notebook's parameters cell
         (or injected by papermill). Names checked: ``period``, ``baseline``,
-        ``current`` (periods); ``indicator(s)``, ``characteristic(s)`` (must be
-        in ``obs``); ``comparator``, ``reference``; ``level``; ``strict``;
+        ``current`` (periods); ``indicator(s)``, ``characteristic(s)``, ``area``
+        (must be in ``obs``); ``comparator``, ``reference``; ``level``; ``strict``;
         ``min_numerator``, ``min_denominator``; ``adjust``; any name ending
         ``_path`` (must exist) and ``output_dir``. Other names pass unchanged.
     obs : DataFrame, optional
@@ -86,6 +86,8 @@ def check_parameters(params: Mapping[str, Any], obs: pd.DataFrame | None = None,
             out[name] = _choices(name, value, _values(obs, "indicator"), problems)
         elif name in ("characteristic", "characteristics"):
             out[name] = _choices(name, value, _values(obs, "characteristic"), problems)
+        elif name == "area":
+            out[name] = _choices(name, value, _values(obs, "area"), problems)
         elif name == "comparator":
             out[name] = _choices(name, value, COMPARATORS, problems, what="a comparator")
         elif name == "adjust":
@@ -264,7 +266,7 @@ def _paths(name: str, value: Any, base: Path, problems: list[Problem], must_exis
 
 def _known(name: str) -> bool:
     return (name in PERIOD_NAMES or name.endswith("_path") or name in _OUTPUT_PATHS or name in {
-        "indicator", "indicators", "characteristic", "characteristics", "comparator", "adjust", "reference",
+        "indicator", "indicators", "characteristic", "characteristics", "area", "comparator", "adjust", "reference",
         "level", "strict", "min_numerator", "min_denominator"})
 
 
