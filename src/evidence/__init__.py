@@ -10,7 +10,7 @@ with the levelling-down rule, and a yearly scheme progress report.
 True
 """
 
-from . import demo, demo_workforce, health
+from . import demo, demo_workforce, health, workforce
 from .display import show
 from .errors import EvidenceError, EvidenceWarning, Problem
 from .estimates import estimate
@@ -42,6 +42,7 @@ __all__ = [
     "demo",
     "check_parameters",
     "demo_workforce",
+    "workforce",
     "estimate",
     "gaps",
     "health",

@@ -107,11 +107,18 @@ def _parser() -> argparse.ArgumentParser:
                    help="count any fall in everyone's result as levelling down")
     r.add_argument("--adjust", choices=["holm", "bh"], help="adjust tests of change for the number of groups compared")
     r.add_argument("--pdf", action="store_true", help="also print an A4 PDF (needs Chromium)")
-    r.add_argument("--notebook", help="a built-in notebook by name (scheme_progress, explore_gaps) or the path of "
-                                      "your own copy (see: evidence notebooks)")
     r.add_argument("-p", "--parameter", action="append", type=_parameter, default=[], metavar="NAME=VALUE",
                    help="a notebook parameter (repeatable), e.g. -p indicator=employment_rate")
     r.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    r.add_argument("--notebook", default="scheme",
+                   help="which report: scheme (the scheme progress report, default), workforce (the workforce "
+                        "profile), explore_gaps (the exploration notebook), or the path of your own copy of the "
+                        "scheme or exploration notebook (see: evidence notebooks)")
+    r.add_argument("--staff", help="workforce: HR records, one row per person (default: the demo council)")
+    r.add_argument("--applicants", help="workforce: recruitment records, one row per applicant")
+    r.add_argument("--population", help="workforce: the population to compare with (characteristic, group, count)")
+    r.add_argument("--pay-gap-returns", help="workforce: the Gender pay gap service download, to compare with "
+                                             "other councils")
     r.set_defaults(func=_report)
 
     v = sub.add_parser("validate", help="check data files, or a scheme and its data, and say what was understood")
@@ -128,6 +135,7 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("folder", nargs="?", default=".", help="where to put the copies (default: this folder)")
     n.add_argument("--force", action="store_true", help="replace copies already there (your edits are lost)")
     n.set_defaults(func=_notebooks)
+
     i = sub.add_parser("init", help="write a starter scheme and indicator metadata from your data files")
     i.add_argument("files", nargs="+", help="your data files, as published")
     i.add_argument("--out", default="scheme.yaml", help="the scheme file to write (indicators.yaml goes beside it)")
@@ -159,9 +167,19 @@ def _report(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"[{time.perf_counter() - start:5.1f}s] {msg}", file=sys.stderr, flush=True)
 
+    if args.notebook in ("workforce", "workforce_profile"):
+        from .workforce_report import workforce_report
+
+        target = workforce_report(args.out, staff=args.staff, applicants=args.applicants, population=args.population,
+                                  pay_gap_returns=args.pay_gap_returns, snapshot=args.period,
+                                  level=args.level or 0.95, progress=say)
+        if not args.quiet:
+            print(f"Open {Path(target) / 'report.html'} in a browser.")
+        return 0
     target = report(args.scheme, args.period, args.baseline, args.out, observations=args.observations,
                     indicators=args.indicators, level=args.level, strict=args.strict, adjust=args.adjust, pdf=args.pdf,
-                    notebook=args.notebook, parameters=dict(args.parameter) or None, progress=say)
+                    notebook=None if args.notebook in ("scheme", "scheme_progress") else args.notebook,
+                    parameters=dict(args.parameter) or None, progress=say)
     if not args.quiet:
         print(f"Open {Path(target) / 'report.html'} in a browser.")
     return 0
