@@ -62,13 +62,16 @@ _NUMBERS: list[tuple[str, str, str | None, str | None, str, str]] = [
     ("all_baseline", "Everyone, {baseline}", None, None, "value", ""),
     ("all_current", "Everyone, {current}", None, None, "value", ""),
     ("all_change", "Change for everyone", "all_change_lower", "all_change_upper", "gap", ""),
+    ("group_change", "Change for the group", "group_change_lower", "group_change_upper", "gap", "either"),
+    ("comparator_change", "Change for the comparator", "comparator_change_lower", "comparator_change_upper", "gap",
+     ""),
 ]
 #: columns left out: codes, flags and limits already shown in words or inside an interval
 _HIDDEN = {"indicator", "comparator_group", "polarity", "kind", "unit", "population", "domain", "method",
            "suppressed", "suppressed_baseline", "suppressed_current", "all_worse", "comparator_worse",
            "p_change", "p_change_adjusted", "change_significant", "rag", "rag_label", "significant_baseline",
            "significant_current", "series_break", "reason", "comparator", "baseline", "current",
-           "comparator_change", "comparator_change_lower", "comparator_change_upper", "n", "note"}
+           "n", "note"}
 
 
 @dataclass
@@ -166,7 +169,7 @@ def readable(df: pd.DataFrame, digits: int = 1) -> tuple[pd.DataFrame, list[tupl
     ends = {e: _single(df, e) for e in ("baseline", "current")}
     against_everyone = "comparator" in df and set(df["comparator"].dropna()) <= {"overall"}
     for name, heading, lo, hi, kind, mask in _NUMBERS:
-        if name not in df or (against_everyone and name.startswith("comparator_value_")):
+        if name not in df or (against_everyone and name.startswith("comparator_")):
             continue  # against everyone, the comparator's value is everyone's: shown once
         cell_units = [_unit(u, kind) for u in units]
         one_unit = len(set(cell_units)) == 1 and cell_units and cell_units[0]
