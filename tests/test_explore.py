@@ -89,6 +89,9 @@ def test_runs_under_papermill_with_the_demo(tmp_path):
 def test_runs_under_nbclient_on_a_file_with_other_choices(tmp_path, demo, monkeypatch):
     obs, _ = demo
     obs.to_csv(tmp_path / "mine.csv", index=False)
+    with pytest.raises(ev.EvidenceError, match='give the indicator metadata, such as indicators_path = "'):
+        explore.load(None, str(tmp_path / "mine.csv"))  # a file that does not say which way is better
+    obs.assign(polarity="higher_is_better").to_csv(tmp_path / "mine.csv", index=False)
     nb = nbformat.read(str(NOTEBOOK), as_version=4)
     cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
     cell.source = re.sub(r'^indicator = .*$', 'indicator = ["employment_rate"]', cell.source, flags=re.M)

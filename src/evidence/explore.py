@@ -61,7 +61,17 @@ def load(scheme_path: str | None = None, observations_path: str | list[str] | No
     meta = load_indicators(indicators_path) if indicators_path else None
     paths = as_list(observations_path) or []
     frames = [read(p, indicators=meta) for p in bar(paths, "Reading data files", total=len(paths), unit="file")]
-    return pd.concat(frames, ignore_index=True), meta
+    obs = pd.concat(frames, ignore_index=True)
+    unknown = obs["indicator"] if "polarity" not in obs else obs.loc[obs["polarity"].isna(), "indicator"]
+    if meta is None and len(unknown):
+        from .errors import EvidenceError, Problem
+        from .parameters import _listing
+
+        raise EvidenceError([Problem(
+            f"indicators_path: the data do not say which way is better for {_listing(sorted(set(unknown)), 6)}; "
+            'give the indicator metadata, such as indicators_path = "indicators.yaml" (evidence init writes one '
+            "from your files)")], context="the notebook's parameters")
+    return obs, meta
 
 
 def choose_area(obs: pd.DataFrame, area: str | None) -> pd.DataFrame:
