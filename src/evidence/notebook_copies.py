@@ -6,8 +6,10 @@ plain copies (never links) into the user's folder, never over a file that is
 already there unless asked (``force=True``). A copy is run with ``evidence report
 --notebook PATH``, extra cells and wording included.
 
-Every copy is written clean, as JupyterLab would save it: no outputs and no
-execution counts. It is also trusted (as ``jupyter trust`` does: its hash goes
+Every copy is written clean, as JupyterLab would save it: no outputs, no
+execution counts, and the language details of this Python's kernel (JupyterLab
+writes them on opening, marking the notebook modified when they differ). It is
+also trusted (as ``jupyter trust`` does: its hash goes
 into this user's Jupyter signature database), because Jupyter marks the cells
 of an untrusted notebook untrusted and JupyterLab then trusts those with no
 output again, which marks a notebook that nobody has touched as modified.
@@ -94,7 +96,7 @@ def copy_notebooks(folder: str | Path = ".", names: list[str] | None = None, for
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for source, target in targets:
-        text = clean(source.read_text(encoding="utf-8"))
+        text = for_this_python(clean(source.read_text(encoding="utf-8")))
         if target.is_symlink():  # a link into the package: replace the link, never write through it
             target.unlink()
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
@@ -109,6 +111,21 @@ def copy_notebooks(folder: str | Path = ".", names: list[str] | None = None, for
         written.append(target)
         trust(target)
     return written
+
+
+def for_this_python(text: str) -> str:
+    """The notebook with the language details this Python's kernel reports, as JupyterLab would save them.
+
+    JupyterLab writes the kernel's ``language_info`` into a notebook as soon as
+    the kernel starts; a copy that already holds the same details is not
+    marked as modified by it.
+    """
+    import nbformat
+    from ipykernel.ipkernel import IPythonKernel
+
+    nb = nbformat.reads(text, as_version=4)
+    nb.metadata["language_info"] = dict(IPythonKernel.language_info)
+    return nbformat.writes(nb) + "\n"
 
 
 def trust(path: str | Path) -> bool:
