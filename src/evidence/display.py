@@ -365,6 +365,6 @@ def _style() -> str:
     return (f"<style>{scope} table {{ border-collapse: collapse; }} "
             f"{scope} caption {{ text-align: left; font-weight: bold; padding-bottom: .4rem; }} "
             f"{scope} th, {scope} td {{ text-align: left !important; vertical-align: top; padding: .3rem .6rem; "
-            f"border-bottom: 1px solid #b1b4b6; }} "
+            f"border-bottom: 1px solid #b1b4b6; min-width: 6em; }} "
             f"{scope} thead th {{ border-bottom: 2px solid #0b0c0c; }}\n"
             + badges + "</style>")
