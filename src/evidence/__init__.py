@@ -11,6 +11,7 @@ True
 """
 
 from . import demo, demo_workforce, health, workforce
+from .benchmark import benchmark
 from .display import show
 from .errors import EvidenceError, EvidenceWarning, Problem
 from .estimates import estimate
@@ -39,6 +40,7 @@ __all__ = [
     "EvidenceWarning",
     "Problem",
     "Scheme",
+    "benchmark",
     "demo",
     "check_parameters",
     "demo_workforce",
