@@ -12,6 +12,7 @@ True
 
 from . import demo, demo_workforce, health, workforce
 from .benchmark import benchmark
+from .display import show
 from .errors import EvidenceError, EvidenceWarning, Problem
 from .estimates import estimate
 from .ethnicity import harmonise_groups
@@ -19,6 +20,7 @@ from .gaps import gaps
 from .indicators import load_indicators
 from .likelihood import relative_likelihood
 from .observations import validate
+from .parameters import check_parameters
 from .paygap import pay_gap
 from .paygap_returns import peers as pay_gap_peers
 from .paygap_returns import read_gender_pay_gap
@@ -40,6 +42,7 @@ __all__ = [
     "Scheme",
     "benchmark",
     "demo",
+    "check_parameters",
     "demo_workforce",
     "workforce",
     "estimate",
@@ -56,6 +59,7 @@ __all__ = [
     "report",
     "representation",
     "screen",
+    "show",
     "summary_measures",
     "suppress",
     "trend",

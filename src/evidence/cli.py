@@ -1,4 +1,4 @@
-"""The command line: ``evidence report``, ``evidence validate``, ``evidence demo``.
+"""The command line: ``evidence report``, ``evidence validate``, ``evidence notebooks``, ``evidence demo``.
 
 Non-interactive (no prompts), progress on standard error, exit code 0 on
 success. Bad input exits 2 and a failed report cell exits 3, each with a short
@@ -107,9 +107,13 @@ def _parser() -> argparse.ArgumentParser:
                    help="count any fall in everyone's result as levelling down")
     r.add_argument("--adjust", choices=["holm", "bh"], help="adjust tests of change for the number of groups compared")
     r.add_argument("--pdf", action="store_true", help="also print an A4 PDF (needs Chromium)")
+    r.add_argument("-p", "--parameter", action="append", type=_parameter, default=[], metavar="NAME=VALUE",
+                   help="a notebook parameter (repeatable), e.g. -p indicator=employment_rate")
     r.add_argument("--quiet", action="store_true", help="print nothing but errors")
-    r.add_argument("--notebook", choices=["scheme", "workforce"], default="scheme",
-                   help="which report: the scheme progress report (default) or the workforce profile")
+    r.add_argument("--notebook", default="scheme",
+                   help="which report: scheme (the scheme progress report, default), workforce (the workforce "
+                        "profile), explore_gaps (the exploration notebook), or the path of your own copy of the "
+                        "scheme or exploration notebook (see: evidence notebooks)")
     r.add_argument("--staff", help="workforce: HR records, one row per person (default: the demo council)")
     r.add_argument("--applicants", help="workforce: recruitment records, one row per applicant")
     r.add_argument("--population", help="workforce: the population to compare with (characteristic, group, count)")
@@ -126,6 +130,11 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--period", help="with a scheme: the current period to check (default: the scheme's)")
     v.add_argument("--mapping", help="a YAML mapping of the file's columns (for tables in no known format)")
     v.set_defaults(func=_validate)
+
+    n = sub.add_parser("notebooks", help="copy the report and exploration notebooks into a folder, as your own")
+    n.add_argument("folder", nargs="?", default=".", help="where to put the copies (default: this folder)")
+    n.add_argument("--force", action="store_true", help="replace copies already there (your edits are lost)")
+    n.set_defaults(func=_notebooks)
 
     i = sub.add_parser("init", help="write a starter scheme and indicator metadata from your data files")
     i.add_argument("files", nargs="+", help="your data files, as published")
@@ -150,12 +159,16 @@ def _report(args: argparse.Namespace) -> int:
     from .report import report
 
     start = time.perf_counter()
+    if args.quiet:
+        from .bars import quiet
+
+        quiet()
 
     def say(msg: str) -> None:
         if not args.quiet:
             print(f"[{time.perf_counter() - start:5.1f}s] {msg}", file=sys.stderr, flush=True)
 
-    if args.notebook == "workforce":
+    if args.notebook in ("workforce", "workforce_profile"):
         from .workforce_report import workforce_report
 
         target = workforce_report(args.out, staff=args.staff, applicants=args.applicants, population=args.population,
@@ -166,7 +179,8 @@ def _report(args: argparse.Namespace) -> int:
         return 0
     target = report(args.scheme, args.period, args.baseline, args.out, observations=args.observations,
                     indicators=args.indicators, level=args.level, strict=args.strict, adjust=args.adjust, pdf=args.pdf,
-                    progress=say)
+                    notebook=None if args.notebook in ("scheme", "scheme_progress") else args.notebook,
+                    parameters=dict(args.parameter) or None, progress=say)
     if not args.quiet:
         print(f"Open {Path(target) / 'report.html'} in a browser.")
     return 0
@@ -180,6 +194,26 @@ def _validate(args: argparse.Namespace) -> int:
     return 0 if ok else EXIT_BAD_INPUT
 
 
+def _parameter(text: str) -> tuple[str, object]:
+    """``NAME=VALUE``, the value read as YAML: ``0.9`` a number, ``[a, b]`` a list, ``2024/25`` text."""
+    import yaml
+
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip().isidentifier():
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE, e.g. -p indicator=employment_rate")
+    try:
+        parsed = yaml.safe_load(value) if value.strip() else None
+    except yaml.YAMLError:
+        parsed = value
+    return key.strip(), parsed
+
+
+def _notebooks(args: argparse.Namespace) -> int:
+    from .notebook_copies import copy_notebooks
+
+    for path in copy_notebooks(args.folder, force=args.force):
+        print(f"wrote {path}")
+    print("Open them in JupyterLab; run your copy of the report with: evidence report --notebook PATH")
 def _init(args: argparse.Namespace) -> int:
     from .init import init
 

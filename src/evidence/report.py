@@ -31,7 +31,8 @@ from .errors import EvidenceError, Problem, raise_if
 from .scheme import Scheme
 
 log = logging.getLogger("evidence.report")
-NOTEBOOK = Path(__file__).parent / "notebooks" / "scheme_progress.ipynb"
+NOTEBOOKS = Path(__file__).parent / "notebooks"  # the built-in notebooks: read-only templates
+NOTEBOOK = NOTEBOOKS / "scheme_progress.ipynb"
 KERNEL_NAME = "evidence-python"
 #: written into every manifest.json, so a later run knows the folder is a report it made
 MANIFEST_TOOL = "evidence"
@@ -58,6 +59,7 @@ def report(
     adjust: str | None = None,
     pdf: bool = False,
     notebook: str | Path | None = None,
+    parameters: dict[str, Any] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Path:
     """Produce a scheme progress report; with no arguments, the built-in demo's.
@@ -76,6 +78,12 @@ def report(
         Statistical settings overriding the scheme's (``adjust``: ``"holm"`` or ``"bh"``).
     pdf : bool
         Also print the HTML to an A4 PDF with headless Chromium.
+    notebook : str or path, optional
+        The notebook to run: the name of a built-in one (``scheme_progress``,
+        the default; ``explore_gaps``) or the path of your own copy (see
+        ``evidence notebooks``). Its hash is recorded in ``manifest.json``.
+    parameters : dict, optional
+        Further notebook parameters (for example ``{"indicator": "..."}``).
     progress : callable, optional
         Called with a short message at each step (the command line prints them).
 
@@ -93,6 +101,13 @@ def report(
         A notebook cell failed (the message names the cell).
     """
     say = progress or (lambda msg: log.info(msg))
+    notebook_file = resolve_notebook(notebook)
+    from .parameters import check_parameters
+
+    # every parameter checked before anything runs: one message with the fixes, exit 2 on the command line
+    check_parameters({"scheme_path": scheme, "period": period, "baseline": baseline, "observations_path": observations,
+                      "indicators_path": indicators, "level": level, "strict": strict, "min_numerator": min_numerator,
+                      "min_denominator": min_denominator, "adjust": adjust, **(parameters or {})})
     scheme_obj = Scheme.from_yaml(scheme) if scheme else Scheme.demo()
     current = str(period) if period is not None else scheme_obj.current
     if not current:
@@ -106,6 +121,8 @@ def report(
                        adjust=adjust)  # bad settings fail now, with exit 2, not inside the notebook
     say(f"Checking scheme '{scheme_obj.name}' and its data")
     obs, meta, inputs = load_data(scheme_obj, observations, indicators)
+    if parameters:
+        check_parameters(parameters, obs=obs)  # a misspelt indicator: "did you mean", before the long run
     scheme_obj._check_against_data(obs, normalise_period(baseline) if baseline else scheme_obj.baseline, current)
 
     # "2020/21" must not become two folders
@@ -122,9 +139,10 @@ def report(
             "output_dir": str(tmp.resolve()), "level": level, "strict": strict,
             "min_numerator": min_numerator, "min_denominator": min_denominator, "adjust": adjust,
         }
-        say("Running the report notebook")
+        _add_parameters(params, parameters)
+        say("Running the report notebook" + ("" if notebook_file == NOTEBOOK else f" {notebook_file}"))
         executed = tmp / "report.ipynb"
-        _execute(Path(notebook) if notebook else NOTEBOOK, executed, params)
+        _execute(notebook_file, executed, params)
         say("Writing HTML")
         html = to_html(executed, title=f"{scheme_obj.name}: progress report")
         (tmp / "report.html").write_text(html, encoding="utf-8")
@@ -133,13 +151,69 @@ def report(
             from .browser import print_pdf
 
             print_pdf(tmp / "report.html", tmp / "report.pdf")
-        _manifest(tmp, scheme_obj, inputs, {**params, "output_dir": str(target)})
+        _manifest(tmp, scheme_obj, inputs, {**params, "output_dir": str(target)}, notebook_file)
         _swap(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     say(f"Report written to {target}")
     return target
+
+
+def builtin_notebooks() -> dict[str, Path]:
+    """The notebooks shipped with the package, by name (``scheme_progress``, ``explore_gaps``...)."""
+    return {p.stem: p for p in sorted(NOTEBOOKS.glob("*.ipynb"))}
+
+
+def resolve_notebook(notebook: str | Path | None) -> Path:
+    """The notebook file to run: a built-in one by name, or a user's copy by path.
+
+    A relative path is read from the current folder; the message for a missing
+    file shows the absolute path.
+
+    Examples
+    --------
+    >>> resolve_notebook(None).name, resolve_notebook("explore_gaps").name
+    ('scheme_progress.ipynb', 'explore_gaps.ipynb')
+    """
+    if notebook is None:
+        return NOTEBOOK
+    builtins = builtin_notebooks()
+    if str(notebook) in builtins:
+        return builtins[str(notebook)]
+    path = Path(notebook).expanduser().resolve()
+    names = ", ".join(builtins)
+    if not path.is_file():
+        raise_if([Problem(f"--notebook: there is no notebook at {path} (a relative path is read from "
+                          f"{Path.cwd()}). Give the path of your copy (make one with: evidence notebooks), "
+                          f"or the name of a built-in notebook: {names}")])
+    if path.suffix != ".ipynb":
+        raise_if([Problem(f"--notebook: {path} is not a Jupyter notebook (.ipynb); give your copy of a "
+                          f"notebook, or a built-in name: {names}")])
+    import nbformat
+
+    try:
+        nbformat.read(str(path), as_version=4)
+    except Exception as exc:  # noqa: BLE001 - any reason it cannot be read is the same message
+        raise_if([Problem(f"--notebook: {path} could not be read as a notebook ({exc}); open it in JupyterLab "
+                          "and save it again, or make a fresh copy with: evidence notebooks --force")])
+    return path
+
+
+#: parameters the run sets itself; the command line has an option for each
+_RUN_PARAMETERS = {"scheme_path": "--scheme", "period": "--period", "baseline": "--baseline",
+                   "observations_path": "--observations", "indicators_path": "--indicators", "output_dir": "--out",
+                   "level": "--level", "strict": "--strict", "min_numerator": "the scheme",
+                   "min_denominator": "the scheme", "adjust": "--adjust"}
+
+
+def _add_parameters(params: dict[str, Any], extra: dict[str, Any] | None) -> None:
+    """Add a notebook's own parameters; the run's own ones have options of their own."""
+    taken = [f"{k} (use {_RUN_PARAMETERS[k]})" for k in (extra or {}) if k in _RUN_PARAMETERS]
+    if taken:
+        raise_if([Problem("--parameter cannot set " + ", ".join(taken))])
+    for key, value in (extra or {}).items():
+        params[key] = str(Path(value).resolve()) if key.endswith("_path") and isinstance(value, str) else value
 
 
 def _as_param(value: Any) -> Any:
@@ -159,7 +233,8 @@ def _kernel_dir() -> Path:
         "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
                  "--IPKernelApp.log_level=ERROR"],
         "display_name": "Python (evidence)", "language": "python",
-        "env": {"MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
+        "env": {"MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+                "EVIDENCE_PROGRESS": "0"},  # no bar may end up in a published report
     }), encoding="utf-8")
     return base
 
@@ -168,16 +243,21 @@ def _execute(notebook: Path, output: Path, params: dict[str, Any]) -> None:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
+    from . import bars
+
+    declared = pm.inspect_notebook(str(notebook))
+    # a notebook without a setting (the exploration notebook has no 'adjust') is not told about it unless it was set
+    params = {k: v for k, v in params.items() if v is not None or k in declared}
     kernels = _kernel_dir()
     old = os.environ.get("JUPYTER_PATH")
     os.environ["JUPYTER_PATH"] = os.pathsep.join([str(kernels)] + ([old] if old else []))
     try:
         pm.execute_notebook(str(notebook), str(output), parameters=params, kernel_name=KERNEL_NAME,
-                            progress_bar=False, cwd=str(Path.cwd()), log_output=False)
+                            progress_bar=bars.enabled(), cwd=str(Path.cwd()), log_output=False)
     except PapermillExecutionError as exc:
         name = _failed_cell(output)
         if exc.ename == "EvidenceError":
-            raise EvidenceError([Problem(_strip_ansi(exc.evalue))]) from None
+            raise _evidence_error(_strip_ansi(exc.evalue)) from None
         raise ReportError(f"the report notebook failed in cell {exc.exec_count} ({name}): "
                           f"{exc.ename}: {_strip_ansi(exc.evalue)}") from None
     finally:
@@ -185,6 +265,16 @@ def _execute(notebook: Path, output: Path, params: dict[str, Any]) -> None:
             os.environ.pop("JUPYTER_PATH", None)
         else:
             os.environ["JUPYTER_PATH"] = old
+
+
+def _evidence_error(text: str) -> EvidenceError:
+    """The notebook's EvidenceError again, from its message (its problems one per line, not nested)."""
+    head, _, rest = text.partition(":\n")
+    lines = [line.removeprefix("  - ") for line in rest.splitlines() if line.startswith("  - ")]
+    m = re.match(r"\d+ problems? found(?: in (.*))?$", head, flags=re.DOTALL)
+    if not (m and lines):
+        return EvidenceError([Problem(text)])
+    return EvidenceError([Problem(line) for line in lines], context=m.group(1))
 
 
 def _failed_cell(path: Path) -> str:
@@ -240,7 +330,8 @@ def to_html(executed: Path, title: str) -> str:
     return _PAGE.format(title=page_title, css=_CSS, body=body, generated=dt.date.today().strftime("%d %B %Y"))
 
 
-def _manifest(folder: Path, scheme: Scheme, inputs: list[Path], params: dict[str, Any]) -> None:
+def _manifest(folder: Path, scheme: Scheme, inputs: list[Path], params: dict[str, Any],
+              notebook: Path = NOTEBOOK) -> None:
     def sha(path: Path) -> str:
         return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -258,6 +349,7 @@ def _manifest(folder: Path, scheme: Scheme, inputs: list[Path], params: dict[str
         "tool": MANIFEST_TOOL,
         "scheme": {"name": scheme.name, "file": str(scheme.path), "sha256": scheme.hash()},
         "inputs": files,
+        "notebook": {"file": str(notebook), "sha256": sha(notebook), "built_in": notebook.parent == NOTEBOOKS},
         "parameters": params,
         "outputs": sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()),
         "versions": {"python": platform.python_version(), **versions},

@@ -71,7 +71,9 @@ def load_data(scheme: Scheme, observations: str | Path | None = None,
     if sources in (None, "demo"):
         return demo.observations(), meta, inputs
     frames = []
-    for spec in sources:
+    from .bars import bar
+
+    for spec in bar(sources, "Reading data files", total=len(sources), unit="file"):
         options = dict(spec)
         path = options.pop("path")
         frames.append(read(path, indicators=meta, **options))
