@@ -11,6 +11,7 @@ True
 """
 
 from . import demo
+from .aggregate import aggregate
 from .errors import EvidenceError, EvidenceWarning, Problem
 from .estimates import estimate
 from .ethnicity import harmonise_groups
@@ -30,6 +31,7 @@ __all__ = [
     "EvidenceWarning",
     "Problem",
     "Scheme",
+    "aggregate",
     "demo",
     "estimate",
     "gaps",
