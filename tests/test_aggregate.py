@@ -95,6 +95,22 @@ def test_equal_weights_give_the_unweighted_estimates():
     assert got["se"] == pytest.approx(statistics.stdev(score) / math.sqrt(len(score)), rel=1e-12)
 
 
+@pytest.mark.parametrize("dtype", ["int8", "int64", "bool", "float-with-missing"])
+def test_yes_no_outcomes_counted_or_summed_give_the_same_counts(dtype):
+    r = survey(500)
+    if dtype == "bool":
+        r["employed"] = r["employed"].astype(bool)
+    elif dtype == "float-with-missing":
+        r["employed"] = r["employed"].astype(float).where(np.arange(500) % 7 != 0)
+    else:
+        r["employed"] = r["employed"].astype(dtype)
+    counted = ev.aggregate(r, "employed", by=["ethnicity", "sex"], intersections=2, period="2024")
+    summed = ev.aggregate(r.assign(one=1.0), "employed", by=["ethnicity", "sex"], intersections=2, period="2024",
+                          weight="one")
+    cols = ["group", "numerator", "denominator", "n", "value", "lower", "upper", "suppressed"]
+    pd.testing.assert_frame_equal(counted[cols], summed[cols], rtol=1e-12)
+
+
 def test_missing_values_are_counted_as_not_known():
     r = pd.DataFrame({"sex": ["Female"] * 20 + ["Male"] * 20 + [None] * 6 + [float("nan")] * 3 + ["  "] * 2,
                       "yes": [1, 0] * 25 + [1]})

@@ -47,6 +47,7 @@ def records(n: int = 5000, seed: int = 11) -> pd.DataFrame:
     })
     frame.loc[rng.random(n) < 0.05, "imd_decile"] = np.nan
     frame.loc[rng.random(n) < 0.02, "score"] = np.nan
+    frame.loc[rng.random(n) < 0.02, "passed"] = np.nan
     return frame
 
 

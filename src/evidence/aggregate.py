@@ -182,63 +182,99 @@ def aggregate(
     _raise_bad(grid, names, weight)
 
     # labels are made here, once, on the small table, so every engine labels alike
-    for k in keys:
-        codes, uniques = pd.factorize(grid[k].to_numpy(dtype=object), use_na_sentinel=True)
-        labels = np.array([_label(v) for v in uniques] + [NOT_KNOWN], dtype=object)
-        grid[k] = labels[codes]  # code -1 (missing) picks the last label
-    stats = ["rows"] + stat_columns(names, weight is not None) + (["weight:bad"] if weight else [])
-    grid = _rollup(grid, keys, stats)
-    for name, value in dims:  # "period" and "area" columns: from the records, or one label for all
-        grid[name] = grid[value] if value in dim_cols else str(value)
-    dim_keys = [name for name, _ in dims]
-    if "period" in dim_keys and (grid["period"] == NOT_KNOWN).any():
+    codes, labels = {}, {}
+    for name, value in dims:
+        if value in dim_cols:
+            codes[name], labels[name] = _coded(grid[value])
+        else:  # one label for every record
+            codes[name], labels[name] = np.zeros(len(grid), dtype=np.intp), np.array([str(value)], dtype=object)
+    for c in by:
+        codes[c], labels[c] = _coded(grid[c])
+    if "period" in labels and NOT_KNOWN in set(labels["period"]):
         raise_if([Problem("some records have no period; fill it in or leave them out", column=period)],
                  context="aggregate")
+    stats = ["rows"] + stat_columns(names, weight is not None)
+    col = {s: j for j, s in enumerate(stats)}
+    values = grid[stats].to_numpy(dtype=float)
 
-    kinds = {o: kinds.get(o) or ("proportion" if grid[stat(o, "nonbinary")].sum() == 0 else "mean")
+    kinds = {o: kinds.get(o) or ("proportion" if values[:, col[stat(o, "nonbinary")]].sum() == 0 else "mean")
              for o in names}
     for o, kind in kinds.items():
-        if kind == "proportion" and grid[stat(o, "nonbinary")].sum() > 0:
+        if kind == "proportion" and values[:, col[stat(o, "nonbinary")]].sum() > 0:
             raise_if([Problem("a proportion needs values 0 and 1 (or yes/no as booleans); this outcome has "
                               "others; say it is a 'mean' or recode it", column=o)], context="aggregate")
 
+    dim_keys = [name for name, _ in dims]
     sets = [s for k in range(0, min(intersections, len(by)) + 1) for s in combinations(by, k)]
-    parts = []
-    for i, s in enumerate(sets):
-        rolled = _rollup(grid, dim_keys + list(s), stats)
-        rolled["characteristic"] = JOIN.join(s) if s else ALL
-        rolled["group"] = _joined(rolled, s) if s else ALL
-        rolled["_set"] = i
-        parts.append(rolled)
-    cube = pd.concat(parts, ignore_index=True)
-    for c in by:  # the parts of each row, for filtering ("ethnicity == 'Black Caribbean'"); None: not split by c
-        cube[c] = cube[c].astype(object).where(cube[c].notna(), None) if c in cube else None
-    obs = pd.concat([_estimates(cube[dim_keys + ["characteristic", "group", "_set"] + by + stats], o, kinds[o],
-                                weight is not None, multiplier, level) for o in names], ignore_index=True)
-    obs = _order(obs, by)
+    cube = _cube(values, codes, labels, dim_keys, by, sets)
+    obs = {o: _estimates(cube["stats"], col, o, kinds[o], weight is not None, multiplier, level) for o in names}
+    nrow = len(cube["set"])
+    out = {"indicator": np.repeat(np.array(names, dtype=object), nrow)}
+    for d in dim_keys:
+        out[d] = np.tile(labels[d][cube[d]], len(names))
+    out["characteristic"] = np.tile(cube["characteristic"], len(names))
+    out["group"] = np.tile(cube["group"], len(names))
+    for field in ["value", "numerator", "denominator", "n"] + (["n_eff"] if weight else []) + ["se", "lower", "upper"]:
+        out[field] = np.concatenate([obs[o][field] for o in names])
+    out["kind"] = np.repeat(np.array([kinds[o] for o in names], dtype=object), nrow)
+    out["multiplier"] = np.repeat([multiplier if kinds[o] == "proportion" else np.nan for o in names], nrow)
     if suppress_small:
-        obs = _suppress(obs, by, min_numerator, min_denominator)
+        ones = np.concatenate([obs[o]["ones"] for o in names])
+        supp, reason = _suppress(out, ones, np.tile(cube["parts"], (len(names), 1)), np.tile(cube["set"], len(names)),
+                                 sets, by, min_numerator, min_denominator)
+        for field in [f for f in BLANKED + ["n_eff"] if f in out]:
+            out[field] = np.where(supp, np.nan, out[field])
     else:
-        obs["suppressed"], obs["reason"] = False, None
-    front = ["indicator", "period"] + (["area"] if area is not None else []) + ["characteristic", "group"]
-    cols = ["value", "numerator", "denominator", "n"] + (["n_eff"] if weight else []) + \
-        ["se", "lower", "upper", "kind", "multiplier", "suppressed", "reason"]
-    return obs[front + cols + by].reset_index(drop=True)
+        supp, reason = np.zeros(len(out["indicator"]), dtype=bool), np.full(len(out["indicator"]), None, dtype=object)
+    out["suppressed"], out["reason"] = supp, reason
+    parts = np.tile(cube["parts"], (len(names), 1))
+    for j, c in enumerate(by):  # the parts of each row, for filtering ("ethnicity == 'Black Caribbean'")
+        out[c] = np.where(parts[:, j] >= 0, labels[c][np.maximum(parts[:, j], 0)], None)
+    return pd.DataFrame(out)
 
 
-def _joined(frame: pd.DataFrame, parts: tuple[str, ...]) -> np.ndarray:
-    """Group labels of an intersection, its parts joined: "Black Caribbean & Male"."""
-    out = frame[parts[0]].to_numpy(dtype=object)
-    for p in parts[1:]:
-        out = out + JOIN + frame[p].to_numpy(dtype=object)
-    return out
+def _coded(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Label codes of a key column of the cell table, and its labels in reading order ("Not known" last)."""
+    codes, uniques = pd.factorize(raw.to_numpy(dtype=object), use_na_sentinel=True)
+    names = [_label(v) for v in uniques] + [NOT_KNOWN]
+    ordered = sorted(set(np.asarray(names, dtype=object)[np.unique(codes)]), key=_natural)
+    position = {label: i for i, label in enumerate(ordered)}
+    recode = np.array([position.get(label, -1) for label in names], dtype=np.intp)
+    return recode[codes], np.array(ordered, dtype=object)
 
 
-def _rollup(grid: pd.DataFrame, keys: list[str], stats: list[str]) -> pd.DataFrame:
-    """Sum the additive statistics over every key combination (all of them when no keys)."""
-    if not keys:
-        return grid[stats].sum().to_frame().T.astype(grid[stats].dtypes.to_dict())
-    return grid.groupby(keys, sort=False, dropna=False)[stats].sum().reset_index()
+def _cube(values: np.ndarray, codes: dict, labels: dict, dims: list[str], by: list[str], sets: list[tuple]) -> dict:
+    """Roll the cell table up to every grouping set: sums of the additive statistics, in reading order."""
+    blocks = []
+    for i, s in enumerate(sets):
+        keys = dims + list(s)
+        sizes = [len(labels[k]) for k in keys]
+        gid = np.ravel_multi_index([codes[k] for k in keys], sizes) if keys else np.zeros(len(values), dtype=np.intp)
+        used, inv = np.unique(gid, return_inverse=True)
+        inv = inv.ravel()
+        summed = np.column_stack([np.bincount(inv, weights=values[:, j], minlength=len(used))
+                                  for j in range(values.shape[1])])
+        decoded = dict(zip(keys, np.unravel_index(used, sizes), strict=True)) if keys else {}
+        parts = np.full((len(used), len(by)), -1, dtype=np.intp)
+        for j, c in enumerate(by):
+            if c in decoded:
+                parts[:, j] = decoded[c]
+        blocks.append({"stats": summed, "parts": parts, "set": np.full(len(used), i),
+                       **{d: decoded.get(d, np.zeros(len(used), dtype=np.intp)) for d in dims}})
+    cube = {k: np.concatenate([b[k] for b in blocks]) for k in blocks[0]}
+    order = np.lexsort([cube["parts"][:, j] for j in reversed(range(len(by)))] + [cube["set"]]
+                       + [cube[d] for d in reversed(dims)])
+    cube = {k: v[order] for k, v in cube.items()}
+    names = np.array([JOIN.join(s) if s else ALL for s in sets], dtype=object)
+    cube["characteristic"] = names[cube["set"]]
+    group = np.full(len(order), "", dtype=object)
+    for j, c in enumerate(by):
+        has = cube["parts"][:, j] >= 0
+        part = labels[c][cube["parts"][has, j]]
+        group[has] = np.where(group[has] == "", part, group[has] + JOIN + part)
+    group[group == ""] = ALL
+    cube["group"] = group
+    return cube
 
 
 def _engine(name: str):
@@ -282,48 +318,41 @@ def _label(v: Any) -> str:
     return text or NOT_KNOWN
 
 
-def _estimates(cube: pd.DataFrame, o: str, kind: str, weighted: bool, multiplier: float, level: float) -> pd.DataFrame:
-    """One outcome's estimates for every rolled-up group (vectorised)."""
-    n = cube[stat(o, "n")].to_numpy(dtype=np.int64)
-    s, ss = cube[stat(o, "sum")].to_numpy(dtype=float), cube[stat(o, "sumsq")].to_numpy(dtype=float)
-    out = cube.drop(columns=[c for c in cube.columns if ":" in c or c == "rows"])
-    out.insert(0, "indicator", o)
-    nf = n.astype(float)
+def _estimates(values: np.ndarray, col: dict, o: str, kind: str, weighted: bool, multiplier: float,
+               level: float) -> dict[str, np.ndarray]:
+    """One outcome's estimates for every rolled-up group, from its sufficient statistics (vectorised)."""
+    def get(name: str) -> np.ndarray:
+        return values[:, col[stat(o, name)]]
+
+    n, s, ss = get("n"), get("sum"), get("sumsq")
+    out: dict[str, np.ndarray] = {"n": n}
     with np.errstate(divide="ignore", invalid="ignore"):
         if weighted:
-            w, w2 = cube[stat(o, "w")].to_numpy(float), cube[stat(o, "w2")].to_numpy(float)
-            wy, wy2 = cube[stat(o, "wy")].to_numpy(float), cube[stat(o, "wy2")].to_numpy(float)
+            w, w2, wy, wy2 = get("w"), get("w2"), get("wy"), get("wy2")
             n_eff = np.where(w2 > 0, w * w / w2, np.nan)
             mean = np.where(w > 0, wy / w, np.nan)
-            pvar = np.maximum(wy2 / w - mean * mean, 0.0)  # Σw(y-ȳ)²/Σw
+            pvar = np.maximum(wy2 / w - mean * mean, 0.0)  # Σw(y - ȳ)² / Σw
+            out["n_eff"] = n_eff
         else:
-            n_eff = nf
-            mean = np.where(n > 0, s / nf, np.nan)
-            pvar = np.maximum(ss / nf - mean * mean, 0.0)
+            n_eff = n
+            mean = np.where(n > 0, s / n, np.nan)
+            pvar = np.maximum(ss / n - mean * mean, 0.0)
         if kind == "proportion":
             num = mean * n_eff if weighted else s
             lo, hi = wilson_ci(num, n_eff, level)
-            se = np.sqrt(mean * (1 - mean) / n_eff)
-            out["value"] = mean * multiplier
-            out["numerator"] = num if weighted else np.rint(s)
-            out["denominator"] = n_eff if weighted else nf
-            out["se"] = np.where(np.isfinite(se), se * multiplier, np.nan)
+            out["value"], out["numerator"], out["denominator"] = mean * multiplier, num, n_eff
+            out["se"] = np.sqrt(mean * (1 - mean) / n_eff) * multiplier
             out["lower"], out["upper"] = lo * multiplier, hi * multiplier
-            out["multiplier"] = multiplier
+            out["ones"] = s  # unweighted, for suppression
         else:
             var = np.where(n_eff > 1, pvar * n_eff / (n_eff - 1), np.nan)
             se = np.sqrt(var / n_eff)
             lo, hi = t_ci(mean, se, n_eff, level)
-            out["value"], out["numerator"], out["denominator"] = mean, np.nan, np.nan
-            out["se"], out["lower"], out["upper"] = se, lo, hi
-            out["multiplier"] = np.nan
-    out["n"] = nf  # whole numbers, as floats so a blanked (suppressed) count is NaN like every other figure
-    if weighted:
-        out["n_eff"] = n_eff
-    out["kind"] = kind
-    out["_ones"] = s if kind == "proportion" else np.nan  # unweighted, for suppression
-    empty = n == 0
-    out.loc[empty, ["value", "se", "lower", "upper"]] = np.nan
+            nothing = np.full(len(n), np.nan)
+            out["value"], out["numerator"], out["denominator"] = mean, nothing, nothing
+            out["se"], out["lower"], out["upper"], out["ones"] = se, lo, hi, nothing
+    for field in ("value", "se", "lower", "upper"):
+        out[field] = np.where(n > 0, out[field], np.nan)
     return out
 
 
@@ -332,91 +361,74 @@ _DIGITS = re.compile(r"(\d+)")
 
 def _natural(label: str) -> tuple:
     """Sort key: numbers in labels sort as numbers ("2" before "10"); "Not known" last."""
-    parts = tuple((0, int(p)) if p.isdigit() else (1, p.lower()) for p in _DIGITS.split(label) if p)
+    parts = tuple((0, int(p), "") if p.isdigit() else (1, 0, p.lower()) for p in _DIGITS.split(label) if p)
     return (label == NOT_KNOWN, parts)
 
 
-def _order(obs: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Rows in a stable reading order: indicator, period, area, grouping, then groups naturally."""
-    keys = ["period"] + (["area"] if "area" in obs else [])
-    rank = pd.DataFrame(index=obs.index)
-    rank["_ind"] = pd.Categorical(obs["indicator"], categories=list(dict.fromkeys(obs["indicator"]))).codes
-    for k in keys:
-        uniq = sorted(pd.unique(obs[k]), key=lambda v: _natural(str(v)))
-        rank[k] = obs[k].map({v: i for i, v in enumerate(uniq)})
-    rank["_set"] = obs["_set"]
-    for c in by:
-        part = obs[c].fillna("")
-        uniq = sorted(pd.unique(part), key=lambda v: (v != "", _natural(str(v))))
-        rank[c] = part.map({v: i for i, v in enumerate(uniq)})
-    order = rank.sort_values(list(rank.columns), kind="stable").index
-    return obs.loc[order].drop(columns="_set").reset_index(drop=True)
+def _suppress(out: dict, ones: np.ndarray, parts: np.ndarray, set_of: np.ndarray, sets: list[tuple],
+              by: list[str], min_numerator: int, min_denominator: int) -> tuple[np.ndarray, np.ndarray]:
+    """Primary suppression on unweighted counts, then secondary suppression within every parent.
 
-
-def _suppress(obs: pd.DataFrame, by: list[str], min_numerator: int, min_denominator: int) -> pd.DataFrame:
-    """Primary and secondary suppression on unweighted counts, then nested secondary for intersections.
-
-    The project's rule (:func:`evidence.suppression.suppress`) protects each
-    characteristic against the whole population. Intersections add totals:
-    within each parent group (e.g. "Black Caribbean") the cells of one more
-    characteristic add up to the parent's published row, so where exactly one
-    of them is suppressed the next smallest is too; repeated until nothing
-    changes, since each new suppression can expose a cell in another direction.
+    Primary: :func:`evidence.suppression.suppress` (numerator under ``min_numerator``
+    or fewer than ``min_denominator`` people; counted unweighted even for survey
+    data, since the number of people is what disclosure is about). Secondary: the
+    project's rule (where exactly one group of a characteristic is suppressed and
+    the whole population is published, the next smallest group goes too),
+    applied to every total an intersection adds: within each parent group (e.g.
+    "Black Caribbean") the cells of one more characteristic add up to the
+    parent's row. Repeated until nothing changes, since each new suppression can
+    expose a cell in another direction.
     """
-    keys = ["indicator", "period"] + (["area"] if "area" in obs else [])
-    counts = obs[keys + ["characteristic", "group"]].copy()
-    n = obs["n"].astype(float)
-    # unweighted counts even for survey data: the number of people is what disclosure is about
-    counts["numerator"] = obs["_ones"].astype(float)
-    counts["denominator"] = n.where(obs["kind"] == "proportion")
-    counts["n"] = n
-    flagged = suppress(counts, min_numerator=min_numerator, min_denominator=min_denominator)
+    n = out["n"]
+    kind = out["kind"]
+    counts = pd.DataFrame({"indicator": out["indicator"], "characteristic": out["characteristic"],
+                           "group": out["group"], "numerator": np.where(kind == "proportion", ones, np.nan),
+                           "denominator": np.where(kind == "proportion", n, np.nan), "n": n})
+    flagged = suppress(counts, min_numerator=min_numerator, min_denominator=min_denominator, secondary=False)
     supp = flagged["suppressed"].to_numpy(dtype=bool).copy()
     reason = flagged["reason"].to_numpy(dtype=object).copy()
 
-    nparts = obs["characteristic"].str.count(re.escape(JOIN)).to_numpy() + 1
-    nparts[(obs["characteristic"] == ALL).to_numpy()] = 0
-    size = n.to_numpy()
-    frame = obs[keys + ["characteristic"] + by].copy()
-    for c in by:
-        frame[c] = frame[c].fillna("\0")
+    # a block key per row without one part: indicator, period, area and the other parts
+    base = pd.factorize(pd.MultiIndex.from_arrays(
+        [out["indicator"]] + [out[d] for d in ("period", "area") if d in out]))[0].astype(np.int64)
+    keys = {j: _block_key(base, parts, j) for j in range(len(by))}
+    index_of = {s: i for i, s in enumerate(sets)}
+    pairs = []  # (child set, parent set, column dropped)
+    for i, s in enumerate(sets):
+        for c in s:
+            parent = tuple(b for b in s if b != c)
+            if parent in index_of:
+                pairs.append((i, index_of[parent], by.index(c)))
+    size = np.where(np.isfinite(n), n, np.inf)
     changed = True
     while changed:
         changed = False
-        for k in sorted(set(nparts[nparts >= 2])):
-            child = nparts == k
-            for c in by:
-                has_c = child & frame[c].ne("\0").to_numpy()
-                if not has_c.any():
-                    continue
-                others = [b for b in by if b != c]
-                # parent row: same keys, characteristic without c, same other parts
-                parent_char = frame.loc[has_c, "characteristic"].map(
-                    lambda ch, c=c: JOIN.join(p for p in ch.split(JOIN) if p != c))
-                grp = keys + others
-                kid = frame.loc[has_c, grp].assign(_pc=parent_char.to_numpy())
-                par = frame.loc[nparts == k - 1, grp].assign(_pc=frame.loc[nparts == k - 1, "characteristic"])
-                par = par.assign(_psupp=supp[nparts == k - 1])
-                merged = kid.reset_index().merge(par, on=grp + ["_pc"], how="left")
-                published = (merged["_psupp"] == False).to_numpy()  # noqa: E712 (NaN: no parent row)
-                idx = merged["index"].to_numpy()
-                blocks = merged.groupby(grp + ["_pc"], sort=False, dropna=False).indices
-                for rows in blocks.values():
-                    if not published[rows[0]]:
-                        continue
-                    members = idx[rows]
-                    if supp[members].sum() != 1:
-                        continue
-                    open_ = members[~supp[members] & np.isfinite(size[members])]
-                    if len(open_) == 0:
-                        continue
-                    victim = open_[np.argmin(size[open_])]
-                    supp[victim], reason[victim] = True, SECONDARY
-                    changed = True
-    out = obs.copy()
-    out["suppressed"], out["reason"] = supp, np.where(supp, reason, None)
-    out.loc[supp, [c for c in BLANKED + ["n_eff"] if c in out]] = np.nan
-    return out
+        for child, parent, drop in pairs:
+            rows = np.flatnonzero(set_of == child)
+            prow = np.flatnonzero(set_of == parent)
+            key = keys[drop]
+            pkey = dict(zip(key[prow], prow, strict=True))
+            block, bkeys = pd.factorize(key[rows])
+            n_supp = np.bincount(block, weights=supp[rows], minlength=len(bkeys))
+            parent_row = np.array([pkey.get(k, -1) for k in bkeys], dtype=np.intp)
+            open_parent = (parent_row >= 0) & ~supp[np.maximum(parent_row, 0)]
+            exposed = (n_supp == 1) & open_parent
+            cand = exposed[block] & ~supp[rows] & np.isfinite(size[rows])
+            if not cand.any():
+                continue
+            c_rows, c_block = rows[cand], block[cand]
+            first = np.lexsort((size[c_rows], c_block))
+            _, at = np.unique(c_block[first], return_index=True)
+            victims = c_rows[first[at]]
+            supp[victims], reason[victims] = True, SECONDARY
+            changed = True
+    return supp, np.where(supp, reason, None)
+
+
+def _block_key(base: np.ndarray, parts: np.ndarray, drop: int) -> np.ndarray:
+    """One integer per row: its indicator/period/area and every part except column ``drop``."""
+    others = [parts[:, j] for j in range(parts.shape[1]) if j != drop]
+    return pd.factorize(pd.MultiIndex.from_arrays([base, *others]))[0] if others else base
 
 
 def read_records(path: str | Path) -> pd.DataFrame:

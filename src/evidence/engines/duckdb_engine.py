@@ -76,26 +76,42 @@ def columns(source: Source) -> list[str]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def sql(table: str, keys: list[str], outcomes: list[str], weight: str | None) -> str:
+_NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
+            "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE", "DECIMAL", "BOOLEAN")
+
+
+def _types(con: Any, table: str) -> dict[str, str]:
+    return {str(r[0]): str(r[1]).upper() for r in con.execute(f"DESCRIBE SELECT * FROM {table}").fetchall()}
+
+
+def sql(table: str, keys: list[str], outcomes: list[str], weight: str | None,
+        types: dict[str, str] | None = None) -> str:
     """The one query: the finest cell grid with additive statistics (see :mod:`evidence.engines`).
+
+    Columns DuckDB already holds as numbers are read as they are; only text is
+    cast (``TRY_CAST``) and checked for values that are not numbers. Whether an
+    outcome is yes/no follows from each cell's minimum, maximum and sums: all
+    values are 0 or 1 exactly when none is below 0 or above 1 and Σy² = Σy.
 
     Examples
     --------
-    >>> "GROUP BY" in sql("records", ["sex"], ["y"], None)
+    >>> "GROUP BY" in sql("records", ["sex"], ["y"], None, {"y": "DOUBLE"})
     True
     """
+    types = types or {}
     inner = [_q(k) for k in keys]
     for i, o in enumerate(outcomes):
-        raw = _q(o)
-        inner.append(f"TRY_CAST({raw} AS DOUBLE) AS y0_{i}")
-        inner.append(f"({raw} IS NOT NULL AND TRY_CAST({raw} AS DOUBLE) IS NULL "
-                     f"AND trim(CAST({raw} AS VARCHAR)) <> '') AS bad_{i}")
+        raw, kind = _q(o), types.get(o, "VARCHAR").split("(")[0]
+        if kind in ("FLOAT", "DOUBLE"):
+            inner.append(f"CASE WHEN isnan({raw}) THEN NULL ELSE {raw}::DOUBLE END AS y{i}")
+        elif kind in _NUMERIC:
+            inner.append(f"{raw}::DOUBLE AS y{i}")
+        else:
+            y0 = f"TRY_CAST({raw} AS DOUBLE)"
+            inner.append(f"CASE WHEN isnan({y0}) THEN NULL ELSE {y0} END AS y{i}")
+            inner.append(f"({raw} IS NOT NULL AND {y0} IS NULL AND trim(CAST({raw} AS VARCHAR)) <> '') AS bad_{i}")
     if weight:
         inner.append(f"TRY_CAST({_q(weight)} AS DOUBLE) AS w")
-    mid = [_q(k) for k in keys] + [f"bad_{i}" for i in range(len(outcomes))]
-    mid += [f"CASE WHEN isnan(y0_{i}) THEN NULL ELSE y0_{i} END AS y{i}" for i in range(len(outcomes))]
-    if weight:
-        mid.append("w")
     agg = [_q(k) for k in keys] + ["count(*) AS rows"]
     for i, o in enumerate(outcomes):
         y = f"y{i}"
@@ -103,9 +119,11 @@ def sql(table: str, keys: list[str], outcomes: list[str], weight: str | None) ->
             f"count({y}) AS {_q(stat(o, 'n'))}",
             f"coalesce(sum({y}), 0)::DOUBLE AS {_q(stat(o, 'sum'))}",
             f"coalesce(sum({y} * {y}), 0)::DOUBLE AS {_q(stat(o, 'sumsq'))}",
-            f"count(CASE WHEN {y} <> 0 AND {y} <> 1 THEN 1 END) AS {_q(stat(o, 'nonbinary'))}",
-            f"count(CASE WHEN bad_{i} THEN 1 END) AS {_q(stat(o, 'bad'))}",
+            f"CASE WHEN min({y}) < 0 OR max({y}) > 1 OR sum({y} * {y}) <> sum({y}) THEN 1 ELSE 0 END "
+            f"AS {_q(stat(o, 'nonbinary'))}",
         ]
+        agg.append(f"count(CASE WHEN bad_{i} THEN 1 END) AS {_q(stat(o, 'bad'))}" if types.get(o, "VARCHAR")
+                   .split("(")[0] not in _NUMERIC else f"0 AS {_q(stat(o, 'bad'))}")
         if weight:
             agg += [
                 f"coalesce(sum(CASE WHEN {y} IS NOT NULL THEN w END), 0)::DOUBLE AS {_q(stat(o, 'w'))}",
@@ -116,8 +134,7 @@ def sql(table: str, keys: list[str], outcomes: list[str], weight: str | None) ->
     if weight:
         agg.append('count(CASE WHEN w IS NULL OR isnan(w) OR isinf(w) OR w < 0 THEN 1 END) AS "weight:bad"')
     group = f" GROUP BY {', '.join(_q(k) for k in keys)}" if keys else ""
-    return (f"SELECT {', '.join(agg)} FROM (SELECT {', '.join(mid)} FROM (SELECT {', '.join(inner)} "
-            f"FROM {table}))" + group)
+    return f"SELECT {', '.join(agg)} FROM (SELECT {', '.join(inner)} FROM {table})" + group
 
 
 def cells(source: Source, keys: list[str], outcomes: list[str], weight: str | None,
@@ -125,7 +142,7 @@ def cells(source: Source, keys: list[str], outcomes: list[str], weight: str | No
     """The finest cell grid, computed by DuckDB (see :mod:`evidence.engines`)."""
     con, table, tmp = _connect(source, memory_limit, threads)
     try:
-        out = con.execute(sql(table, keys, outcomes, weight)).df()
+        out = con.execute(sql(table, keys, outcomes, weight, _types(con, table))).df()
     except EvidenceError:
         raise
     except Exception as err:
