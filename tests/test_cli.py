@@ -34,3 +34,22 @@ def test_demo_export(tmp_path, capsys):
 
 def test_no_command_prints_help(capsys):
     assert main([]) == 2
+
+
+def test_demo_never_overwrites_without_force(tmp_path, capsys):
+    (tmp_path / "observations.csv").write_text("my own data\n")
+    assert main(["demo", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "observations.csv" in err and "--force" in err and "Traceback" not in err
+    assert (tmp_path / "observations.csv").read_text() == "my own data\n"
+    assert not (tmp_path / "demo.xlsx").exists()  # nothing half-written either
+    assert main(["demo", "--out", str(tmp_path), "--force"]) == 0
+    assert (tmp_path / "observations.csv").read_text().startswith("indicator")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.xlsx", "indicators.csv", "observations.csv"]
+
+
+def test_demo_out_an_existing_file(tmp_path, capsys):
+    f = tmp_path / "x.csv"
+    f.write_text("keep")
+    assert main(["demo", "--out", str(f)]) == 2
+    assert f.read_text() == "keep"

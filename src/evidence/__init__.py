@@ -23,6 +23,7 @@ from .readers import read
 from .report import report
 from .scheme import Scheme
 from .screen import screen
+from .summary import summary_measures
 from .suppression import suppress
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "read",
     "report",
     "screen",
+    "summary_measures",
     "suppress",
     "validate",
 ]

@@ -75,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("demo", help="write the built-in demo data as CSV and Excel")
     d.add_argument("--out", default="data/raw/demo")
+    d.add_argument("--force", action="store_true", help="overwrite the demo files if they are already there")
     d.set_defaults(func=_demo)
     return p
 
@@ -107,7 +108,7 @@ def _validate(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from . import demo
 
-    for path in demo.export(args.out):
+    for path in demo.export(args.out, force=args.force):
         print(f"wrote {path}")
     return 0
 

@@ -230,8 +230,16 @@ def _ci_row(indicator, year, char, group, value, se):
                 lower=round(v - 1.96 * se, 1), upper=round(v + 1.96 * se, 1))
 
 
-def export(folder: str | Path = "data/raw/demo") -> list[Path]:
+def export(folder: str | Path = "data/raw/demo", *, force: bool = False) -> list[Path]:
     """Write the demo observations and indicator metadata as CSV and Excel.
+
+    Parameters
+    ----------
+    folder : path
+        Where to write ``observations.csv``, ``indicators.csv`` and ``demo.xlsx``.
+    force : bool
+        Overwrite those files when they exist. Without it an existing file is
+        never replaced: :class:`evidence.EvidenceError` names it.
 
     Returns
     -------
@@ -245,14 +253,31 @@ def export(folder: str | Path = "data/raw/demo") -> list[Path]:
     >>> sorted(p.suffix for p in paths)
     ['.csv', '.csv', '.xlsx']
     """
+    import os
+
+    from .errors import Problem, raise_if
+
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise_if([Problem("--out is an existing file, not a folder; nothing was changed", file=str(folder))])
+    paths = [folder / "observations.csv", folder / "indicators.csv", folder / "demo.xlsx"]
+    existing = [p for p in paths if p.exists()]
+    if existing and not force:
+        raise_if([Problem("already exists and was not overwritten; choose another --out, or add --force to "
+                          "replace it with the demo's", file=str(p)) for p in existing])
     folder.mkdir(parents=True, exist_ok=True)
     obs, meta = observations(), indicators()
     meta_out = meta.assign(breaks=meta["breaks"].map(lambda b: ";".join(b)))
-    paths = [folder / "observations.csv", folder / "indicators.csv", folder / "demo.xlsx"]
-    obs.to_csv(paths[0], index=False)
-    meta_out.to_csv(paths[1], index=False)
-    with pd.ExcelWriter(paths[2], engine="openpyxl") as xl:
-        obs.to_excel(xl, sheet_name="observations", index=False)
-        meta_out.to_excel(xl, sheet_name="indicators", index=False)
+    tmp = [p.with_name(f".{p.name}.tmp-{os.getpid()}") for p in paths]  # each file appears whole or not at all
+    try:
+        obs.to_csv(tmp[0], index=False)
+        meta_out.to_csv(tmp[1], index=False)
+        with pd.ExcelWriter(tmp[2], engine="openpyxl") as xl:
+            obs.to_excel(xl, sheet_name="observations", index=False)
+            meta_out.to_excel(xl, sheet_name="indicators", index=False)
+        for t, p in zip(tmp, paths, strict=True):
+            os.replace(t, p)
+    finally:
+        for t in tmp:
+            t.unlink(missing_ok=True)
     return paths

@@ -94,7 +94,7 @@ def load_indicators(source: IndicatorsLike) -> pd.DataFrame:
         if not path.exists():
             raise_if([Problem("indicator metadata file not found; check the path", file=file)])
         if path.suffix.lower() == ".csv":
-            table = pd.read_csv(path, dtype={"indicator": str})
+            table = pd.read_csv(path, dtype={"indicator": str, "breaks": str})  # "2022" is a period, not 2022.0
             source = table.to_dict("records")
         else:
             source = yaml.safe_load(path.read_text(encoding="utf-8")) or []
@@ -149,6 +149,8 @@ def load_indicators(source: IndicatorsLike) -> pd.DataFrame:
                         file=file, rows=(i,), column="multiplier/ci_level")
             )
         breaks = row.get("breaks") or []
+        if isinstance(breaks, int | float):  # one year written as a number
+            breaks = str(int(breaks)) if float(breaks).is_integer() else str(breaks)
         if isinstance(breaks, str):
             breaks = [b.strip() for b in breaks.split(";") if b.strip()]
         row["breaks"] = [str(b) for b in breaks]

@@ -6,13 +6,22 @@ cover sheet, contents, notes, one table per sheet starting in cell A1 area, no
 merged cells or blank rows, and the GSS symbol ``[c]`` for suppressed cells.
 CSV and JSON leave suppressed figures blank and say so in a ``suppressed``
 column. Figures never appear for a suppressed row in any file.
+
+Text from the data (a group, an area, a scheme title) never becomes a
+spreadsheet formula: the workbook stores every text cell as text (XlsxWriter's
+``strings_to_formulas`` and ``strings_to_urls`` off, then checked: the file
+holds no formula at all), and CSV cells starting with ``= + - @``, tab or
+carriage return get a leading apostrophe, as OWASP's "CSV Injection" guidance
+advises, so a spreadsheet opening the file shows the text instead of running it.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 import warnings
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -45,6 +54,32 @@ TABLES = {
                    ["indicator", "period", "characteristic", "group", "reason"]),
 }
 _NUMERIC_HINTS = ("value", "gap", "lower", "upper", "all_", "relative", "change")
+#: characters that make a spreadsheet treat a cell as a formula (OWASP, "CSV Injection")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe_text(value: object) -> object:
+    """Text that a spreadsheet would run as a formula, made inert with a leading apostrophe.
+
+    Only text is changed; numbers (a negative gap) stay numbers.
+
+    Examples
+    --------
+    >>> csv_safe_text("=1+1"), csv_safe_text("-1+2"), csv_safe_text(-1.5), csv_safe_text("Male")
+    ("'=1+1", "'-1+2", -1.5, 'Male')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_safe(t: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``t`` whose text cells cannot become formulas (see :func:`csv_safe_text`)."""
+    out = t.copy()
+    for c in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[c]) and not pd.api.types.is_bool_dtype(out[c]):
+            out[c] = out[c].map(csv_safe_text)
+    return out
 
 
 def tables(r: Results) -> dict[str, pd.DataFrame]:
@@ -90,7 +125,9 @@ def write_csv_json(r: Results, folder: Path) -> list[Path]:
     written = []
     for key, t in tables(r).items():
         path = folder / f"{key}.csv"
-        t.to_csv(path, index=False, lineterminator="\n")  # full precision: counts can exceed a million
+        # full precision (counts can exceed a million); fields with commas or quotes are quoted, so a separator
+        # inside text cannot start a new cell
+        csv_safe(t).to_csv(path, index=False, lineterminator="\n")
         written.append(path)
     measures = tables(r)["measures"]
     records = [{k: _json_value(v) for k, v in row.items()} for row in measures.to_dict("records")]
@@ -117,8 +154,16 @@ def _json_value(v):
 
 def write_excel(r: Results, path: Path) -> Path:
     """Write the accessible workbook (gptables), with ``[c]`` for suppressed cells."""
+    import inspect
+
     import gptables as gpt
 
+    # gptables >= 2.0.2 passes XlsxWriter options through; older ones (the only ones for pandas < 2.3) do not,
+    # and XlsxWriter then writes text starting "=" as a formula: there, such text gets a visible apostrophe
+    native = "workbook_options" in inspect.signature(gpt.write_workbook).parameters
+    inert = (lambda v: v) if native else csv_safe_text
+    options = {"workbook_options": {"strings_to_formulas": False, "strings_to_urls": False}} if native else {}
+    scheme_name = inert(r.scheme.name)
     sheets = {}
     for key, t in tables(r).items():
         sheet, title, _ = TABLES[key]
@@ -138,18 +183,20 @@ def write_excel(r: Results, path: Path) -> Path:
                 t[c] = t[c].astype(object).where(t[c].notna() & (t[c].astype(str).str.strip() != ""),
                                                  NOT_APPLICABLE)
         t.columns = [_heading(c) for c in t.columns]
+        if not native:
+            t = csv_safe(t)
         if t.empty:
             t = pd.DataFrame({t.columns[0] if len(t.columns) else "Note": ["None in this report"]})
         sheets[sheet] = gpt.GPTable(
             table=t, table_name=key, title=f"{title}$$note_small_numbers$$",
-            subtitles=[f"{r.scheme.name}. Baseline {r.baseline}, current {r.current}."],
+            subtitles=[f"{scheme_name}. Baseline {r.baseline}, current {r.current}."],
             source="Source: " + "; ".join(sorted(set(r.indicators["source"].dropna()) - {""})) if len(r.indicators) else None,
             scope=None, instructions="This worksheet contains one table. [c] means suppressed because of small numbers, "
                          "[x] not available, [z] not applicable.",
         )
     cover = gpt.Cover(
-        title=f"{r.scheme.name}: progress report, {r.baseline} to {r.current}",
-        intro=[r.scheme.description or "Equality scheme progress report."],
+        title=f"{scheme_name}: progress report, {r.baseline} to {r.current}",
+        intro=[inert(r.scheme.description) or "Equality scheme progress report."],
         about=[f"Confidence intervals are {r.options['level'] * 100:g}%. A gap above zero means the group is worse "
                "off than its comparator.",
                "Levelling down (a gap narrowing while everyone got worse) is never counted as progress.",
@@ -165,8 +212,23 @@ def write_excel(r: Results, path: Path) -> Path:
         # gptables 2.0 uses pandas features that pandas 3 deprecates (its own code, not our tables): keep logs clean
         warnings.filterwarnings("ignore", module=r"gptables(\..*)?")
         gpt.write_workbook(str(path), sheets=sheets, cover=cover, notes_table=notes,
-                           contentsheet_options={"title": "Contents"})
+                           contentsheet_options={"title": "Contents"}, **options)
+    formulas = formula_cells(path)
+    if formulas:  # whatever a library's defaults: a text cell must never run
+        path.unlink()
+        raise RuntimeError(f"the workbook would have held formulas ({', '.join(formulas[:3])}); not written")
     return path
+
+
+def formula_cells(path: Path) -> list[str]:
+    """Every formula in an .xlsx file, as ``sheet file: formula`` (none in a workbook this module writes)."""
+    found = []
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                xml = z.read(name).decode("utf-8", errors="replace")
+                found += [f"{name}: {f}" for f in re.findall(r"<f[ >][^<]*", xml)]
+    return found
 
 
 def _heading(col: str) -> str:

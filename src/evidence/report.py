@@ -21,17 +21,20 @@ import re
 import shutil
 import sys
 import tempfile
+import uuid
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .errors import EvidenceError, Problem
+from .errors import EvidenceError, Problem, raise_if
 from .scheme import Scheme
 
 log = logging.getLogger("evidence.report")
 NOTEBOOK = Path(__file__).parent / "notebooks" / "scheme_progress.ipynb"
 KERNEL_NAME = "evidence-python"
+#: written into every manifest.json, so a later run knows the folder is a report it made
+MANIFEST_TOOL = "evidence"
 _PACKAGES = ["evidence", "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "openpyxl", "gptables",
              "afcharts", "papermill", "nbconvert", "ipykernel", "PyYAML"]
 
@@ -105,6 +108,7 @@ def report(
 
     # "2020/21" must not become two folders
     target = Path(out) if out else Path("reports") / scheme_obj.slug / current.replace("/", "-")
+    check_target(target)  # before the long run: a folder we may not replace fails now, not in five minutes
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     tmp.chmod(0o755)  # mkdtemp makes it private; a published report should be readable
@@ -245,6 +249,7 @@ def _manifest(folder: Path, scheme: Scheme, inputs: list[Path], params: dict[str
         except metadata.PackageNotFoundError:
             versions[pkg] = None
     manifest = {
+        "tool": MANIFEST_TOOL,
         "scheme": {"name": scheme.name, "file": str(scheme.path), "sha256": scheme.hash()},
         "inputs": files,
         "parameters": params,
@@ -255,13 +260,65 @@ def _manifest(folder: Path, scheme: Scheme, inputs: list[Path], params: dict[str
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 
 
+def check_target(target: Path) -> None:
+    """Refuse an output folder the tool may not replace.
+
+    The tool replaces only what it wrote: a missing or empty folder, or a
+    report folder holding nothing but the files its ``manifest.json`` lists.
+    Anything else (an existing file, a folder of the user's own files, a
+    report folder someone has added files to) is an :class:`EvidenceError`:
+    nothing is deleted, moved or hidden.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> check_target(folder / "new")   # missing: fine
+    >>> _ = (folder / "notes.txt").write_text("mine")
+    >>> try:
+    ...     check_target(folder)
+    ... except EvidenceError as exc:
+    ...     print("no manifest.json" in str(exc))
+    True
+    """
+    where = str(target)
+    if target.is_symlink():
+        raise_if([Problem("--out is a symbolic link; give the folder it points to, so nothing is replaced by "
+                          "mistake", file=where)])
+    if target.exists() and not target.is_dir():
+        raise_if([Problem("--out is an existing file, not a folder; nothing was changed. Choose a folder "
+                          "name that does not exist yet (or a report folder evidence wrote before)", file=where)])
+    if not target.exists():
+        return
+    present = sorted(str(p.relative_to(target)) for p in target.rglob("*") if not p.is_dir())
+    if not present:
+        return
+    manifest = target / "manifest.json"
+    if not manifest.is_file():
+        raise_if([Problem("this folder is not empty and was not written by evidence (it has no manifest.json), "
+                          "so it will not be replaced; choose another --out, or empty the folder yourself",
+                          file=where)])
+    try:
+        listed = json.loads(manifest.read_text(encoding="utf-8"))
+        outputs = set(listed["outputs"])
+        if not {"scheme", "versions"} <= set(listed):
+            raise KeyError("scheme")
+    except (ValueError, KeyError, TypeError, OSError):
+        raise_if([Problem("this folder's manifest.json is not one evidence wrote, so the folder will not be "
+                          "replaced; choose another --out", file=where)])
+    extra = [p for p in present if p != "manifest.json" and p not in outputs]
+    if extra:
+        shown = ", ".join(extra[:6]) + (f" and {len(extra) - 6} more" if len(extra) > 6 else "")
+        raise_if([Problem(f"this report folder also holds files evidence did not write ({shown}), so it will not "
+                          "be replaced; move those files elsewhere, or choose another --out", file=where)])
+
+
 def _swap(tmp: Path, target: Path) -> None:
-    """Replace ``target`` with ``tmp`` by renames on one filesystem."""
+    """Replace ``target`` with ``tmp`` by renames on one filesystem (``target`` checked first)."""
+    check_target(target)  # again: files may have been added while the notebook ran
     old = None
     if target.exists():
-        old = target.parent / f".{target.name}.old-{os.getpid()}"
-        if old.exists():
-            shutil.rmtree(old)
+        old = target.parent / f".{target.name}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         target.rename(old)
     try:
         tmp.rename(target)

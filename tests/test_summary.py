@@ -1,0 +1,234 @@
+"""ev.summary_measures on observations: OHID and WHO references through the table, and edge cases."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import evidence as ev
+from conftest import shared_file
+from evidence.summary import MEASURES, summary_measures
+
+
+def _phe_obs(first: int, last: int, kind: str, with_counts: bool = False) -> pd.DataFrame:
+    inputs = pd.read_csv(shared_file("data", "reference", "phe", "sii_inputs.csv"))
+    b = inputs[(inputs.RecordNo >= first) & (inputs.RecordNo <= last)]
+    obs = pd.DataFrame({
+        "indicator": "x", "period": "2020", "area": b.Area, "characteristic": "imd_decile",
+        "group": b.Quantile.astype(str), "value": b.Value, "lower": b.LowerCL, "upper": b.UpperCL,
+        "denominator": b.Population, "kind": kind, "polarity": "higher_is_better",
+    })
+    if with_counts:
+        obs["numerator"] = b.Count.to_numpy()
+    return obs
+
+
+def _expected(assertion: int) -> pd.DataFrame:
+    e = pd.read_csv(shared_file("data", "reference", "phe", "sii_expected.csv"))
+    return e[e.assertion_id == assertion].set_index("area")
+
+
+@pytest.mark.parametrize(("assertion", "kind", "counts", "transform"), [
+    (2, "score", False, False),      # normal values with 95% limits
+    (10, "rate", False, False),      # rates: SE from log-transformed limits
+    (18, "proportion", False, False),  # proportions: SE from logit-transformed limits
+    (19, "proportion", True, False),   # proportions from counts (Wilson limits equal the file's)
+    (12, "rate", False, True),       # fitted on the log scale
+    (25, "proportion", False, True),   # fitted on the logit scale
+])
+def test_sii_rii_through_observations_match_phe_sii_expected_points_1e9_limits_5pct_width(
+        assertion: int, kind: str, counts: bool, transform: bool) -> None:
+    exp = _expected(assertion)
+    first, last = int(exp.input_first_record.iloc[0]), int(exp.input_last_record.iloc[0])
+    out = summary_measures(_phe_obs(first, last, kind, counts), ["sii", "rii"], transform=transform,
+                           suppress_small=False, seed=3).set_index(["area", "measure"])
+    for area, e in exp.iterrows():
+        for m in ("sii", "rii"):
+            row = out.loc[(area, m)]
+            assert row.value == pytest.approx(e[f"expected_{m}"], rel=1e-9)
+            width = e[f"expected_{m}_uppercl_1"] - e[f"expected_{m}_lowercl_1"]
+            assert abs(row.lower - e[f"expected_{m}_lowercl_1"]) < 0.05 * width
+            assert abs(row.upper - e[f"expected_{m}_uppercl_1"]) < 0.05 * width
+
+
+def test_life_expectancy_sii_direction_and_ci_level_99_uses_95pct_limits_for_se() -> None:
+    exp = _expected(4)  # 99% limits, standard error from the 95% limits
+    obs = _phe_obs(21, 40, "score")
+    out = summary_measures(obs, ["sii"], level=0.99, suppress_small=False, seed=5).set_index("area")
+    for area, e in exp.iterrows():
+        width = e.expected_sii_uppercl_1 - e.expected_sii_lowercl_1
+        assert abs(out.loc[area, "lower"] - e.expected_sii_lowercl_1) < 0.05 * width
+        assert abs(out.loc[area, "upper"] - e.expected_sii_uppercl_1) < 0.05 * width
+    # higher is better and values rise from most to least deprived: the deprived are worse off
+    assert set(out["direction"]) == {"disadvantaged_worse"}
+
+
+def _heat_obs() -> pd.DataFrame:
+    h = pd.read_csv(shared_file("data", "reference", "heat", "healthequal_ordered_inputs.csv"))
+    return pd.DataFrame({"indicator": "x", "period": "2020", "characteristic": "wealth_quintile",
+                         "group": h.subgroup_order.astype(str), "value": h.est, "se": h.se, "n": h["pop"],
+                         "polarity": "higher_is_better"})
+
+
+def test_heat_aci_rci_par_paf_match_healthequal_at_R_test_tolerance() -> None:
+    exp = pd.read_csv(shared_file("data", "reference", "heat", "healthequal_ordered_expected.csv")).set_index("measure")
+    out = summary_measures(_heat_obs(), ["aci", "rci", "par", "paf"], suppress_small=False).set_index("measure")
+    for m, name in (("aci", "aci"), ("rci", "rci"), ("par", "parisk"), ("paf", "paf")):
+        tol = float(exp.loc[name, "tolerance_in_R_test"])
+        assert out.loc[m, "value"] == pytest.approx(exp.loc[name, "expected_estimate"], rel=tol), m
+    for m in ("aci", "rci"):  # the regression intervals too
+        tol = float(exp.loc[m, "tolerance_in_R_test"])
+        assert out.loc[m, "lower"] == pytest.approx(exp.loc[m, "expected_lowerci"], rel=tol)
+        assert out.loc[m, "upper"] == pytest.approx(exp.loc[m, "expected_upperci"], rel=tol)
+    assert (out["direction"].loc[["aci", "rci"]] == "disadvantaged_worse").all()
+
+
+def _unordered(values: list[float], pops: list[float], polarity: str = "higher_is_better",
+               se: float | None = 1.0) -> pd.DataFrame:
+    groups = [f"G{i}" for i in range(len(values))]
+    df = pd.DataFrame({"indicator": "x", "period": "2020", "characteristic": "ethnicity", "group": groups,
+                       "value": values, "n": pops, "polarity": polarity})
+    if se is not None:
+        df["se"] = se
+    return df
+
+
+def test_unordered_measures_hand_derived() -> None:
+    # shares 1/4, 1/2, 1/4 of 10, 20, 30: mean 20; see tests/test_inequality.py for the formulas
+    out = summary_measures(_unordered([10, 20, 30], [100, 200, 100]), suppress_small=False,
+                           repetitions=2000).set_index("measure")
+    assert out.loc["bgv", "value"] == pytest.approx(50.0)
+    assert out.loc["bgsd", "value"] == pytest.approx(np.sqrt(50))
+    assert out.loc["cov", "value"] == pytest.approx(np.sqrt(50) / 20 * 100)
+    assert out.loc["idisu", "value"] == pytest.approx(100 / 3)
+    assert out.loc["idisw", "value"] == pytest.approx(25.0)
+    assert out.loc["d", "value"] == pytest.approx(20.0)
+    assert out.loc["r", "value"] == pytest.approx(3.0)
+    assert out.loc["par", "value"] == pytest.approx(10.0)  # best group 30 against the mean 20
+    assert out.loc["paf", "value"] == pytest.approx(50.0)
+    assert out.loc["d", "compared"].startswith("G2 − G0")
+    for m in ("sii", "rii", "aci", "rci"):
+        assert "needs ordered groups" in out.loc[m, "note"]
+    for m in ("bgv", "d", "par"):
+        assert out.loc[m, "lower"] < out.loc[m, "value"] < out.loc[m, "upper"]
+
+
+def test_lower_is_better_par_uses_the_lowest_group_and_is_not_positive() -> None:
+    out = summary_measures(_unordered([10, 20, 30], [100, 200, 100], "lower_is_better"),
+                           ["par", "paf"], suppress_small=False, repetitions=2000).set_index("measure")
+    assert out.loc["par", "value"] == pytest.approx(-10.0)
+    assert out.loc["par", "compared"].startswith("G0")
+
+
+def _deciles(values: list[float], pops: list[float] | None = None, **cols: object) -> pd.DataFrame:
+    k = len(values)
+    return pd.DataFrame({"indicator": "x", "period": "2020", "characteristic": "imd_decile" if k > 5 else "imd_quintile",
+                         "group": [str(i) for i in range(1, k + 1)], "value": values,
+                         "n": pops or [1000] * k, "polarity": "higher_is_better", **cols})
+
+
+def test_all_values_equal_gives_no_inequality() -> None:
+    out = summary_measures(_deciles([50.0] * 10, se=1.0), suppress_small=False, repetitions=2000).set_index("measure")
+    for m in ("sii", "aci", "rci", "d", "bgv", "bgsd", "cov", "idisu", "idisw", "theil", "mld", "par", "paf"):
+        assert out.loc[m, "value"] == pytest.approx(0.0, abs=1e-9), m
+    assert out.loc["rii", "value"] == pytest.approx(1.0)
+    assert out.loc["r", "value"] == pytest.approx(1.0)
+    assert out.loc["sii", "direction"] == "none"
+
+
+def test_missing_decile_leaves_ordered_measures_out_with_a_note() -> None:
+    obs = _deciles([70.0 + i for i in range(10)], se=0.5)
+    obs = obs[obs.group != "7"]
+    out = summary_measures(obs, suppress_small=False, repetitions=2000).set_index("measure")
+    assert np.isnan(out.loc["sii", "value"])
+    assert "no value for group(s) 7" in out.loc["sii", "note"]
+    assert np.isfinite(out.loc["bgv", "value"])  # unordered measures still work
+
+
+def test_suppressed_decile_counts_as_missing() -> None:
+    obs = _deciles([10.0 * i for i in range(1, 11)], numerator=[3] + [100 * i for i in range(2, 11)],
+                   denominator=[30] + [1000] * 9, kind="proportion")
+    obs["value"] = 100 * obs.numerator / obs.denominator
+    out = summary_measures(obs, ["sii"], repetitions=2000).set_index("measure")
+    assert np.isnan(out.loc["sii", "value"]) and "group(s) 1" in out.loc["sii", "note"]
+
+
+def test_zero_event_decile_simulates_on_the_natural_scale_with_a_note() -> None:
+    num = [0, 10, 20, 30, 40, 50, 60, 70, 80, 90]
+    obs = _deciles([0.0] * 10, numerator=num, denominator=[1000] * 10, kind="proportion")
+    obs["value"] = [100 * x / 1000 for x in num]
+    out = summary_measures(obs, ["sii", "rii", "theil", "mld"], suppress_small=False,
+                           repetitions=5000).set_index("measure")
+    assert np.isfinite(out.loc["sii", "value"]) and "not log/logit" in out.loc["sii", "note"]
+    assert out.loc["sii", "value"] == pytest.approx(10.0, rel=0.02)  # 1 point a decile, on a % scale
+    assert out.loc["sii", "lower"] < out.loc["sii", "value"] < out.loc["sii", "upper"]
+    assert np.isfinite(out.loc["theil", "value"])
+    assert "above zero" in out.loc["mld", "note"]
+
+
+def test_proportion_of_exactly_one_is_handled() -> None:
+    obs = _deciles([0.0] * 5, numerator=[500, 600, 700, 900, 1000], denominator=[1000] * 5, kind="proportion")
+    obs["value"] = 100 * obs.numerator / obs.denominator
+    out = summary_measures(obs, ["sii", "r"], suppress_small=False, repetitions=2000).set_index("measure")
+    assert np.isfinite(out.loc["sii", "value"]) and "100%" in out.loc["sii", "note"]
+    assert out.loc["r", "value"] == pytest.approx(2.0)
+
+
+def test_two_groups_only() -> None:
+    obs = pd.DataFrame({"indicator": "x", "period": "2020", "characteristic": "sex", "group": ["F", "M"],
+                        "value": [80.0, 60.0], "se": 2.0, "n": [500, 500], "polarity": "higher_is_better"})
+    out = summary_measures(obs, order={"sex": ["M", "F"]}, suppress_small=False, repetitions=2000).set_index("measure")
+    assert "at least 5 ordered groups" in out.loc["sii", "note"]
+    assert "at least three" in out.loc["aci", "note"]
+    assert out.loc["d", "value"] == pytest.approx(20.0)  # most advantaged (F, last) minus most disadvantaged
+    assert out.loc["d", "direction"] == "disadvantaged_worse"
+    assert out.loc["bgv", "value"] == pytest.approx(100.0)
+
+
+def test_order_must_name_every_group() -> None:
+    obs = _deciles([1.0, 2, 3, 4, 5], se=0.1)
+    out = summary_measures(obs, ["sii"], order={"imd_quintile": ["1", "2", "3", "4"]}, suppress_small=False,
+                           repetitions=2000)
+    assert "not in the order given" in out.loc[0, "note"]
+
+
+def test_without_population_weighted_measures_say_why() -> None:
+    obs = _deciles([1.0, 2, 3, 4, 5], se=0.1).drop(columns="n")
+    out = summary_measures(obs, suppress_small=False, repetitions=2000).set_index("measure")
+    assert "population size" in out.loc["sii", "note"]
+    assert np.isfinite(out.loc["idisu", "value"]) and np.isfinite(out.loc["d", "value"])
+
+
+def test_no_standard_errors_gives_points_without_intervals() -> None:
+    out = summary_measures(_unordered([10, 20, 30], [100, 200, 100], se=None), ["bgv", "sii"],
+                           order={"ethnicity": ["G0", "G1", "G2"]}, suppress_small=False).set_index("measure")
+    assert out.loc["bgv", "value"] == pytest.approx(50.0) and np.isnan(out.loc["bgv", "lower"])
+    assert "no standard error" in out.loc["bgv", "note"]
+
+
+def test_unknown_measure_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown measure"):
+        summary_measures(_deciles([1.0] * 5), ["gini"])
+
+
+def test_public_api_and_contract_columns() -> None:
+    out = ev.summary_measures(_deciles([70.0 + i for i in range(10)], se=0.5), repetitions=2000)
+    assert list(out.columns[:9]) == ["indicator", "period", "area", "characteristic", "measure", "value",
+                                     "lower", "upper", "direction"]
+    assert "note" in out.columns and set(out["measure"]) == set(MEASURES)
+
+
+def test_real_ncmp_obesity_by_imd_decile_sii_is_positive_for_deprivation() -> None:
+    # National child obesity by IMD decile (PHEindicatormethods' example data; Wilson limits)
+    d = pd.read_csv(shared_file("data", "reference", "phe", "ncmp_obesity_by_imd_decile_wilson.csv"))
+    period = d.Period.astype(str).str.zfill(4)  # 607 is 2006/07
+    obs = pd.DataFrame({
+        "indicator": "obesity_year_" + d.SchoolYear.astype(str), "period": "20" + period.str[:2] + "/" + period.str[2:],
+        "characteristic": "imd_decile", "group": d.Decile.astype(str), "numerator": d.Count,
+        "denominator": d.Measured, "kind": "proportion", "polarity": "lower_is_better"})
+    obs["value"] = 100 * obs.numerator / obs.denominator
+    out = summary_measures(obs, ["sii"], repetitions=2000)
+    assert len(out) > 10 and out["value"].notna().all()
+    # obesity falls from most to least deprived: the deprived are worse off, SII about -10 points or more
+    assert (out["value"] < 0).all() and set(out["direction"]) == {"disadvantaged_worse"}
