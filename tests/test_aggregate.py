@@ -230,3 +230,97 @@ def test_group_counts_sum_to_the_all_count(rows):
     assert total == r["yes"].notna().sum()
     for _, block in obs[obs.characteristic != "All"].groupby("characteristic"):
         assert block["n"].sum() == total
+
+
+SCHEME = """
+name: Person-level test scheme
+baseline: "2023"
+current: "2024"
+data:
+  observations:
+    - path: survey.csv
+      aggregate:
+        outcomes: [employed]
+        by: [ethnicity, sex]
+        weight: weight
+        intersections: 2
+        period: year
+  indicators: indicators.yaml
+objectives:
+  - id: work
+    title: Employment
+    measures:
+      - id: emp
+        title: Employment by ethnic group and sex
+        indicator: employed
+        characteristics: ["ethnicity & sex"]
+        groups: ["Black Caribbean & Male"]
+"""
+
+
+def _scheme_folder(tmp_path, scheme: str = SCHEME):
+    r = pd.concat([survey(1500, seed=1).assign(year="2023"), survey(1500, seed=2).assign(year="2024")])
+    r.to_csv(tmp_path / "survey.csv", index=False)
+    (tmp_path / "indicators.yaml").write_text(
+        "- {indicator: employed, name: employment rate, kind: proportion, polarity: higher_is_better, "
+        "unit: '%', multiplier: 100}\n")
+    (tmp_path / "scheme.yaml").write_text(scheme)
+    return r
+
+
+def test_a_scheme_can_point_data_at_person_level_records(tmp_path):
+    from evidence.results import build, load_data
+
+    records = _scheme_folder(tmp_path)
+    scheme = ev.Scheme.from_yaml(tmp_path / "scheme.yaml")
+    obs, meta, inputs = load_data(scheme)
+    assert tmp_path / "survey.csv" in inputs
+    direct = ev.aggregate(records, "employed", by=["ethnicity", "sex"], weight="weight", intersections=2,
+                          period="year")
+    pd.testing.assert_frame_equal(obs, direct)
+    evaluation = build(scheme, obs, meta).evaluation
+    row = evaluation[evaluation.group == "Black Caribbean & Male"].iloc[0]
+    assert row["status"] in ev.STATUSES and row["value_current"] == pytest.approx(
+        direct.query("period == '2024' and group == 'Black Caribbean & Male'")["value"].iloc[0])
+
+
+def test_a_misspelt_aggregate_key_names_the_line(tmp_path):
+    _scheme_folder(tmp_path, SCHEME.replace("weight: weight", "wieght: weight"))
+    with pytest.raises(ev.EvidenceError, match=r"line 11, column 'data.observations.0.aggregate.wieght': unknown key"):
+        ev.Scheme.from_yaml(tmp_path / "scheme.yaml")
+
+
+def test_a_missing_records_file_names_it(tmp_path):
+    from evidence.results import load_data
+
+    _scheme_folder(tmp_path, SCHEME.replace("path: survey.csv", "path: surveys.csv"))
+    with pytest.raises(ev.EvidenceError, match="surveys.csv.*not there"):
+        load_data(ev.Scheme.from_yaml(tmp_path / "scheme.yaml"))
+
+
+def test_the_demo_survey_through_a_scheme_equals_the_built_in_demo(tmp_path):
+    from evidence.results import load_data
+
+    (tmp_path / "scheme.yaml").write_text(f"""
+name: Survey records
+baseline: "2018"
+current: "2024"
+data:
+  observations:
+    - path: {ev.demo.SURVEY_RECORDS}
+      aggregate: {{outcomes: [feels_safe_after_dark], by: [sex, age_band, disability], weight: weight,
+                  intersections: 2, period: year, area: {ev.demo.AREA}}}
+  indicators: demo
+objectives:
+  - id: safety
+    title: Safety
+    measures:
+      - {{id: safe, title: Young women, indicator: feels_safe_after_dark, characteristics: ["sex & age_band"],
+          groups: ["Female & 16-34"]}}
+""")
+    obs, _, inputs = load_data(ev.Scheme.from_yaml(tmp_path / "scheme.yaml"))
+    assert inputs == [ev.demo.SURVEY_RECORDS]
+    built_in = ev.demo.observations().query("indicator == 'feels_safe_after_dark'").reset_index(drop=True)
+    pd.testing.assert_frame_equal(obs[built_in.columns], built_in, check_dtype=False)
+    measure = ev.Scheme.demo().evaluate(ev.demo.observations(), "2024", indicators=ev.demo.indicators())
+    assert measure.set_index("measure_id").loc["safe_after_dark", "status"] == "widened"  # as planted

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .engines import ENGINES, stat, stat_columns
-from .errors import Problem, raise_if
+from .errors import EvidenceError, Problem, raise_if
 from .estimates import t_ci, wilson_ci
 from .observations import ALL
 from .suppression import BLANKED, SECONDARY, suppress
@@ -431,8 +432,70 @@ def _block_key(base: np.ndarray, parts: np.ndarray, drop: int) -> np.ndarray:
     return pd.factorize(pd.MultiIndex.from_arrays([base, *others]))[0] if others else base
 
 
+#: keys of an ``aggregate:`` mapping in a scheme's data source (see :func:`aggregate_source`)
+SPEC_KEYS = {"outcomes", "by", "weight", "intersections", "period", "area", "engine", "memory_limit", "threads"}
+
+
+def aggregate_spec_problems(spec: Any) -> list[tuple[str | None, str]]:
+    """What is wrong with a scheme's ``aggregate:`` mapping: ``(key or None, message)`` pairs.
+
+    Examples
+    --------
+    >>> aggregate_spec_problems({"outcomes": ["safe"], "by": ["sex"], "wieght": "w"})
+    [('wieght', 'unknown key (use outcomes, by, weight, intersections, period, area, engine, memory_limit, threads)')]
+    """
+    if not isinstance(spec, Mapping):
+        return [(None, "'aggregate' must be a mapping with outcomes and by (and optionally weight, intersections, "
+                       "period)")]
+    order = ["outcomes", "by", "weight", "intersections", "period", "area", "engine", "memory_limit", "threads"]
+    out: list[tuple[str | None, str]] = [(k, f"unknown key (use {', '.join(order)})") for k in spec
+                                         if k not in SPEC_KEYS]
+    out += [(None, f"'{k}' is required: the record columns to use") for k in ("outcomes", "by") if not spec.get(k)]
+    if "intersections" in spec and not (isinstance(spec["intersections"], int) and spec["intersections"] >= 0):
+        out.append(("intersections", "must be a whole number (1: each characteristic; 2: also every pair)"))
+    if spec.get("engine", "pandas") not in ENGINES:
+        out.append(("engine", f"must be one of {', '.join(ENGINES)}"))
+    return out
+
+
+def aggregate_source(path: str | Path, spec: Mapping[str, Any], **options: Any) -> pd.DataFrame:
+    """Observations from a file of person-level records, as a scheme's ``aggregate:`` mapping says.
+
+    ``spec`` holds the keyword arguments of :func:`aggregate` (``outcomes``,
+    ``by``, ``weight``, ``intersections``, ``period``, ``area``, ``engine``...);
+    ``options`` adds others (the scheme's suppression thresholds). DuckDB reads
+    the file itself; the other engines read it with pandas first.
+
+    Examples
+    --------
+    >>> from evidence import demo
+    >>> obs = aggregate_source(demo.SURVEY_RECORDS, {"outcomes": ["feels_safe_after_dark"], "by": ["sex"],
+    ...                        "weight": "weight", "period": "year"})
+    >>> sorted(obs["group"].unique())
+    ['All', 'Female', 'Male']
+    """
+    spec = dict(spec)
+    engine = spec.get("engine", "pandas")
+    path = Path(path)
+    if engine == "pandas":
+        if not path.exists():
+            raise_if([Problem("the records file is not there; check the path (relative to the scheme file)",
+                              file=str(path))])
+        try:
+            records: Any = read_records(path)
+        except (OSError, ValueError) as err:
+            raise_if([Problem(f"could not read the records: {err}", file=str(path))])
+    else:
+        records = str(path)
+    try:
+        return aggregate(records, **spec, **options)
+    except EvidenceError as err:
+        raise EvidenceError([replace(p, file=p.file or str(path)) for p in err.problems], context=err.context) from err
+
+
 def read_records(path: str | Path) -> pd.DataFrame:
     """Person-level records from a CSV or Parquet file, for :func:`aggregate`."""
-    from .engines.pandas_engine import read
-
-    return read(path)
+    path = Path(path)
+    if path.suffix.lower() in (".parquet", ".pq"):
+        return pd.read_parquet(path)
+    return pd.read_csv(path)

@@ -52,6 +52,7 @@ def load_data(scheme: Scheme, observations: str | Path | None = None,
 
     Returns the observations, the metadata and the input files used (for the manifest).
     """
+    from .aggregate import aggregate_source
     from .readers import read
 
     ind_src = indicators if indicators is not None else scheme.resolve("indicators")
@@ -70,7 +71,14 @@ def load_data(scheme: Scheme, observations: str | Path | None = None,
     for spec in sources:
         options = dict(spec)
         path = options.pop("path")
-        frames.append(read(path, indicators=meta, **options))
+        if path == "demo":
+            frames.append(demo.observations())
+            continue
+        if "aggregate" in options:  # person-level records, aggregated with the scheme's suppression thresholds
+            supp = {k: v for k, v in scheme.options().items() if k in ("min_numerator", "min_denominator")}
+            frames.append(aggregate_source(path, options.pop("aggregate"), **supp))
+        else:
+            frames.append(read(path, indicators=meta, **options))
         inputs.append(Path(path))
     obs = pd.concat(frames, ignore_index=True)
     return obs, meta, inputs

@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .aggregate import aggregate_spec_problems
 from .errors import EvidenceError, Problem, raise_if
 from .estimates import estimate, mover_diff_ci
 from .indicators import IndicatorsLike, load_indicators
@@ -174,6 +175,10 @@ class Scheme:
             if not (isinstance(item, str) or (isinstance(item, dict) and "path" in item)):
                 problem("each observations source is a file path, or a mapping with 'path' and read options",
                         ("data", "observations", k) if isinstance(obs_spec, list) else ("data", "observations"))
+            elif isinstance(item, dict) and "aggregate" in item:  # person-level records: see evidence.aggregate
+                where = (("data", "observations", k) if isinstance(obs_spec, list) else ("data", "observations"))
+                for key, msg in aggregate_spec_problems(item["aggregate"]):
+                    problem(msg, where + ("aggregate",) + ((key,) if key else ()))
         style = raw.get("period_style")
         baseline = normalise_period(raw["baseline"]) if "baseline" in raw else ""
         current = normalise_period(raw["current"]) if raw.get("current") is not None else None
@@ -245,6 +250,9 @@ class Scheme:
             return value
         out = []
         for item in value if isinstance(value, list) else [value]:
+            if item == "demo":  # the built-in evidence base, alongside the scheme's own files
+                out.append({"path": "demo"})
+                continue
             spec = {"path": item} if isinstance(item, str) else dict(item)
             p = Path(str(spec["path"]))
             spec["path"] = p if p.is_absolute() or self.path is None else self.path.parent / p

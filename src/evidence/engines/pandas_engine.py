@@ -23,10 +23,9 @@ def read(source: pd.DataFrame | str | Path) -> pd.DataFrame:
     """The records as a DataFrame: given one, or read from a Parquet or CSV file."""
     if isinstance(source, pd.DataFrame):
         return source
-    path = Path(source)
-    if path.suffix.lower() in (".parquet", ".pq"):
-        return pd.read_parquet(path)
-    return pd.read_csv(path)
+    from ..aggregate import read_records
+
+    return read_records(source)
 
 
 def columns(records: pd.DataFrame) -> list[str]:
