@@ -100,8 +100,10 @@ def test_improve_where_gap():
 def test_maintain_level_and_representation():
     e = Scheme.demo().evaluate(ev.demo.observations(), indicators=ev.demo.indicators()).set_index("measure_id")
     assert e.loc["get_on_well", "status"] == "level_maintained"
-    assert e.loc["workforce", "status"] == "insufficient_data"
-    assert "not built yet" in e.loc["workforce", "reason"]
+    w = e.loc[["workforce"]].set_index("group")  # measured against the borough's working-age residents
+    assert w.loc["White British", "status"] == "over_represented"
+    assert w.loc["Other White", "status"] == "under_represented" and w.loc["Other White", "rag"] == "red"
+    assert w.loc["Roma", "status"] == "insufficient_data"  # fewer than 5 staff: not shown
 
 
 def test_maintain_level_below(tmp_path):

@@ -10,17 +10,22 @@ with the levelling-down rule, and a yearly scheme progress report.
 True
 """
 
-from . import demo
+from . import demo, demo_workforce
 from .aggregate import aggregate
 from .errors import EvidenceError, EvidenceWarning, Problem
 from .estimates import estimate
 from .ethnicity import harmonise_groups
 from .gaps import gaps
 from .indicators import load_indicators
+from .likelihood import relative_likelihood
 from .observations import validate
+from .paygap import pay_gap
+from .paygap_returns import peers as pay_gap_peers
+from .paygap_returns import read_gender_pay_gap
 from .progress import STATUSES, progress
 from .readers import read
 from .report import report
+from .representation import representation
 from .scheme import Scheme
 from .screen import screen
 from .summary import summary_measures
@@ -34,13 +39,19 @@ __all__ = [
     "Scheme",
     "aggregate",
     "demo",
+    "demo_workforce",
     "estimate",
     "gaps",
     "harmonise_groups",
     "load_indicators",
+    "pay_gap",
+    "pay_gap_peers",
     "progress",
     "read",
+    "read_gender_pay_gap",
+    "relative_likelihood",
     "report",
+    "representation",
     "screen",
     "summary_measures",
     "suppress",

@@ -101,6 +101,9 @@ def indicators() -> pd.DataFrame:
         dict(indicator="feels_safe_after_dark", name="feeling safe outside after dark", domain="cohesion",
              kind="proportion", polarity="higher_is_better", unit="%", multiplier=100, population="residents",
              source="Synthetic: residents' survey, aggregated from its weighted respondent records"),
+        dict(indicator="workforce_share", name="share of the council's staff", domain="workforce",
+             kind="proportion", polarity="higher_is_better", unit="%", multiplier=100, population="staff",
+             source="Synthetic: the council's HR records (evidence.demo_workforce), staff in post on 31 March"),
     ]
     from .indicators import load_indicators
 
@@ -171,7 +174,10 @@ def observations() -> pd.DataFrame:
         out += _prop_block("get_on_well", year, n, 87.5 - 1.0 * t[i], survey, {}, rng=rng, effect_scale=0.4)
         out += _prop_block("trust_council", year, n, 55.0 + 3.0 * t[i], survey, {}, rng=rng, effect_scale=1.2)
 
-    obs = pd.DataFrame(out)
+    # staff headcounts, for the representation measure
+    from .demo_workforce import observations as workforce
+
+    obs = pd.concat([pd.DataFrame(out), workforce()], ignore_index=True)
     obs.insert(2, "area", AREA)
     obs["suppressed"], obs["reason"] = False, None
     columns = ["indicator", "period", "area", "characteristic", "group", "value", "numerator", "denominator",

@@ -141,7 +141,10 @@ def build(
     series = pd.concat(series_parts, ignore_index=True) if series_parts else pd.DataFrame()
     series = series.drop_duplicates(["indicator", "period", "characteristic", "group", "comparator"])
 
-    scr = screen(obs[obs["indicator"].isin(meta["indicator"])], current, indicators=meta, level=opts["level"], **supp)
+    # headcounts measured by representation are shares of a whole, not outcomes to screen for gaps
+    shares = {m.indicator for _, m in scheme.measures() if m.rule == "representation"}
+    screened = obs["indicator"].isin(meta["indicator"]) & ~obs["indicator"].isin(shares)
+    scr = screen(obs[screened], current, indicators=meta, level=opts["level"], **supp)
 
     # every levelling-down case among the scheme's indicators, not only the watched groups
     ld = []

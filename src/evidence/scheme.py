@@ -29,8 +29,8 @@ Rules:
 - ``maintain_level``: the whole-population value stays at or above ``level``
   (when given) and not significantly below baseline;
 - ``representation``: a group's share matches its population share within
-  ``tolerance`` percentage points. Not built yet: such a measure reports
-  ``insufficient_data`` and says so.
+  ``tolerance`` percentage points (``population_shares``: ``demo``, a CSV or
+  Excel file, or ``{group: share}``); see :mod:`evidence.representation_measure`.
 """
 
 from __future__ import annotations
@@ -80,6 +80,9 @@ RAG = {
     "narrowed_levelling_down": ("red", "Red: not met (levelling down)"),
     "worsened": ("red", "Red: not met"),
     "below_level": ("red", "Red: not met"),
+    "in_line": ("green", "Green: met"),
+    "under_represented": ("red", "Red: not met (under-represented)"),
+    "over_represented": ("amber", "Amber: over-represented"),
 }
 
 
@@ -98,6 +101,7 @@ class Measure:
     level: float | None = None
     tolerance: float | None = None
     line: int | None = None
+    population_shares: Any = None
 
 
 @dataclass
@@ -218,6 +222,10 @@ class Scheme:
                     measures.append(measure)
             if not ro.get("measures"):
                 problem("every objective needs at least one measure", kp)
+            for mm in measures:  # a population_shares file is relative to the scheme file
+                ps = mm.population_shares
+                if isinstance(ps, str) and ps != "demo" and not Path(ps).is_absolute():
+                    mm.population_shares = path.parent / ps
             objectives.append(Objective(oid, str(ro.get("title", "")), str(ro.get("description", "") or ""), measures))
         raise_if(problems, context=f"scheme {file}")
         if raw.get("adjust") not in (None, "holm", "bh"):
@@ -403,14 +411,10 @@ _EVAL_COLUMNS = ["objective_id", "objective", "measure_id", "measure", "rule", "
 
 def _evaluate_measure(m: Measure, obs, base, current, indicators, opts, cache) -> pd.DataFrame:
     if m.rule == "representation":
-        return pd.DataFrame([{
-            "measure_id": m.id, "measure": m.title, "rule": m.rule, "indicator": m.indicator, "name": m.indicator,
-            "characteristic": ", ".join(m.characteristics or []), "group": ", ".join(m.groups or ["all groups"]),
-            "comparator": "population share", "baseline": base, "current": current, "status": "insufficient_data",
-            "reason": "representation measures are not built yet",
-            "summary": "Representation against the population is not measured yet: this measure will be "
-                       "reported once representation measures are added to the toolkit.",
-        }]).reindex(columns=[c for c in _EVAL_COLUMNS if c not in ("objective_id", "objective")])
+        from .representation_measure import evaluate as representation_rows
+
+        rows = representation_rows(m, obs, base, current, indicators, opts)
+        return rows.reindex(columns=[c for c in _EVAL_COLUMNS if c not in ("objective_id", "objective")])
     if m.rule == "maintain_level":
         return _maintain_level(m, obs, base, current, indicators, opts)
     key = (m.indicator, m.comparator, repr(m.reference))
@@ -534,7 +538,7 @@ def _measure(rm: dict, mp: tuple, oid: str, j: int, problem, known: set[str] | N
                    characteristics=[str(c) for c in chars] if chars else None,
                    groups=[str(g) for g in groups] if groups else None, comparator=comparator,
                    reference=rm.get("reference"), level=rm.get("level"), tolerance=rm.get("tolerance"),
-                   line=line_of(lines, mp))
+                   line=line_of(lines, mp), population_shares=rm.get("population_shares"))
 
 
 def _known_indicators(indicators: IndicatorsLike, data: dict, path: Path) -> set[str] | None:
