@@ -286,7 +286,7 @@ def test_a_scheme_can_point_data_at_person_level_records(tmp_path):
 
 def test_a_misspelt_aggregate_key_names_the_line(tmp_path):
     _scheme_folder(tmp_path, SCHEME.replace("weight: weight", "wieght: weight"))
-    with pytest.raises(ev.EvidenceError, match=r"line 11, column 'data.observations.0.aggregate.wieght': unknown key"):
+    with pytest.raises(ev.EvidenceError, match=r"line 11, column 'data.observations.0.aggregate.wieght'.*unknown key 'wieght' \(did you mean 'weight'\?\)"):
         ev.Scheme.from_yaml(tmp_path / "scheme.yaml")
 
 

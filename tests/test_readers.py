@@ -213,3 +213,79 @@ def test_parquet_observations(tmp_path):
     ev.demo.observations().to_parquet(f)
     obs = ev.read(f)
     assert len(obs) == len(ev.demo.observations()) and set(obs["period"]) >= {"2018", "2024"}
+
+
+# ------------------------------------------------------------------ publisher variants (issue 9)
+def _csv(tmp_path, name, text):
+    f = tmp_path / name
+    f.write_text(text)
+    return f
+
+
+def test_ees_breakdown_in_other_spellings_and_lone_count(tmp_path):
+    f = _csv(tmp_path, "ap.csv", "time_period,time_identifier,geographic_level,country_name,"
+             "pupil_characteristic_group,pupil_characteristic,headcount\n"
+             "202223,Academic year,National,England,Total,Total,200\n"
+             "202223,Academic year,National,England,Sex,Female,80\n"
+             "202223,Academic year,National,England,Sex,Male,120\n"
+             "202223,Academic year,National,England,Sex,Total,200\n")
+    obs = ev.read(f)
+    share = obs[obs["indicator"] == "headcount_share"].set_index("group")
+    assert share.loc["Female", "value"] == 40.0 and share.loc["Female", "denominator"] == 200
+    assert set(obs["characteristic"]) == {"All", "Sex"}  # "Sex: Total" repeats the whole population
+    assert (obs["group"] == "All").sum() == 2  # one per indicator
+
+
+def test_ees_measure_column_of_symbols_only_is_named(tmp_path):
+    f = _csv(tmp_path, "z.csv", "time_period,time_identifier,geographic_level,country_name,characteristic_group,"
+             "characteristic,cohort,overall,not_yet_published\n"
+             "201819,Academic year,National,England,Total,Total,100,90,z\n"
+             "201819,Academic year,National,England,Gender,Female,40,38,z\n")
+    with pytest.warns(ev.EvidenceWarning, match="not_yet_published holds no figures"):
+        ev.read(f)
+
+
+def test_eff_variant_year_geography_name_age_group_and_counts_with_units(tmp_path):
+    f = _csv(tmp_path, "eff.csv", "Measure,Year,Ethnicity,Ethnicity_type,Geography_name,Geography_code,Age group,"
+             "Value,Numerator (people),Denominator (people)\n"
+             "% employed,2021,All,ONS 2011 5+1,Barnet,E09000003,All,70,700,1000\n"
+             "% employed,2021,Indian,ONS 2011 5+1,Barnet,E09000003,All,75,75,100\n"
+             "% employed,2021,Indian,ONS 2011 5+1,Barnet,E09000003,16-24,50,10,20\n")
+    obs = ev.read(f)
+    assert obs.attrs["format"] == "eff"
+    assert set(obs["area"]) == {"Barnet"} and set(obs["area_code"]) == {"E09000003"}
+    row = obs[obs["group"] == "Indian × 16-24"].iloc[0]
+    assert (row["characteristic"], row["numerator"], row["denominator"], row["unit"]) == \
+        ("ethnicity × age_group", 10, 20, "%")
+
+
+def test_harmonise_never_merges_two_published_groups():
+    obs = pd.DataFrame({"indicator": "x", "period": "2011", "characteristic": "ethnicity",
+                        "group": ["White", "Asian", "Other", "Other ethnic group"], "value": [1.0, 2.0, 3.0, 4.0]})
+    with pytest.raises(ev.EvidenceError, match="'Other', 'Other ethnic group' would both become 'Other'"):
+        ev.harmonise_groups(obs)
+
+
+def test_ons_2011_nomis_spellings():
+    from evidence.ethnicity import canonical
+
+    assert canonical("Mixed/multiple ethnic group: White and Black Caribbean") == "White and Black Caribbean"
+    assert canonical("Mixed/multiple ethnic group: Other Mixed") == "Other Mixed"
+    assert canonical("Asian/Asian British: Indian") == "Indian"
+    detailed = pd.DataFrame({"indicator": "x", "period": "2011", "characteristic": "ethnicity",
+                             "group": ["Indian", "Arab", "Other ethnic group"], "value": [1.0, 2.0, 3.0]})
+    assert ev.harmonise_groups(detailed)["group"].tolist() == ["Indian", "Arab", "Any other ethnic group"]
+
+
+def test_percent_columns_get_the_percent_unit(tmp_path):
+    f = _csv(tmp_path, "pct.csv", "time_period,time_identifier,geographic_level,country_name,characteristic_group,"
+             "characteristic,gld_number,gld_percentage\n"
+             "202122,Academic year,National,England,Total,Total,650,65\n"
+             "202122,Academic year,National,England,FSM,Eligible,49,49\n")
+    assert set(ev.read(f)["unit"]) == {"%"}
+
+
+def test_unknown_read_option_names_the_near_miss(tmp_path):
+    f = _csv(tmp_path, "o.csv", "indicator,period,characteristic,group,value\nx,2020,All,All,1\n")
+    with pytest.raises(ev.EvidenceError, match="read option 'filtr' does not apply here"):
+        ev.read(f, filtr={"a": "b"})

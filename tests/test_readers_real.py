@@ -207,3 +207,46 @@ def test_reading_never_modifies_the_file():
                            "constants": {"indicator": "a8", "period": "2015/16", "characteristic": "ethnicity"},
                            "wide": {"columns": "^(WHITE|ALL)_ATT8_AV$", "into": "group"}})
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+# ------------------------------------------------------------------ files 16-18: publisher variants
+def test_dfe_alternative_provision_count_only_file():
+    """characteristic_grouping / pupil_characteristic, one count column named like a denominator."""
+    obs = ev.read(real("dfe_ees_spc_2022_23_alternative_provision_pupils_by_characteristic.csv"))
+    assert set(obs["indicator"]) == {"pupils", "pupils_share"}
+    eng = obs[obs["area"] == "England"]
+    assert one(eng, indicator="pupils", group="All")["value"] == 24577
+    male = one(eng, indicator="pupils_share", characteristic="Gender", group="Male")
+    assert (male["numerator"], male["denominator"]) == (15599, 24577)
+    assert round(male["value"], 1) == 63.5  # SOURCES.md: Male 15,599 (63.5% of the total)
+    assert one(eng, indicator="pupils", characteristic="FSM eligibility", group="Not FSM eligible")["value"] == 11409
+    assert "Total" not in set(obs["characteristic"])  # the Total grouping's named rows are repeats, left out
+    assert obs["area"].nunique() == 160  # England, 9 regions, 150 local authorities
+
+
+def test_eff_census_two_classifications_and_geography_name():
+    obs = ev.read(real("eff_2011_census_ethnic_population_by_local_authority.csv"))
+    barnet = obs[obs["area"] == "Barnet"]
+    assert set(barnet["area_code"]) == {"E09000003"}
+    local = barnet[barnet["indicator"] == "of_local_population_in_this_ethnic_group"]
+    indian = one(local, group="Indian")
+    assert (indian["value"], indian["numerator"], indian["denominator"], indian["unit"]) == (7.83, 27920, 356386, "%")
+    national = one(barnet[barnet["indicator"] == "of_national_ethnic_population_in_this_la_area"], group="Indian")
+    assert (national["value"], national["denominator"]) == (1.98, 1412958)
+    # the broad "Other" and ONS 2011's detailed "Other ethnic group" are different groups, kept apart
+    other_broad = one(local, characteristic="ethnicity (ONS 2011 5+1)", group="Other")
+    other_detailed = one(local, characteristic="ethnicity (ONS 2011 18+1)", group="Other ethnic group")
+    assert other_broad["value"] != other_detailed["value"]
+    h = ev.harmonise_groups(local, "ethnicity (ONS 2011 18+1)")
+    assert "Any other ethnic group" in set(h["group"]) and len(h) == len(local)
+
+
+def test_fingertips_classic_export_93356():
+    obs = ev.read(real("fingertips_classic_export_93356_campylobacter_by_county_ua_and_deprivation_2015.csv"))
+    all_ages = obs[(obs["indicator"] == "93356 (All ages)") & (obs["period"] == "2015") & (obs["group"] == "All")]
+    eng, hart = one(all_ages, area="England"), one(all_ages, area="Hartlepool")
+    assert round(eng["value"], 2) == 94.73 and (eng["numerator"], eng["denominator"]) == (51897, 54786327)
+    assert round(hart["value"], 2) == 142.71 and (round(hart["lower"], 2), round(hart["upper"], 2)) == (119.41, 169.24)
+    assert "\n" not in one(all_ages, area="England")["name"]
+    deciles = obs[obs["characteristic"].str.contains("deprivation deciles")]
+    assert set(deciles["area"]) == {"England"} and deciles["group"].nunique() == 10

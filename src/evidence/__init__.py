@@ -10,7 +10,7 @@ with the levelling-down rule, and a yearly scheme progress report.
 True
 """
 
-from . import demo, demo_workforce
+from . import demo, demo_workforce, health
 from .aggregate import aggregate
 from .errors import EvidenceError, EvidenceWarning, Problem
 from .estimates import estimate
@@ -30,6 +30,7 @@ from .scheme import Scheme
 from .screen import screen
 from .summary import summary_measures
 from .suppression import suppress
+from .trend import trend
 
 __all__ = [
     "STATUSES",
@@ -42,6 +43,7 @@ __all__ = [
     "demo_workforce",
     "estimate",
     "gaps",
+    "health",
     "harmonise_groups",
     "load_indicators",
     "pay_gap",
@@ -55,6 +57,7 @@ __all__ = [
     "screen",
     "summary_measures",
     "suppress",
+    "trend",
     "validate",
 ]
 __version__ = "0.1.0"

@@ -123,7 +123,7 @@ def aggregate(
     Returns
     -------
     DataFrame
-        Observations: ``indicator, period, [area,] characteristic, group, value,
+        Observations: ``indicator, period, area (blank when not given), characteristic, group, value,
         numerator, denominator, n, [n_eff,] se, lower, upper, kind, multiplier,
         suppressed, reason`` and one column per characteristic in ``by``.
 
@@ -213,6 +213,8 @@ def aggregate(
     out = {"indicator": np.repeat(np.array(names, dtype=object), nrow)}
     for d in dim_keys:
         out[d] = np.tile(labels[d][cube[d]], len(names))
+    if "area" not in out:  # blank, as evidence.validate makes it
+        out["area"] = np.full(len(out["indicator"]), "", dtype=object)
     out["characteristic"] = np.tile(cube["characteristic"], len(names))
     out["group"] = np.tile(cube["group"], len(names))
     for field in ["value", "numerator", "denominator", "n"] + (["n_eff"] if weight else []) + ["se", "lower", "upper"]:
@@ -430,32 +432,6 @@ def _block_key(base: np.ndarray, parts: np.ndarray, drop: int) -> np.ndarray:
     """One integer per row: its indicator/period/area and every part except column ``drop``."""
     others = [parts[:, j] for j in range(parts.shape[1]) if j != drop]
     return pd.factorize(pd.MultiIndex.from_arrays([base, *others]))[0] if others else base
-
-
-#: keys of an ``aggregate:`` mapping in a scheme's data source (see :func:`aggregate_source`)
-SPEC_KEYS = {"outcomes", "by", "weight", "intersections", "period", "area", "engine", "memory_limit", "threads"}
-
-
-def aggregate_spec_problems(spec: Any) -> list[tuple[str | None, str]]:
-    """What is wrong with a scheme's ``aggregate:`` mapping: ``(key or None, message)`` pairs.
-
-    Examples
-    --------
-    >>> aggregate_spec_problems({"outcomes": ["safe"], "by": ["sex"], "wieght": "w"})
-    [('wieght', 'unknown key (use outcomes, by, weight, intersections, period, area, engine, memory_limit, threads)')]
-    """
-    if not isinstance(spec, Mapping):
-        return [(None, "'aggregate' must be a mapping with outcomes and by (and optionally weight, intersections, "
-                       "period)")]
-    order = ["outcomes", "by", "weight", "intersections", "period", "area", "engine", "memory_limit", "threads"]
-    out: list[tuple[str | None, str]] = [(k, f"unknown key (use {', '.join(order)})") for k in spec
-                                         if k not in SPEC_KEYS]
-    out += [(None, f"'{k}' is required: the record columns to use") for k in ("outcomes", "by") if not spec.get(k)]
-    if "intersections" in spec and not (isinstance(spec["intersections"], int) and spec["intersections"] >= 0):
-        out.append(("intersections", "must be a whole number (1: each characteristic; 2: also every pair)"))
-    if spec.get("engine", "pandas") not in ENGINES:
-        out.append(("engine", f"must be one of {', '.join(ENGINES)}"))
-    return out
 
 
 def aggregate_source(path: str | Path, spec: Mapping[str, Any], **options: Any) -> pd.DataFrame:

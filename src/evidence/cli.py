@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from pathlib import Path
 
 from .errors import EvidenceError
+from .readers import FORMATS
 
 EXIT_BAD_INPUT = 2
 EXIT_REPORT_FAILED = 3
@@ -27,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_BAD_INPUT
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    _plain_warnings()
     try:
         return args.func(args)
     except EvidenceError as exc:
@@ -44,7 +47,48 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(exc, OSError):
             print(f"evidence {args.command}: could not read or write a file: {exc}", file=sys.stderr)
             return EXIT_BAD_INPUT
-        raise
+        if os.environ.get("EVIDENCE_DEBUG"):
+            raise
+        print(f"evidence {args.command}: stopped by an unexpected error ({type(exc).__name__}: {exc}). This is a "
+              "fault in evidence, not in your files: please report it with the command you ran (set "
+              "EVIDENCE_DEBUG=1 to see the details). Nothing was changed.", file=sys.stderr)
+        return EXIT_REPORT_FAILED
+
+
+def _plain_warnings() -> None:
+    """Warnings about the user's data as one plain line each, without Python's file and line."""
+    import warnings
+
+    from .errors import EvidenceWarning
+
+    default = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, EvidenceWarning):
+            print(f"warning: {message}", file=sys.stderr)
+        else:
+            default(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = show
+
+
+def _level(text: str) -> float:
+    """A confidence level as a fraction: 0.95, not 95."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number; write a level such as 0.95") from None
+    if not 0 < value < 1:
+        hint = f"; did you mean {value / 100:g}?" if 1 < value < 100 else ""
+        raise argparse.ArgumentTypeError(f"{text} is not between 0 and 1{hint}")
+    return value
+
+
+def _filter(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not KEY=VALUE, e.g. --filter institution_group=Total")
+    return key.strip(), value.strip()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -58,7 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--out", help="output folder (default: reports/<scheme>/<period>)")
     r.add_argument("--observations", nargs="+", help="data file(s) overriding the scheme's data")
     r.add_argument("--indicators", help="indicator metadata file overriding the scheme's")
-    r.add_argument("--level", type=float, help="confidence level, e.g. 0.95")
+    r.add_argument("--level", type=_level, help="confidence level, e.g. 0.95")
     r.add_argument("--strict", action="store_true", default=None,
                    help="count any fall in everyone's result as levelling down")
     r.add_argument("--adjust", choices=["holm", "bh"], help="adjust tests of change for the number of groups compared")
@@ -66,12 +110,26 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--quiet", action="store_true", help="print nothing but errors")
     r.set_defaults(func=_report)
 
-    v = sub.add_parser("validate", help="check data files and say what was understood")
-    v.add_argument("files", nargs="+")
+    v = sub.add_parser("validate", help="check data files, or a scheme and its data, and say what was understood")
+    v.add_argument("files", nargs="+", help="data files, or scheme YAML files (checked with their data)")
     v.add_argument("--indicators", help="indicator metadata to check against")
-    v.add_argument("--format", help="the file's format (default: detected from its columns)")
+    v.add_argument("--format", choices=FORMATS, help="the file's format (default: detected from its columns)")
+    v.add_argument("--filter", action="append", type=_filter, default=[], metavar="KEY=VALUE",
+                   help="keep rows whose column KEY is VALUE (repeatable), e.g. --filter institution_group=Total")
+    v.add_argument("--period", help="with a scheme: the current period to check (default: the scheme's)")
     v.add_argument("--mapping", help="a YAML mapping of the file's columns (for tables in no known format)")
     v.set_defaults(func=_validate)
+
+    i = sub.add_parser("init", help="write a starter scheme and indicator metadata from your data files")
+    i.add_argument("files", nargs="+", help="your data files, as published")
+    i.add_argument("--out", default="scheme.yaml", help="the scheme file to write (indicators.yaml goes beside it)")
+    i.add_argument("--area", help="your area (name or code), when the files cover several")
+    i.add_argument("--name", help="the scheme's name")
+    i.add_argument("--format", choices=FORMATS, help="the files' format (default: detected from the columns)")
+    i.add_argument("--filter", action="append", type=_filter, default=[], metavar="KEY=VALUE",
+                   help="keep rows whose column KEY is VALUE (repeatable)")
+    i.add_argument("--force", action="store_true", help="overwrite the scheme and indicators files if they exist")
+    i.set_defaults(func=_init)
 
     d = sub.add_parser("demo", help="write the built-in demo data as CSV and Excel")
     d.add_argument("--out", default="data/raw/demo")
@@ -101,8 +159,17 @@ def _validate(args: argparse.Namespace) -> int:
     from .filecheck import validate_files
 
     ok = validate_files(args.files, indicators=args.indicators, out=sys.stdout, format=args.format,
-                        mapping=args.mapping)
+                        mapping=args.mapping, filters=dict(args.filter) or None, period=args.period)
     return 0 if ok else EXIT_BAD_INPUT
+
+
+def _init(args: argparse.Namespace) -> int:
+    from .init import init
+
+    scheme, meta = init(args.files, args.out, area=args.area, filters=dict(args.filter) or None, format=args.format,
+                        name=args.name, force=args.force)
+    print(f"wrote {scheme} and {meta}\nNext: edit them, then run  evidence validate {scheme}")
+    return 0
 
 
 def _demo(args: argparse.Namespace) -> int:

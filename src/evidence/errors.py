@@ -74,6 +74,21 @@ def _rows_text(rows: tuple[int, ...], limit: int = 8) -> str:
     return f"row {shown}{more}" if len(rows) == 1 else f"rows {shown}{more}"
 
 
+def listing(values: Iterable[object], limit: int = 12, quote: bool = False) -> str:
+    """Values for a message: all of them, or the first ``limit`` and "and N more".
+
+    Examples
+    --------
+    >>> listing(["a", "b", "c"], limit=2)
+    'a, b and 1 more'
+    >>> listing(["Total", "Boys"], quote=True)
+    "'Total', 'Boys'"
+    """
+    items = [repr(v) if quote else str(v) for v in values]
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
 class EvidenceError(ValueError):
     """Bad input: one or more :class:`Problem` s, each naming where and what to do.
 

@@ -95,7 +95,7 @@ _ALIASES: dict[str, str] = {
 }
 # prefixes that name the broad group before a detailed one ("Black/African/Caribbean/Black British: Caribbean")
 _PREFIXES = [
-    r"^white\s*[:\-–]\s*", r"^mixed(?: or multiple ethnic groups| multiple ethnic groups)?\s*[:\-–]\s*",
+    r"^white\s*[:\-–]\s*", r"^mixed(?: or multiple ethnic groups?| multiple ethnic groups?)?\s*[:\-–]\s*",
     r"^asian(?: or asian british| asian british)?\s*[:\-–]\s*",
     r"^black(?: african caribbean or black british| african caribbean black british| or black british)?\s*[:\-–]\s*",
     r"^other ethnic groups?\s*[:\-–]\s*",
@@ -208,6 +208,8 @@ def harmonise_groups(
         raise_if([Problem(f"ethnic group labels not recognised: {', '.join(map(repr, names[:10]))}; add them with "
                           "extra={'label': 'broad group'} or correct the spelling", rows=tuple(int(r) for r in rows),
                           column="group")], context="ethnicity harmonisation")
+    mapped = _detailed_other(mapped, labels)
+    _refuse_merges(out[mask], mapped)
     out["group_as_published"] = out["group"]
     out.loc[mask, "group"] = mapped.to_numpy()
     if to == "detailed":
@@ -215,6 +217,38 @@ def harmonise_groups(
     if to != "broad":
         raise ValueError("to must be 'detailed' or 'broad'")
     return _roll_up(out, mask, characteristic, extra, combine_minorities)
+
+
+def _detailed_other(mapped: pd.Series, labels: pd.Series) -> pd.Series:
+    """In a detailed classification, ONS 2011's "Other ethnic group" is the detailed "Any other ethnic group".
+
+    Only where the labels are detailed (no other broad group beside it) and no
+    "Any other ethnic group" is published too.
+    """
+    canon = set(mapped.dropna())
+    detailed = bool(canon & set(ONS_2021)) and not (canon & {"White", "Mixed", "Asian", "Black"})
+    if not detailed or "Any other ethnic group" in canon:
+        return mapped
+    is_other = (mapped == "Other") & labels.map(lambda g: _key(g) == "other ethnic group")
+    return mapped.where(~is_other, "Any other ethnic group")
+
+
+def _refuse_merges(block: pd.DataFrame, mapped: pd.Series) -> None:
+    """Two different published groups must never become one (ONS 2011 "Other ethnic group" and broad "Other")."""
+    keys = [k for k in ("indicator", "period", "area", "characteristic") if k in block]
+    frame = block[keys].assign(_canon=mapped.to_numpy(), _label=block["group"].astype(str).str.strip().to_numpy())
+    n = frame.groupby(keys + ["_canon"], dropna=False)["_label"].nunique()
+    clash = n[n > 1]
+    if len(clash):
+        problems = []
+        for idx in clash.index[:10]:
+            canon = idx[-1]
+            labels = sorted(set(frame.loc[frame["_canon"] == canon, "_label"]))
+            problems.append(Problem(f"the published groups {', '.join(map(repr, labels))} would both become "
+                                    f"'{canon}'; they are different groups, so they are not merged. Put them under "
+                                    "different characteristics (e.g. broad and detailed classifications), or rename "
+                                    "one", column="group", value=canon))
+        raise_if(problems, context="ethnicity harmonisation")
 
 
 def _roll_up(out: pd.DataFrame, mask: pd.Series, characteristic: str, extra, combine: bool) -> pd.DataFrame:

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from .errors import Problem, raise_if
 
@@ -97,7 +96,9 @@ def load_indicators(source: IndicatorsLike) -> pd.DataFrame:
             table = pd.read_csv(path, dtype={"indicator": str, "breaks": str})  # "2022" is a period, not 2022.0
             source = table.to_dict("records")
         else:
-            source = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+            from .yamlfile import load_yaml
+
+            source = load_yaml(path, "indicator metadata file") or []
     if isinstance(source, pd.DataFrame):
         records = source.to_dict("records")
     elif isinstance(source, Mapping):

@@ -210,7 +210,8 @@ def validate(
     mixed = styles[~unknown].groupby(out.loc[~unknown, "indicator"]).nunique()
     for ind in mixed[mixed > 1].index:
         problems.append(
-            Problem(f"indicator '{ind}' mixes period styles ({', '.join(sorted(set(styles[out['indicator'] == ind])))}); "
+            Problem(f"indicator '{ind}' mixes period styles "
+                    f"({', '.join(sorted(set(styles[(out['indicator'] == ind) & ~unknown])))}); "
                     "one indicator must use one style so periods sort in time order",
                     file=source, rows=row_labels(out, out["indicator"] == ind)[:3], column="period")
         )

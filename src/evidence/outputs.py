@@ -50,6 +50,9 @@ TABLES = {
     "levelling_down": ("Levelling_down", "Gaps that narrowed only because everyone got worse",
                        ["indicator", "name", "characteristic", "group", "baseline", "current", "gap_baseline",
                         "gap_current", "all_baseline", "all_current", "unit", "summary"]),
+    "areas": ("Comparator_areas", "The scheme's area beside its comparator areas, at baseline and now",
+              ["indicator", "name", "period", "area", "characteristic", "group", "value", "lower", "upper", "unit",
+               "suppressed"]),
     "suppressed": ("Suppressed_cells", "Figures not published because numbers are small (values withheld)",
                    ["indicator", "period", "characteristic", "group", "reason"]),
 }
@@ -90,9 +93,12 @@ def tables(r: Results) -> dict[str, pd.DataFrame]:
         "screen": r.screen,
         "levelling_down": r.levelling_down,
         "suppressed": r.quality["suppressed"].assign(suppressed=True),
+        "areas": getattr(r, "areas", None),
     }
     out = {}
     for key, (_, _, cols) in TABLES.items():
+        if raw[key] is None or (key == "areas" and raw[key].empty):
+            continue  # comparator areas only when the scheme names some
         t = raw[key].reindex(columns=cols).copy()
         for flag in [c for c in t.columns if c.startswith("suppressed")]:
             t[flag] = t[flag].astype("boolean").fillna(False).astype(bool)

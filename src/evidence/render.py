@@ -123,8 +123,14 @@ def _worst(rags: Iterable[str]) -> str:
 def title_html(r: Results) -> str:
     """The page heading and the lead paragraph."""
     s = r.scheme
+    area = getattr(s, "area", None)
+    where = ""
+    if area:  # data with many areas: say whose figures these are, and what they are set beside
+        beside = getattr(s, "comparator_areas", None)
+        where = (f'<p class="lead">Figures for {_esc(area)}'
+                 + (f", with {_esc(', '.join(beside))} for comparison" if beside else "") + ".</p>\n")
     return (f"<h1>{_esc(s.name)}: progress report, {r.baseline} to {r.current}</h1>\n"
-            f'<p class="lead">{_esc(s.description)}</p>\n{TOC_MARK}')
+            f'<p class="lead">{_esc(s.description)}</p>\n{where}{TOC_MARK}')
 
 
 def summary_html(r: Results, figdir: Path | None = None) -> str:
@@ -269,10 +275,12 @@ def _gap_chart(r: Results, m: Measure, order: pd.DataFrame, figdir: Path | None)
     published = s[~s["suppressed"]].groupby("group")["gap"].count()
     measurable = by_concern[~by_concern["status"].isin(["insufficient_data", "no_gap"])]
     pick = measurable if len(measurable) else by_concern
-    chosen = [g for g in pick["group"] if published.get(g, 0) > 1][:5]
+    chosen = list(dict.fromkeys(g for g in pick["group"] if published.get(g, 0) > 1))[:5]
     if not chosen:
         return "<p>There is no chart for this measure: every figure is suppressed or missing.</p>"
-    data = s[s["group"].isin(chosen)]
+    # a group name may recur under two characteristics ("Unclassified"): chart the one the table lists first
+    first_char = pick.drop_duplicates("group").set_index("group")["characteristic"]
+    data = s[s["group"].isin(chosen) & (s["characteristic"] == s["group"].map(first_char))]
     first = order[order["group"] == chosen[0]].iloc[0]
     unit, pop = data["unit"].iloc[0], data["population"].iloc[0]
     name = data["name"].iloc[0]

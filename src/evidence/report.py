@@ -102,6 +102,8 @@ def report(
     from .results import load_data
 
     current = normalise_period(current)
+    scheme_obj.options(level=level, strict=strict, min_numerator=min_numerator, min_denominator=min_denominator,
+                       adjust=adjust)  # bad settings fail now, with exit 2, not inside the notebook
     say(f"Checking scheme '{scheme_obj.name}' and its data")
     obs, meta, inputs = load_data(scheme_obj, observations, indicators)
     scheme_obj._check_against_data(obs, normalise_period(baseline) if baseline else scheme_obj.baseline, current)
@@ -217,6 +219,10 @@ def to_html(executed: Path, title: str) -> str:
     from nbconvert.preprocessors import TagRemovePreprocessor
 
     nb = nbformat.read(str(executed), as_version=4)
+    for cell in nb.cells:  # warnings went to the command line; a committee's report carries no stderr
+        if "outputs" in cell:
+            cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream"
+                                                            and o.get("name") == "stderr")]
     exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True, anchor_link_text="")
     tags = TagRemovePreprocessor(remove_cell_tags={"remove_cell", "parameters", "injected-parameters"})

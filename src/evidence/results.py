@@ -38,6 +38,8 @@ class Results:
     quality: dict[str, pd.DataFrame]
     indicators: pd.DataFrame
     inputs: list[Path] = field(default_factory=list)
+    #: the watched figures in the scheme's area beside its comparator areas (empty without comparator_areas)
+    areas: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def comparisons(self) -> int:
@@ -71,9 +73,6 @@ def load_data(scheme: Scheme, observations: str | Path | None = None,
     for spec in sources:
         options = dict(spec)
         path = options.pop("path")
-        if path == "demo":
-            frames.append(demo.observations())
-            continue
         if "aggregate" in options:  # person-level records, aggregated with the scheme's suppression thresholds
             supp = {k: v for k, v in scheme.options().items() if k in ("min_numerator", "min_denominator")}
             frames.append(aggregate_source(path, options.pop("aggregate"), **supp))
@@ -81,7 +80,10 @@ def load_data(scheme: Scheme, observations: str | Path | None = None,
             frames.append(read(path, indicators=meta, **options))
         inputs.append(Path(path))
     obs = pd.concat(frames, ignore_index=True)
-    return obs, meta, inputs
+    # only the scheme's area and its comparators go on: a national file of 2 million rows becomes one area's
+    obs = pd.concat([scheme.own_area(obs), scheme.comparator_rows(obs)]).drop_duplicates(
+        ["indicator", "period", "area", "characteristic", "group"])
+    return obs.reset_index(drop=True), meta, inputs
 
 
 def build(
@@ -108,6 +110,8 @@ def build(
     ('2024', True)
     """
     meta = load_indicators(indicators)
+    comparator_obs = scheme.comparator_rows(obs)
+    obs = scheme.own_area(obs)
     opts = scheme.options(level=level, strict=strict, min_numerator=min_numerator,
                           min_denominator=min_denominator, adjust=adjust)
     current = normalise_period(period) if period is not None else scheme.current
@@ -141,17 +145,21 @@ def build(
     series = pd.concat(series_parts, ignore_index=True) if series_parts else pd.DataFrame()
     series = series.drop_duplicates(["indicator", "period", "characteristic", "group", "comparator"])
 
-    # headcounts measured by representation are shares of a whole, not outcomes to screen for gaps
+    # headcounts measured by representation are shares of a whole, not outcomes to screen for gaps; and the
+    # screen compares with everyone, so it takes indicators that have a whole-population row this period (one
+    # without, such as a file's count-only table, must not stop a report whose measures do not use it)
     shares = {m.indicator for _, m in scheme.measures() if m.rule == "representation"}
-    screened = obs["indicator"].isin(meta["indicator"]) & ~obs["indicator"].isin(shares)
+    at_now = obs[obs["period"].map(normalise_period) == current]
+    with_all = set(at_now.loc[at_now["group"] == ALL, "indicator"])
+    screened = obs["indicator"].isin(meta["indicator"]) & ~obs["indicator"].isin(shares) & obs["indicator"].isin(with_all)
     scr = screen(obs[screened], current, indicators=meta, level=opts["level"], **supp)
 
     # every levelling-down case among the scheme's indicators, not only the watched groups
     ld = []
     for ind in sorted({m.indicator for _, m in scheme.measures() if m.rule != "representation"}):
         sub = obs[obs["indicator"] == ind]
-        if not {base, current} <= set(sub["period"].map(normalise_period)):
-            continue
+        if not {base, current} <= set(sub.loc[sub["group"] == ALL, "period"].map(normalise_period)):
+            continue  # levelling down is judged on the whole population: none in the data, nothing to judge
         key = (ind, "overall", repr(None))
         if key not in cache:
             cache[key] = progress(sub, base, current, "overall", opts["level"], strict=opts["strict"],
@@ -164,9 +172,50 @@ def build(
     quality = data_quality(obs[known], meta, opts)
     unused = sorted(set(obs.loc[~known, "indicator"].astype(str)))
     quality["not_analysed"] = pd.DataFrame({"indicator": unused})
+    areas = area_comparison(scheme, obs, comparator_obs, meta, opts, base, current)
     return Results(scheme=scheme, baseline=base, current=current, options=opts, evaluation=evaluation,
                    series=series, screen=scr, levelling_down=levelling_down, quality=quality, indicators=meta,
-                   inputs=list(inputs or []))
+                   inputs=list(inputs or []), areas=areas)
+
+
+AREA_COLUMNS = ["indicator", "name", "period", "area", "characteristic", "group", "value", "lower", "upper", "unit",
+                "suppressed"]
+
+
+def area_comparison(scheme: Scheme, own: pd.DataFrame, comparators: pd.DataFrame, meta: pd.DataFrame,
+                    opts: dict[str, Any], base: str, current: str) -> pd.DataFrame:
+    """The scheme's watched figures in its own area beside each comparator area, at baseline and now.
+
+    Empty when the scheme names no ``comparator_areas``. Values carry their
+    intervals (:func:`evidence.estimates.estimate`) and small-number suppression.
+    """
+    if comparators.empty:
+        return pd.DataFrame(columns=AREA_COLUMNS)
+    from .estimates import estimate
+
+    both = pd.concat([own, comparators], ignore_index=True)
+    both = both[both["period"].map(normalise_period).isin([base, current])]
+    parts = []
+    for _, m in scheme.measures():
+        if m.rule == "representation":
+            continue
+        sub = both[both["indicator"] == m.indicator]
+        watched = sub["group"] == ALL
+        if m.rule != "maintain_level":
+            chars = sub["characteristic"].isin(m.characteristics) if m.characteristics else True
+            groups = sub["group"].isin(m.groups) if m.groups else True
+            watched |= chars & groups
+        parts.append(sub[watched])
+    if not parts:
+        return pd.DataFrame(columns=AREA_COLUMNS)
+    rows = pd.concat(parts).drop_duplicates(["indicator", "period", "area", "characteristic", "group"])
+    clean = prepare(rows, indicators=meta, min_numerator=opts["min_numerator"], min_denominator=opts["min_denominator"])
+    est = estimate(clean, opts["level"])
+    out = est.assign(value=est["est"], lower=est["est_lower"], upper=est["est_upper"])
+    order = {a: i for i, a in enumerate(dict.fromkeys([*own["area"].unique(), *scheme.comparator_areas]))}
+    out = out.assign(_o=out["area"].map(order).fillna(len(order)))
+    out = out.sort_values(["indicator", "characteristic", "group", "period", "_o"], kind="stable")
+    return out.reindex(columns=AREA_COLUMNS).reset_index(drop=True)
 
 
 def data_quality(obs: pd.DataFrame, meta: pd.DataFrame, opts: dict[str, Any]) -> dict[str, pd.DataFrame]:

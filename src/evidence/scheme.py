@@ -44,23 +44,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .aggregate import aggregate_spec_problems
-from .errors import EvidenceError, Problem, raise_if
+from .errors import EvidenceError, Problem, listing, raise_if
 from .estimates import estimate, mover_diff_ci
 from .indicators import IndicatorsLike, load_indicators
 from .observations import ALL
-from .periods import normalise_period, period_style
+from .periods import normalise_period, period_style, sort_periods
 from .progress import progress
 from .yamlfile import line_of, load_with_lines
 
 RULES = ("gap_not_widen", "improve_where_gap", "maintain_level", "representation")
 COMPARATORS = ("overall", "rest", "reference", "best")
-_SCHEME_KEYS = {"name", "slug", "description", "period_style", "baseline", "current", "data", "objectives",
-                "level", "strict", "min_numerator", "min_denominator", "organisation", "contact", "adjust"}
-_DATA_KEYS = {"observations", "indicators"}
-_OBJECTIVE_KEYS = {"id", "title", "description", "measures"}
-_MEASURE_KEYS = {"id", "title", "indicator", "characteristics", "characteristic", "groups", "comparator",
-                 "reference", "rule", "level", "tolerance", "population_shares", "description"}
 
 #: statistical settings a scheme (or the command line) may set
 DEFAULT_OPTIONS: dict[str, Any] = {"level": 0.95, "strict": False, "min_numerator": 5, "min_denominator": 10,
@@ -136,6 +129,12 @@ class Scheme:
     settings: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
     lines: dict[tuple, int] = field(default_factory=dict, repr=False)
+    #: the scheme's own area (name or code) when the data cover many areas
+    area: str | None = None
+    #: areas shown beside the scheme's own (England, the region, statistical neighbours)
+    comparator_areas: list[str] = field(default_factory=list)
+    #: the scheme file as read (keys other modules use, such as contact or commentary)
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------ loading
     @classmethod
@@ -165,24 +164,16 @@ class Scheme:
 
         if not isinstance(raw, dict):
             raise_if([Problem("a scheme file must be a YAML mapping with name, baseline and objectives", file=file)])
-        _unknown_keys(raw, _SCHEME_KEYS, (), problem)
-        for key in ("name", "baseline", "objectives"):
-            if key not in raw:
-                problem(f"'{key}' is required", (key,))
+        from .schemaspec import check
+
+        # the shipped JSON Schema decides which keys exist and their types (docs/schemes.md lists them)
+        raise_if(check(raw, lines, file), context=f"scheme {file}")
         data = raw.get("data") or {}
-        if not isinstance(data, dict):
-            problem("'data' must be a mapping with 'observations' and 'indicators'", ("data",))
-            data = {}
-        _unknown_keys(data, _DATA_KEYS, ("data",), problem)
         obs_spec = data.get("observations")
         for k, item in enumerate(obs_spec if isinstance(obs_spec, list) else [obs_spec] if obs_spec else []):
             if not (isinstance(item, str) or (isinstance(item, dict) and "path" in item)):
                 problem("each observations source is a file path, or a mapping with 'path' and read options",
                         ("data", "observations", k) if isinstance(obs_spec, list) else ("data", "observations"))
-            elif isinstance(item, dict) and "aggregate" in item:  # person-level records: see evidence.aggregate
-                where = (("data", "observations", k) if isinstance(obs_spec, list) else ("data", "observations"))
-                for key, msg in aggregate_spec_problems(item["aggregate"]):
-                    problem(msg, where + ("aggregate",) + ((key,) if key else ()))
         style = raw.get("period_style")
         baseline = normalise_period(raw["baseline"]) if "baseline" in raw else ""
         current = normalise_period(raw["current"]) if raw.get("current") is not None else None
@@ -204,7 +195,6 @@ class Scheme:
             if not isinstance(ro, dict):
                 problem("each objective must be a mapping with id, title and measures", kp)
                 continue
-            _unknown_keys(ro, _OBJECTIVE_KEYS, kp, problem)
             oid = str(ro.get("id") or f"objective_{i + 1}")
             if oid in seen_ids:
                 problem(f"objective id '{oid}' is used twice", kp + ("id",), oid)
@@ -235,7 +225,9 @@ class Scheme:
         name = str(raw["name"])
         return cls(name=name, slug=str(raw.get("slug") or _slug(name)), baseline=baseline, current=current,
                    objectives=objectives, period_style=style, description=str(raw.get("description", "") or ""),
-                   data=data, settings=settings, path=path, lines=lines)
+                   data=data, settings=settings, path=path, lines=lines,
+                   area=str(raw["area"]) if raw.get("area") else None,
+                   comparator_areas=[str(a) for a in raw.get("comparator_areas") or []], raw=raw)
 
     # ------------------------------------------------------------------ data
     def resolve(self, key: str) -> str | Path | None:
@@ -258,9 +250,6 @@ class Scheme:
             return value
         out = []
         for item in value if isinstance(value, list) else [value]:
-            if item == "demo":  # the built-in evidence base, alongside the scheme's own files
-                out.append({"path": "demo"})
-                continue
             spec = {"path": item} if isinstance(item, str) else dict(item)
             p = Path(str(spec["path"]))
             spec["path"] = p if p.is_absolute() or self.path is None else self.path.parent / p
@@ -290,7 +279,63 @@ class Scheme:
         """
         out = {**DEFAULT_OPTIONS, **{k: v for k, v in self.settings.items() if k in DEFAULT_OPTIONS}}
         out.update({k: v for k, v in overrides.items() if v is not None})
+        problems = []
+        if isinstance(out["level"], bool) or not isinstance(out["level"], int | float) or not 0 < out["level"] < 1:
+            problems.append(Problem("the confidence level is a fraction between 0 and 1, e.g. 0.95",
+                                    column="level", value=str(out["level"])))
+        for key in ("min_numerator", "min_denominator"):
+            if isinstance(out[key], bool) or not isinstance(out[key], int | float) or out[key] < 0:
+                problems.append(Problem("must be a number of people, 0 or more", column=key, value=str(out[key])))
+        if out["adjust"] not in (None, "holm", "bh"):
+            problems.append(Problem("must be holm or bh", column="adjust", value=str(out["adjust"])))
+        raise_if(problems, context="statistical settings")
         return out
+
+    # ------------------------------------------------------------------ areas
+    def own_area(self, obs: pd.DataFrame) -> pd.DataFrame:
+        """The rows of the scheme's own area.
+
+        Data with one area (or none) are the scheme's. Data with many areas
+        (every EES and Fingertips file has national, regional and local rows)
+        need the scheme's ``area:`` (a name or a code); without it, or when it
+        is not in the data, :class:`EvidenceError` lists the areas there are.
+
+        Examples
+        --------
+        >>> import evidence as ev
+        >>> len(Scheme.demo().own_area(ev.demo.observations())) == len(ev.demo.observations())
+        True
+        """
+        areas = _areas(obs)
+        file = str(self.path) if self.path else None
+        if self.area:
+            mask = _area_mask(obs, self.area)
+            if not mask.any():
+                raise_if([Problem(f"the scheme's area '{self.area}' is not in the data{_hint(self.area, areas)}; its "
+                                  f"areas are {listing(areas)}", file=file, line=line_of(self.lines, ("area",)),
+                                  column="area", value=self.area)])
+            return obs[mask]
+        if len(areas) > 1:
+            raise_if([Problem(f"the data cover {len(areas)} areas ({listing(areas)}); say which is the scheme's "
+                              "with 'area:' (a name or a code), and add any to show beside it with "
+                              "'comparator_areas:'", file=file, column="area")])
+        return obs
+
+    def comparator_rows(self, obs: pd.DataFrame) -> pd.DataFrame:
+        """The rows of the scheme's comparator areas (none when it names none)."""
+        if not self.comparator_areas:
+            return obs.iloc[0:0]
+        problems, masks = [], []
+        for i, name in enumerate(self.comparator_areas):
+            mask = _area_mask(obs, name)
+            if not mask.any():
+                problems.append(Problem(f"comparator area '{name}' is not in the data{_hint(name, _areas(obs))}",
+                                        file=str(self.path) if self.path else None,
+                                        line=line_of(self.lines, ("comparator_areas", i)), column="comparator_areas",
+                                        value=name))
+            masks.append(mask)
+        raise_if(problems)
+        return obs[np.logical_or.reduce(masks)]
 
     # ------------------------------------------------------------------ evaluation
     def evaluate(
@@ -351,6 +396,7 @@ class Scheme:
                                          file=str(self.path) if self.path else None)])
         opts = self.options(level=level, strict=strict, min_numerator=min_numerator,
                             min_denominator=min_denominator, adjust=adjust)
+        obs = self.own_area(obs)
         self._check_against_data(obs, base, current)
         cache = {} if cache is None else cache
         tables = []
@@ -360,6 +406,10 @@ class Scheme:
             rows.insert(1, "objective", objective.title)
             tables.append(rows)
         out = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+        if out.empty:  # never an empty success
+            raise_if([Problem("the scheme's measures matched no groups in the data, so there is nothing to report; "
+                              "check each measure's characteristics and groups against `evidence validate`",
+                              file=str(self.path) if self.path else None)])
         out = out.reindex(columns=_EVAL_COLUMNS)
         for flag in ("suppressed_baseline", "suppressed_current"):
             out[flag] = out[flag].astype("boolean").fillna(False).astype(bool)
@@ -368,6 +418,7 @@ class Scheme:
         return out[_EVAL_COLUMNS]
 
     def _check_against_data(self, obs: pd.DataFrame, base: str, current: str) -> None:
+        obs = self.own_area(obs)
         problems = []
         file = str(self.path) if self.path else None
         periods = set(obs["period"].map(lambda v: normalise_period(v) if pd.notna(v) else ""))
@@ -387,6 +438,21 @@ class Scheme:
                 problems.append(Problem(f"indicator '{m.indicator}' is not in the data; check its spelling",
                                         file=file, line=at[0], column="indicator", value=m.indicator))
                 continue
+            have = set(rows["period"].map(lambda v: normalise_period(v) if pd.notna(v) else ""))
+            for key, p in (("baseline", base), ("current", current)):
+                if p in periods and p not in have:  # in the file, but not for this measure's indicator
+                    problems.append(Problem(f"indicator '{m.indicator}' has no data for the {key} period {p} (it "
+                                            f"has {listing(sort_periods(list(have)))})", file=file, line=at[0],
+                                            column="indicator", value=m.indicator))
+            if m.reference:
+                for ch, g in m.reference.items():
+                    ref_groups = set(rows.loc[rows["characteristic"].astype(str) == str(ch), "group"].astype(str))
+                    if str(g) not in ref_groups:
+                        problems.append(Problem(
+                            f"the reference group '{g}' ({ch}) is not in the data for indicator '{m.indicator}'"
+                            f"{_hint(g, ref_groups)}" + (f"; its groups are {listing(sorted(ref_groups))}"
+                                                          if ref_groups else f"; there is no characteristic '{ch}'"),
+                            file=file, line=at[0], column="reference", value=str(g)))
             chars = set(rows["characteristic"].astype(str))
             for ch in m.characteristics or []:
                 if ch not in chars:
@@ -505,7 +571,6 @@ def _maintain_level(m: Measure, obs, base, current, indicators, opts) -> pd.Data
 
 
 def _measure(rm: dict, mp: tuple, oid: str, j: int, problem, known: set[str] | None, lines) -> Measure | None:
-    _unknown_keys(rm, _MEASURE_KEYS, mp, problem)
     indicator = rm.get("indicator")
     if not indicator:
         problem("every measure needs an 'indicator'", mp)
@@ -560,10 +625,20 @@ def _known_indicators(indicators: IndicatorsLike, data: dict, path: Path) -> set
         return None  # reported when the data are loaded
 
 
-def _unknown_keys(d: dict, allowed: set[str], kp: tuple, problem) -> None:
-    for key in d:
-        if key not in allowed:
-            problem(f"unknown key '{key}'{_hint(key, allowed)}", kp + (key,))
+def _areas(obs: pd.DataFrame) -> list[str]:
+    if "area" not in obs:
+        return []
+    return sorted(a for a in obs["area"].dropna().astype(str).str.strip().unique() if a)
+
+
+def _area_mask(obs: pd.DataFrame, name: str) -> pd.Series:
+    """Rows whose area name or code is ``name`` (ignoring case and spaces)."""
+    want = str(name).strip().lower()
+    mask = pd.Series(False, index=obs.index)
+    for col in ("area", "area_code"):
+        if col in obs:
+            mask |= obs[col].astype(str).str.strip().str.lower() == want
+    return mask
 
 
 def _hint(word: str, options) -> str:

@@ -16,17 +16,29 @@ described by a mapping: see :mod:`evidence.readers.mapping`).
 
 from __future__ import annotations
 
+import difflib
+import inspect
+import warnings
 from pathlib import Path
 
 import pandas as pd
 
-from ..errors import Problem, raise_if
+from ..errors import EvidenceWarning, Problem, listing, raise_if
 from ..observations import validate
 from . import ees, eff, fingertips, mapping, nomis, smc
 from .common import numbers
 from .tables import read_grid, read_table
 
 FORMATS = ("observations", "ees", "smc", "fingertips", "fingertips_next", "eff", "nomis", "mapping")
+#: the columns that identify each format, named in the message when a file given ``format=`` lacks them
+SIGNATURES = {
+    "observations": ["indicator", "period", "characteristic", "group", "value"],
+    "ees": ["time_period", "time_identifier", "geographic_level"],
+    "smc": sorted(smc.REQUIRED),
+    "fingertips": ["Indicator ID", "Area Code", "Time period", "Value"],
+    "fingertips_next": ["IndicatorId", "AreaCode", "Year", "Value", "LowerCI", "UpperCI"],
+    "eff": ["Measure", "Ethnicity", "Time", "Value"],
+}
 
 
 def detect(columns: list[str]) -> str | None:
@@ -80,44 +92,142 @@ def read(path: str | Path, format: str | None = None, **options) -> pd.DataFrame
         raise_if([Problem("file not found; check the path", file=file)])
     indicators = options.pop("indicators", None)
     sheet = options.pop("sheet", None)
+    filters = options.pop("filters", None)
+    if filters is not None and not isinstance(filters, dict):
+        raise_if([Problem("filters must be a mapping of column to value, e.g. {institution_group: Total}",
+                          file=file, column="filters")])
     if format is not None and format not in FORMATS:
         raise_if([Problem(f"unknown format '{format}'; use one of {', '.join(FORMATS)}", file=file)])
     if format == "mapping" or "mapping" in options:
+        if filters is not None:
+            options["filters"] = filters
+        _check_options("mapping", set(options) - {"mapping"}, file)
         obs = mapping.read_mapped(path, options.pop("mapping", None) or {}, sheet=sheet, **options)
         fmt = "mapping"
     elif format == "nomis":
-        obs = nomis.read_nomis(path, **options)
+        _check_options("nomis", set(options), file)
+        obs = _filter(nomis.read_nomis(path, **options), filters, file)
         fmt = "nomis"
     else:
         raw, _ = read_table(path, sheet=sheet)
+        if format is not None and format in SIGNATURES:
+            _check_columns(format, list(raw.columns), file, sheet)
         fmt = format or detect(list(raw.columns))
         if fmt is None:
             fmt = _sniff_notes(path, sheet)
             if fmt == "nomis":
-                obs = nomis.read_nomis(path, **options)
+                _check_options("nomis", set(options), file)
+                obs = _filter(nomis.read_nomis(path, **options), filters, file)
                 return _validated(obs, indicators, path, fmt)
             raise_if([Problem(
                 "could not tell what kind of table this is from its columns "
-                f"({', '.join(map(str, list(raw.columns)[:8]))}...). Give format= (one of "
+                f"({listing(list(raw.columns)[:-1] if list(raw.columns)[-1:] == ['source_row'] else raw.columns)}). "
+                "Give format= (one of "
                 f"{', '.join(FORMATS)}) or a mapping of its columns to indicator, period, characteristic, group "
                 "and value", file=file, sheet=str(sheet) if sheet else None)])
-        obs = _read_known(fmt, raw, file, sheet, options)
+        if filters is not None and "filters" in options_of(fmt):
+            options["filters"], filters = filters, None
+        _check_options(fmt, set(options), file)
+        obs = _filter(_read_known(fmt, raw, file, sheet, options), filters, file)
     return _validated(obs, indicators, path, fmt)
+
+
+def _filter(obs: pd.DataFrame, filters: dict | None, file: str) -> pd.DataFrame:
+    """Keep observations whose columns have the given values (for formats whose reader has no filters)."""
+    if not filters:
+        return obs
+    problems = []
+    for col, want in filters.items():
+        if col not in obs.columns:
+            problems.append(Problem(f"cannot filter on '{col}': after reading, the columns are "
+                                    f"{listing(c for c in obs.columns if c != 'source_row')}", file=file, column=col))
+            continue
+        have = obs[col].astype(str)
+        if str(want) not in set(have):
+            problems.append(Problem(f"filter value {str(want)!r} is not in this column; it has "
+                                    f"{listing(sorted(set(have)), quote=True)}", file=file, column=col))
+        obs = obs[have == str(want)]
+    raise_if(problems)
+    return obs
+
+
+_READERS = {"ees": ees.read_ees, "smc": smc.read_smc, "fingertips": fingertips.read_fingertips,
+            "fingertips_next": fingertips.read_fingertips_next, "eff": eff.read_eff}
+
+
+def options_of(fmt: str) -> list[str]:
+    """The read options a format accepts (besides ``sheet``, ``indicators`` and ``format``).
+
+    Examples
+    --------
+    >>> options_of("ees")
+    ['denominator', 'filters', 'geographic_level', 'measures', 'unit']
+    """
+    if fmt == "observations":
+        return []
+    if fmt == "mapping":
+        return sorted(mapping.KEYS - {"sheet", "format"})
+    func = nomis.read_nomis if fmt == "nomis" else _READERS[fmt]
+    return sorted(n for n, p in inspect.signature(func).parameters.items()
+                  if p.kind == p.KEYWORD_ONLY and n != "sheet")
+
+
+def _check_options(fmt: str, given: set[str], file: str) -> None:
+    allowed = options_of(fmt)
+    problems = []
+    for name in sorted(given - set(allowed)):
+        close = difflib.get_close_matches(name, allowed, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        listed = f"options for {fmt} files are {', '.join(allowed)}" if allowed else \
+            f"{fmt} files take no read options"
+        problems.append(Problem(f"read option '{name}' does not apply here{hint}; {listed}", file=file,
+                                column=name))
+    raise_if(problems)
+
+
+def _check_columns(fmt: str, columns: list[str], file: str, sheet) -> None:
+    """A file given ``format=`` must have that format's columns."""
+    need = SIGNATURES[fmt]
+    have = {str(c) for c in columns} | ({str(c).lower() for c in columns} if fmt == "ees" else set())
+    missing = [c for c in need if c not in have]
+    if missing:
+        shown = listing([c for c in columns if c != "source_row"])
+        raise_if([Problem(f"is not a file in the '{fmt}' format: it lacks the column{'s' if len(missing) > 1 else ''} "
+                          f"{', '.join(missing)} (it has {shown}); leave out --format to detect the format, "
+                          "or give a mapping", file=file, sheet=str(sheet) if sheet is not None else None)])
 
 
 def _read_known(fmt: str, raw: pd.DataFrame, file: str, sheet, options: dict) -> pd.DataFrame:
     if fmt == "observations":
-        if options:
-            raise_if([Problem(f"options {sorted(options)} do not apply to an observations file", file=file)])
         return _observations(raw, file, sheet)
-    reader = {"ees": ees.read_ees, "smc": smc.read_smc, "fingertips": fingertips.read_fingertips,
-              "fingertips_next": fingertips.read_fingertips_next, "eff": eff.read_eff}[fmt]
-    return reader(raw, file, sheet=sheet, **options)
+    return _READERS[fmt](raw, file, sheet=sheet, **options)
+
+
+#: columns an observations file may carry besides the contract's; anything else is reported, not used
+KNOWN_COLUMNS = ["indicator", "name", "period", "area", "area_code", "characteristic", "group", "value", "numerator",
+                 "denominator", "n", "se", "lower", "upper", "suppressed", "reason", "polarity", "kind", "unit",
+                 "multiplier", "population", "domain", "source", "ci_level", "note", "breaks", "source_row"]
+
+
+def _unused_columns(columns: list[str], file: str) -> None:
+    """Warn about columns nobody reads; a near miss of a known column (``denominater``) is named."""
+    unused = [c for c in columns if c not in KNOWN_COLUMNS]
+    if not unused:
+        return
+    notes = []
+    for c in unused:
+        close = difflib.get_close_matches(str(c).strip().lower(), KNOWN_COLUMNS, n=1, cutoff=0.75)
+        notes.append(f"'{c}' (did you mean '{close[0]}'?)" if close and close[0] not in columns else f"'{c}'")
+    warnings.warn(f"{file}: column{'s' if len(unused) > 1 else ''} {', '.join(notes)} "
+                  f"{'are' if len(unused) > 1 else 'is'} not used: the observations columns are "
+                  f"{', '.join(KNOWN_COLUMNS[:-1])}; rename a misspelt column, or it is left out", EvidenceWarning,
+                  stacklevel=4)
 
 
 def _observations(raw: pd.DataFrame, file: str, sheet) -> pd.DataFrame:
     """A file already in the contract's columns: symbols become missing values with a reason."""
     problems: list[Problem] = []
+    _unused_columns(list(raw.columns), file)
     out = raw.copy()
     reasons = pd.Series(None, index=out.index, dtype=object)
     for col in ("value", "numerator", "denominator", "n", "se", "lower", "upper"):
@@ -142,6 +252,10 @@ def _sniff_notes(path: Path, sheet) -> str | None:
 
 
 def _validated(obs: pd.DataFrame, indicators, path: Path, fmt: str) -> pd.DataFrame:
+    if obs.empty:  # never an empty success: say why nothing was read
+        raise_if([Problem(f"no observations were read from this file (read as {fmt}): it has no data rows, or "
+                          "every row was filtered out, or none of its columns held figures. Check the file and any "
+                          "filters; `evidence validate` shows what was understood", file=str(path))])
     out = validate(obs, indicators=indicators, source=str(path))
     out.attrs["format"] = fmt
     return out

@@ -24,11 +24,12 @@ their ``Total`` unless ``filters=`` says otherwise.
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
 
-from ..errors import Problem, raise_if
+from ..errors import EvidenceWarning, Problem, listing, raise_if
 from .common import academic_period, finish, is_total, numbers, slug
 from .symbols import parse_numbers
 
@@ -41,8 +42,15 @@ GEOGRAPHY = {"geographic_level", "country_code", "country_name", "region_code", 
 IGNORED = {"version"}
 AREA_NAME = {"national": "country_name", "regional": "region_name", "local authority": "la_name",
              "local authority district": "lad_name", "parliamentary constituency": "pcon_name", "ward": "ward_name"}
+AREA_CODE = {"national": ["country_code"], "regional": ["region_code"], "local authority": ["new_la_code", "la_code"],
+             "local authority district": ["lad_code"], "parliamentary constituency": ["pcon_code"],
+             "ward": ["ward_code"]}
 PAIRS = [("characteristic_group", "characteristic"), ("breakdown_topic", "breakdown"),
+         ("characteristic_grouping", "pupil_characteristic"), ("characteristic_grouping", "characteristic"),
          ("characteristic", "characteristic_type")]
+#: a topic column and its group column in spellings no release has used yet: ``<x>_characteristic_group`` ...
+_TOPIC = re.compile(r"^(?:(\w+)_)?(?:characteristic_group(?:ing)?|breakdown_topic|characteristic_topic)$")
+_GROUP = re.compile(r"^(?:\w+_)?(?:characteristic|breakdown)$")
 DENOMINATORS = ["cohort", "t_pupils", "children_number", "number_of_pupils", "pupils", "headcount", "population",
                 "denominator", "eligible_pupils"]
 
@@ -100,13 +108,19 @@ def read_ees(
     used = TIME | GEOGRAPHY | IGNORED | {"source_row", topic_col, group_col} | set(group_cols)
     rest = [c for c in df.columns if c not in used and c is not None]
     numeric = [c for c in rest if _mostly_numeric(df[c])]
-    filter_cols = [c for c in rest if c not in numeric]
+    empty = [c for c in rest if c not in numeric and _only_symbols(df[c])]
+    if empty:  # a measure column with no figures at all (every cell z, x or c): say so rather than drop it quietly
+        warnings.warn(f"{file}: measure column{'s' if len(empty) > 1 else ''} {listing(empty)} "
+                      f"{'hold' if len(empty) > 1 else 'holds'} no figures (only symbols such as z, x or c), "
+                      "so left out", EvidenceWarning, stacklevel=4)
+    filter_cols = [c for c in rest if c not in numeric and c not in empty]
+    cut: list[str] = []
     for col in filter_cols:
         values = df[col].dropna().unique()
         if col in filters:
             if filters[col] not in set(values):
                 problems.append(Problem(f"filter value {filters[col]!r} is not in this column; it has "
-                                        f"{', '.join(map(repr, sorted(values)[:10]))}", file=file, sheet=sheet,
+                                        f"{listing(sorted(values), quote=True)}", file=file, sheet=sheet,
                                         column=col))
             df = df[df[col] == filters[col]]
         elif len(values) > 1:
@@ -115,11 +129,16 @@ def read_ees(
                 total = next((v for v in values if "number" in str(v).lower()), total)
             if total is None:
                 problems.append(Problem(
-                    f"this filter column has several values ({', '.join(map(repr, sorted(values)[:6]))}) and no "
-                    f"'Total'; choose one with filters={{'{col}': ...}}", file=file, sheet=sheet, column=col))
+                    f"this filter column has several values ({listing(sorted(values), quote=True)}) and no "
+                    f"'Total'; choose one: --filter {col}=VALUE on the command line, filters: {{{col}: VALUE}} in "
+                    "a scheme's data source, or filters={...} in Python", file=file, sheet=sheet, column=col))
             else:
+                cut.append(f"{col} = {total!r} (left out: {listing(sorted(v for v in values if v != total), 6, True)})")
                 df = df[df[col] == total]
     raise_if(problems, context=f"EES file {file}")
+    if cut:
+        warnings.warn(f"{file}: kept only the rows at each filter column's total: {'; '.join(cut)}. To read "
+                      "other rows, choose them with filters (--filter COLUMN=VALUE)", EvidenceWarning, stacklevel=4)
 
     den_col = denominator.lower() if denominator else next((d for d in DENOMINATORS if d in numeric), None)
     if den_col is not None and den_col not in df.columns:
@@ -129,9 +148,12 @@ def read_ees(
     raise_if([Problem("measure column not found; check the spelling", file=file, sheet=sheet, column=m)
               for m in missing])
 
-    keys = _keys(df, topic_col, group_col, group_cols)
+    keys = _keys(df, topic_col, group_col, group_cols, file)
     den = numbers(df, den_col, problems, file, sheet)[0] if den_col else None
     specs = _measure_specs(wanted, numeric, den_col)
+    lone = not specs and den_col is not None  # the file's only figure is a count (pupils in each group)
+    if lone:
+        specs = [{"indicator": den_col, "value": den_col, "unit": "", "kind": "count"}]
     frames = []
     for spec in specs:
         value, reason = numbers(df, spec["value"], problems, file, sheet)
@@ -155,10 +177,40 @@ def read_ees(
             part["unit"] = unit
         if spec.get("n"):
             part["n"] = numbers(df, spec["n"], problems, file, sheet)[0]
+        if spec.get("kind"):
+            part["kind"] = spec["kind"]
         frames.append(part)
     raise_if(problems, context=f"EES file {file}")
+    if lone and frames:
+        frames.append(_share(frames[0], unit))
     out = pd.concat(frames, ignore_index=True) if frames else keys.iloc[0:0]
     return finish(out)
+
+
+def _share(counts: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """Counts by group as each group's share of its total: ``pupils`` becomes ``pupils_share`` (per cent).
+
+    A count alone is a measure (how many); its equality reading is the share of
+    the total that each group makes up, with the count as numerator and the
+    whole population's count (the ``All`` row of the same period and area) as
+    denominator, so it gets a Wilson interval like any proportion.
+    """
+    part = counts.copy()
+    total = part[part["group"] == "All"].drop_duplicates(["period", "area"]).set_index(["period", "area"])["value"]
+    den = pd.Series(list(zip(part["period"], part["area"], strict=True)), index=part.index).map(total)
+    part["indicator"] = part["indicator"] + "_share"
+    part["numerator"], part["denominator"] = part["value"], den
+    with np.errstate(divide="ignore", invalid="ignore"):
+        part["value"] = 100 * part["value"] / den
+    part["unit"], part["kind"] = unit, "proportion"
+    return part
+
+
+def _only_symbols(col: pd.Series) -> bool:
+    """Every filled cell is a statistical symbol (``z``, ``x``, ``c``...): a measure column with no figures."""
+    values, reason, invalid = parse_numbers(col)
+    filled = col.notna() & (col.astype(str).str.strip() != "")
+    return bool(filled.any()) and bool(reason[filled].notna().all()) and not values.notna().any()
 
 
 def _mostly_numeric(col: pd.Series) -> bool:
@@ -174,7 +226,11 @@ def _breakdown(df: pd.DataFrame) -> tuple[str | None, str | None, list[str]]:
         cols = [c for c in df.columns if c in named]
         if cols:  # a breakdown column naming the group columns
             return "breakdown", None, cols
-    for topic, group in PAIRS:
+    pairs = list(PAIRS)
+    topics = [c for c in df.columns if _TOPIC.match(c)]
+    groups = [c for c in df.columns if _GROUP.match(c) and not _TOPIC.match(c)]
+    pairs += [(t, g) for t in topics for g in groups]
+    for topic, group in pairs:
         if topic in df and group in df:
             if df[topic].nunique() > df[group].nunique():
                 topic, group = group, topic  # written the other way round
@@ -182,7 +238,7 @@ def _breakdown(df: pd.DataFrame) -> tuple[str | None, str | None, list[str]]:
     return None, None, []
 
 
-def _keys(df: pd.DataFrame, topic_col, group_col, group_cols) -> pd.DataFrame:
+def _keys(df: pd.DataFrame, topic_col, group_col, group_cols, file: str = "") -> pd.DataFrame:
     keys = pd.DataFrame(index=df.index)
     ident = df["time_identifier"] if "time_identifier" in df else ""
     keys["period"] = [academic_period(t, i) for t, i in zip(df["time_period"], np.broadcast_to(ident, len(df)),
@@ -193,6 +249,12 @@ def _keys(df: pd.DataFrame, topic_col, group_col, group_cols) -> pd.DataFrame:
         if col in df:
             area = area.where(level != lv, df[col])
     area = area.fillna("")
+    code = pd.Series("", index=df.index, dtype=object)
+    for lv, cols in AREA_CODE.items():
+        col = next((c for c in cols if c in df), None)
+        if col:
+            code = code.where(level != lv, df[col])
+    keys["area_code"] = code.fillna("")
     # the same name at two levels (a London borough is an LA and an LAD): name the level of the lesser one
     levels_of = pd.Series(level.to_numpy()).groupby(area.to_numpy()).nunique()
     clash = area.map(levels_of).fillna(1) > 1
@@ -215,9 +277,26 @@ def _keys(df: pd.DataFrame, topic_col, group_col, group_cols) -> pd.DataFrame:
         keys["group"] = np.where(total, "All", group)
         keys = keys[ok]
     elif topic_col:
-        total = df[topic_col].map(is_total) & df[group_col].map(is_total)
+        topic_total, group_total = df[topic_col].map(is_total), df[group_col].map(is_total)
+        total = topic_total & group_total
         keys["characteristic"] = np.where(total, "All", df[topic_col])
         keys["group"] = np.where(total, "All", df[group_col])
+        odd = topic_total & ~group_total  # a "Total" topic carrying named groups: a repeat of the named topics
+        if odd.any():
+            warnings.warn(f"{file}: left out {int(odd.sum())} rows whose {topic_col} is {df.loc[odd, topic_col].iloc[0]!r} "
+                          f"but whose {group_col} names a group ({listing(sorted(set(df.loc[odd, group_col])), 6, True)}"
+                          f"): they cannot be told apart from the same groups under their own {topic_col}",
+                          EvidenceWarning, stacklevel=5)
+            keys = keys[~odd.to_numpy()]
+        # "Gender: Total" is everyone again: the whole population when the file has no Total/Total row, else a repeat
+        repeat = (~topic_total & group_total)[keys.index]
+        if repeat.any():
+            has_all = set(zip(keys.loc[total[keys.index], "period"], keys.loc[total[keys.index], "area"], strict=True))
+            seen = pd.Series(list(zip(keys["period"], keys["area"], strict=True)), index=keys.index).isin(has_all)
+            keys.loc[repeat & ~seen, ["characteristic", "group"]] = "All"
+            keys = keys[~(repeat & seen)]
+            first = ~keys.duplicated(["period", "area", "characteristic", "group"]) | (keys["group"] != "All")
+            keys = keys[first]
     else:
         keys["characteristic"] = "All"
         keys["group"] = "All"

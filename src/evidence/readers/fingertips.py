@@ -129,7 +129,7 @@ def _read(df: pd.DataFrame, file: str, sheet, cols: dict, wanted) -> pd.DataFram
         "lower": lower.to_numpy(), "upper": upper.to_numpy(), "numerator": count.to_numpy(),
         "denominator": den.to_numpy(), "reason": reason.to_numpy(),
         "note": _col(df, cols["note"]).replace("", None).to_numpy() if cols["note"] else None,
-        "source_row": df["source_row"].to_numpy(),
+        "source_row": df["source_row"].to_numpy(), "area_code": _col(df, cols["area_code"]).to_numpy(),
     })
     return finish(_drop_bad_intervals(_dedupe(out, file), file))
 

@@ -44,9 +44,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from ..errors import Problem, raise_if
+from ..errors import Problem, listing, raise_if
+from ..yamlfile import load_yaml
 from .common import finish, is_total, numbers
 from .tables import read_grid
 
@@ -62,7 +62,9 @@ def load_mapping(mapping: dict | str | Path | None) -> dict[str, Any]:
     file = None
     if isinstance(mapping, str | Path):
         file = str(mapping)
-        mapping = yaml.safe_load(Path(mapping).read_text(encoding="utf-8")) or {}
+        mapping = load_yaml(mapping, "mapping file") or {}
+    if not isinstance(mapping, dict):
+        raise_if([Problem("a mapping file must be a YAML mapping (columns:, constants:...)", file=file)])
     mapping = dict(mapping or {})
     problems = [Problem(f"unknown mapping key '{k}'; keys are {', '.join(sorted(KEYS))}", file=file, column=k)
                 for k in mapping if k not in KEYS]
@@ -130,7 +132,7 @@ def read_mapped(path: Path, mapping: dict | str | Path, *, sheet: str | int | No
     for contract, source in sources:
         if source not in data.columns:
             close = [c for c in names if str(c).lower() == str(source).lower()]
-            hint = f" (did you mean '{close[0]}'?)" if close else f"; the columns are {', '.join(map(str, names[:12]))}"
+            hint = f" (did you mean '{close[0]}'?)" if close else f"; the columns are {listing(names)}"
             problems.append(Problem(f"mapping says {contract} is column '{source}', which is not in row {head}{hint}",
                                     file=file, sheet=sh, column=str(source)))
     raise_if(problems, context=f"mapping for {file}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -19,19 +20,42 @@ from ..errors import EvidenceError, Problem, raise_if
 ROW = "source_row"
 
 
-def decode(raw: bytes) -> str:
-    """Text of a CSV file: UTF-8 (with or without a byte-order mark) or Windows-1252; any line ending.
+def decode(raw: bytes, file: str | None = None) -> str:
+    """Text of a CSV file: UTF-8 (with or without a byte-order mark), UTF-16 (Excel's "Unicode text") or
+    Windows-1252; any line ending. Bytes that are no text at all raise :class:`EvidenceError`.
 
     Examples
     --------
     >>> decode(b"\\xef\\xbb\\xbfa,b\\rc,d\\r")
     'a,b\\nc,d\\n'
+    >>> decode("a\\tb\\n".encode("utf-16"))
+    'a\\tb\\n'
     """
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise_if([Problem("starts like UTF-16 text but cannot be decoded as UTF-16; save it again as "
+                              "CSV UTF-8 (in Excel: Save As > CSV UTF-8)", file=file)])
+    elif b"\x00" in raw[:4096] or raw.startswith(b"PK\x03\x04"):
+        what = "an Excel workbook or other zip file: give it the .xlsx ending" if raw.startswith(b"PK") else \
+            "binary data"
+        raise_if([Problem(f"not a text table: the file holds {what}. Export the table as CSV (UTF-8) or Excel "
+                          "(.xlsx)", file=file)])
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252", errors="replace")
     return text.replace("\r\n", "\n").replace("\r", "\n")  # CR-only files exist in the wild
+
+
+def _dialect(text: str, suffix: str) -> str:
+    """Tab-separated when the header has tabs and no commas (Excel's "Unicode text" is UTF-16 with tabs)."""
+    head = text.split("\n", 1)[0]
+    if suffix == ".tsv" or ("\t" in head and head.count("\t") > head.count(",")):
+        return "excel-tab"
+    return "excel"
 
 
 def read_grid(path: Path, sheet: str | int | None = None) -> pd.DataFrame:
@@ -43,10 +67,15 @@ def read_grid(path: Path, sheet: str | int | None = None) -> pd.DataFrame:
     suffix = path.suffix.lower()
     try:
         if suffix in (".csv", ".txt", ".tsv"):
-            text = decode(path.read_bytes())
-            dialect = "excel-tab" if suffix == ".tsv" else "excel"
-            rows = list(csv.reader(io.StringIO(text), dialect=dialect))
+            text = decode(path.read_bytes(), str(path))
+            rows = list(csv.reader(io.StringIO(text), dialect=_dialect(text, suffix)))
         elif suffix in (".xlsx", ".xlsm"):
+            if not zipfile.is_zipfile(path):
+                head = path.read_bytes()[:2048]
+                looks_text = b"\x00" not in head and (b"," in head or b"\t" in head)
+                raise_if([Problem("is not an Excel workbook although its name ends " + suffix + "; " + (
+                    "it holds text that looks like CSV: rename it to end .csv" if looks_text else
+                    "it is not a text table either: export the table again as .xlsx or CSV"), file=str(path))])
             rows = _excel_rows(path, sheet)
         elif suffix == ".xls":  # the old binary format, through pandas and xlrd
             df = pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, header=None, dtype=object)
@@ -58,7 +87,7 @@ def read_grid(path: Path, sheet: str | int | None = None) -> pd.DataFrame:
             raise_if([Problem(f"cannot read '{suffix}' files; use CSV, Excel (.xlsx) or Parquet", file=str(path))])
     except EvidenceError:
         raise
-    except (OSError, ValueError, KeyError, csv.Error) as exc:
+    except (OSError, ValueError, KeyError, IndexError, csv.Error, zipfile.BadZipFile) as exc:
         raise_if([Problem(f"could not be read ({exc}); check it is a valid {suffix.lstrip('.').upper()} file",
                           file=str(path), sheet=str(sheet) if sheet is not None else None)])
     width = max((len(r) for r in rows), default=0)
