@@ -112,9 +112,13 @@ def test_katz_ratio_matches_formula():
     assert float(hi) == pytest.approx(rr * np.exp(1.959964 * se), rel=1e-6)
 
 
-def test_katz_ratio_zero_count_gives_finite_interval():
+def test_katz_ratio_zero_count_keeps_the_adjusted_limit_it_can():
+    # x2 = 0: the ratio is infinite; the lower limit is the 0.5-adjusted one, the upper is infinite (issue 8)
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
     lo, hi = katz_ratio_ci(5, 56, 0, 29)
-    assert np.isfinite(lo) and np.isfinite(hi)
+    l2, _ = confint_proportions_2indep(5, 56, 0, 29, method="log-adjusted", compare="ratio")
+    assert float(lo) == pytest.approx(l2) and np.isinf(hi)
 
 
 def test_welch_matches_scipy():
@@ -171,3 +175,53 @@ def test_newcombe_contains_difference(x1, n1, x2, n2):
 def test_rate_interval_contains_count(x, level):
     v, lo, hi = rate_ci(x, 1000, 1000, level)
     assert lo <= v <= hi
+
+
+def test_counts_without_kind_get_wilson():
+    # before issue 8: no interval and the note "no counts, standard error or interval published"
+    from evidence import EvidenceWarning
+
+    obs = pd.DataFrame({"indicator": "x", "value": [30.8], "numerator": [81], "denominator": [263]})
+    with pytest.warns(EvidenceWarning, match="inferred"):
+        out = estimate(obs)
+    lo, hi = wilson_ci(81, 263)
+    assert out.loc[0, "ci_method"] == "Wilson score"
+    assert out.loc[0, "est_lower"] == pytest.approx(100 * float(lo)) and out.loc[0, "est_upper"] == pytest.approx(100 * float(hi))
+    assert "inferred as proportion" in out.loc[0, "kind_note"]
+
+
+def test_percent_with_n_and_no_unit_is_not_clipped():
+    # 45% of 200 given as 45 with no unit: 90 of 200, not "45 as a fraction" clipped to 100%
+    obs = pd.DataFrame({"indicator": "x", "value": [45.0], "n": [200], "kind": "proportion"})
+    out = estimate(obs)
+    lo, hi = wilson_ci(90, 200)
+    assert out.loc[0, "est_lower"] == pytest.approx(100 * float(lo)) and out.loc[0, "est_upper"] == pytest.approx(100 * float(hi))
+
+
+def test_estimate_takes_indicators():
+    obs = pd.DataFrame({"indicator": "x", "value": [0.65], "numerator": [65], "denominator": [100]})
+    out = estimate(obs, indicators=[{"indicator": "x", "polarity": "higher_is_better", "kind": "rate",
+                                     "multiplier": 1.0}])
+    el, eh = exact_poisson_ci(65)  # 65 events: Byar, within 0.5% of exact
+    assert out.loc[0, "ci_method"] == "Byar" and out.loc[0, "est_lower"] == pytest.approx(float(el) / 100, rel=5e-3)
+    assert out.loc[0, "kind_note"] is None
+
+
+def test_byar_lower_limit_never_below_zero():
+    # one event at 99.8%: Byar's cube is negative (1 - 1/9 - 3.09/3 < 0); a count's limit cannot be
+    lo, hi = byar_ci(1, level=0.998)
+    assert float(lo) == 0.0 and float(hi) > 1
+    lo, _ = byar_ci(np.array([1, 2, 10]), level=0.998)
+    assert (lo >= 0).all() and float(lo[2]) > 0
+
+
+def test_katz_interval_contains_a_zero_or_infinite_ratio():
+    lo, hi = katz_ratio_ci(0, 20, 5, 20)  # ratio 0
+    assert float(lo) == 0.0 and np.isfinite(hi)
+    lo, hi = katz_ratio_ci(5, 20, 0, 20)  # ratio infinite
+    assert np.isinf(hi) and float(lo) > 0
+    lo, hi = katz_ratio_ci(5, 20, 10, 20)  # no zero count: statsmodels' log interval, unchanged
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    l2, h2 = confint_proportions_2indep(5, 20, 10, 20, method="log", compare="ratio")
+    assert float(lo) == pytest.approx(l2) and float(hi) == pytest.approx(h2)

@@ -34,3 +34,17 @@ def test_unknown_stays_unknown():
     assert canonical("Martian") is None
     assert canonical("Turkish", extra={"Turkish": "White"}) == "Turkish"
     assert broad_group("Turkish", extra={"Turkish": "White"}) == "White"
+
+
+def test_combine_minorities_leaves_out_unknown_and_refused():
+    import pandas as pd
+
+    from evidence.ethnicity import harmonise_groups
+
+    obs = pd.DataFrame({"indicator": "x", "period": "2020", "characteristic": "ethnicity",
+                        "group": ["White British", "Indian", "Unknown", "Refused"], "value": [50.0, 60.0, 10.0, 0.0],
+                        "numerator": [50, 6, 2, 0], "denominator": [100, 10, 20, 5]})
+    out = harmonise_groups(obs, to="broad", combine_minorities=True).set_index("group")
+    combined = out.loc["All ethnic groups except White British (combined on request)"]
+    assert combined["value"] == pytest.approx(60.0)  # Indian alone: 6 of 10, not 8 of 35
+    assert combined["denominator"] == 10

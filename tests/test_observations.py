@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from evidence import EvidenceError
+from evidence import EvidenceError, EvidenceWarning
 from evidence.observations import validate
 
 
@@ -99,3 +99,105 @@ def test_source_rows_reported_when_reader_gives_them():
 def test_blank_group():
     _, msg = _problems(_obs(group=(1, None)))
     assert "row 2" in msg and "column 'group'" in msg
+
+
+# --- kind inference: counts are never silently ignored (issue 8) ---------------------------------------------------
+
+def _counts(value, num, den, **extra):
+    return pd.DataFrame({"indicator": "x", "value": value, "numerator": num, "denominator": den, **extra})
+
+
+def test_counts_without_kind_are_a_proportion():
+    import warnings
+
+    from evidence import EvidenceWarning
+    from evidence.observations import infer_kind
+
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        out = infer_kind(_counts([30.8, 50.0], [81, 50], [263, 100]))
+    assert out["kind"].tolist() == ["proportion", "proportion"] and out["multiplier"].tolist() == [100.0, 100.0]
+    assert "inferred as proportion" in out.loc[0, "kind_note"] and "× 100" in out.loc[0, "kind_note"]
+    assert any(issubclass(x.category, EvidenceWarning) and "'x' as proportion" in str(x.message) for x in w)
+    frac = infer_kind(_counts([0.308], [81], [263]), warn=False)
+    assert frac.loc[0, "kind"] == "proportion" and frac.loc[0, "multiplier"] == 1.0
+
+
+@pytest.mark.parametrize("scale", [1_000.0, 100_000.0])
+def test_counts_without_kind_are_a_rate(scale):
+    from evidence.observations import infer_kind
+
+    out = infer_kind(_counts([65 / 2000 * scale, 12 / 500 * scale], [65, 12], [2000, 500]), warn=False)
+    assert out["kind"].tolist() == ["rate", "rate"] and (out["multiplier"] == scale).all()
+
+
+def test_standardised_rate_is_not_inferred_and_says_why():
+    from evidence.observations import infer_kind
+
+    # directly standardised rates: the value is not count / population x 100,000
+    out = infer_kind(_counts([2604.3, 1846.3], [19365, 77030], [748769, 4602454]), warn=False)
+    assert out["kind"].isna().all() and "counts were not used" in out.loc[0, "kind_note"]
+
+
+def test_percent_with_n_is_a_proportion():
+    from evidence.observations import infer_kind
+
+    df = pd.DataFrame({"indicator": "x", "value": [45.0, 60.0], "n": [200, 300], "unit": "%"})
+    out = infer_kind(df, warn=False)
+    assert out["kind"].tolist() == ["proportion"] * 2 and out.loc[0, "multiplier"] == 100.0
+    assert "per cent with a sample size" in out.loc[0, "kind_note"]
+
+
+def test_value_and_counts_that_disagree_are_refused():
+    from evidence.observations import infer_kind
+
+    bad = _counts([50.0, 90.0], [50, 10], [100, 100], kind="proportion", source_row=[7, 8])
+    with pytest.raises(EvidenceError) as exc:
+        infer_kind(bad, warn=False)
+    assert "row 8" in str(exc.value) and "numerator / denominator × 100" in str(exc.value)
+    # with no kind stated the counts and value disagree on a scale: nothing is inferred, and nothing is refused
+    out = infer_kind(bad.drop(columns="kind"), warn=False)
+    assert out["kind"].isna().all()
+
+
+def test_proportion_above_100_percent_is_refused():
+    from evidence.observations import infer_kind
+
+    with pytest.raises(EvidenceError, match="between 0 and 100"):
+        infer_kind(pd.DataFrame({"indicator": "x", "value": [45.0, 145.0], "n": [200, 300], "kind": "proportion",
+                                 "unit": "%"}), warn=False)
+
+
+def test_validate_leaves_unknown_kind_blank_and_metadata_wins_later():
+    # ev.read validates without metadata; a later call with metadata must still be able to say what it is
+    first = validate(_obs().drop(columns="kind"))
+    assert first["kind"].isna().all() and (first["unit"] == "").all() and (first["population"] == "people").all()
+    meta = [{"indicator": "x", "polarity": "higher_is_better", "kind": "proportion", "unit": "%",
+             "population": "residents", "ci_level": 0.9}]
+    again = validate(first, indicators=meta)
+    assert (again["kind"] == "proportion").all() and (again["unit"] == "%").all()
+    assert (again["population"] == "residents").all() and (again["ci_level"] == 0.9).all()
+    # what the user wrote in the observations still wins over the metadata
+    mine = validate(_obs().assign(unit="points", kind="mean"), indicators=meta)
+    assert (mine["unit"] == "points").all() and (mine["kind"] == "mean").all()
+
+
+def test_infinity_is_not_a_number():
+    df = _obs(value=(1, "1e309"))
+    err, msg = _problems(df)
+    assert "row 2" in msg and "column 'value'" in msg and "infinity" in msg
+
+
+def test_weighted_proportion_with_unweighted_counts_uses_its_published_interval():
+    # a survey estimate (weighted) published with raw counts and its own interval: the counts are not used, and
+    # the note says so; only with nothing else to go on is the row refused
+    from evidence.observations import infer_kind
+
+    df = _counts([30.98], [3331], [630000], kind="proportion", lower=[30.5], upper=[31.5])
+    with pytest.warns(EvidenceWarning, match="published intervals"):
+        out = infer_kind(df)
+    assert "counts were not used" in out.loc[0, "kind_note"]
+    from evidence.estimates import estimate
+
+    e = estimate(df)
+    assert e.loc[0, "ci_method"] == "published interval" and e.loc[0, "est_lower"] == 30.5

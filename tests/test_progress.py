@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import employment
-from evidence.progress import progress
+from evidence.progress import STATUSES, progress
 
 
 def _status(df, group="Disabled", **kw):
@@ -80,8 +80,7 @@ def test_never_narrowed_when_all_fell_significantly(d0, d1, o0, o1, strict):
     for _, r in p.iterrows():
         if r["all_worse"] is True or (strict and r["all_change"] < 0):
             assert r["status"] != "narrowed"
-        assert r["status"] in {"narrowed", "narrowed_levelling_down", "widened", "no_significant_change", "no_gap",
-                               "insufficient_data", "not_comparable"}
+        assert r["status"] in STATUSES
 
 
 def test_periods_may_be_numbers():
@@ -125,3 +124,164 @@ def test_adjust_in_progress_keeps_planted_widening():
     p = progress(ev.demo.observations(), "2018", "2024", indicators=ev.demo.indicators(), adjust="holm")
     row = p[(p["indicator"] == "attainment8_mean") & (p["group"] == "Black Caribbean")].iloc[0]
     assert row["status"] == "widened" and row["p_change_adjusted"] >= row["p_change"]
+
+
+# --- the complete levelling-down rule (issue 8) -------------------------------------------------------------------
+
+def _ethnic(bc: tuple[float, float], wb: tuple[float, float], other: tuple[float, float], with_all: bool = True,
+            n: tuple[int, int, int] = (2000, 4000, 4000)) -> pd.DataFrame:
+    """DESIGN.md's reference-group case: Black Caribbean vs White British people, two periods."""
+    rows = []
+    for i, period in enumerate(("2018", "2024")):
+        xs = [round(p[i] / 100 * k) for p, k in zip((bc, wb, other), n, strict=True)]
+        for g, x, k in zip(("Black Caribbean", "White British", "Other"), xs, n, strict=True):
+            rows.append(dict(period=period, characteristic="ethnicity", group=g, numerator=x, denominator=k))
+        if with_all:
+            rows.append(dict(period=period, characteristic="All", group="All", numerator=sum(xs), denominator=sum(n)))
+    df = pd.DataFrame(rows).assign(indicator="grade5", polarity="higher_is_better", kind="proportion", unit="%")
+    df["value"] = 100 * df["numerator"] / df["denominator"]
+    return df
+
+
+def _ref(df, group="Black Caribbean", **kw):
+    p = progress(df, "2018", "2024", comparator="reference", reference={"ethnicity": "White British"}, **kw)
+    return p[p["group"] == group].iloc[0]
+
+
+def test_design_comparator_fell_is_levelling_down():
+    # DESIGN.md: Black Caribbean stay at 40% while White British fall 70% -> 55%, the borough does not change
+    r = _ref(_ethnic((40, 40), (70, 55), (50, 65)))
+    assert r["all_change"] == pytest.approx(0.0) and not r["all_worse"]
+    assert r["comparator_worse"] and r["change_significant"]
+    assert r["status"] == "narrowed_levelling_down"  # was "narrowed" ("real progress") before
+    assert "comparator (White British)" in r["reason"] and "whole population" not in r["reason"]
+    assert "White British people fell (got worse) from 70.0% to 55.0%" in r["summary"].replace("grade5 for ", "")
+    assert r["summary"].endswith("levelling down, not progress.")
+
+
+def test_design_reversed():
+    # DESIGN.md: Black Caribbean rise 40% -> 80% against White British at 70%: 30 points behind to 10 ahead
+    r = _ref(_ethnic((40, 80), (70, 70), (50, 50)))
+    assert r["status"] == "reversed"
+    assert "reversed" in STATUSES
+    assert r["gap_baseline"] == pytest.approx(30.0) and r["gap_current"] == pytest.approx(-10.0)
+    assert "30.0 percentage points behind White British people to 10.0 percentage points ahead" in r["summary"]
+    assert "White British people are now behind Black Caribbean people" in r["summary"]
+    assert "real progress" not in r["summary"] and "-" not in r["summary"].replace("opened", "")
+
+
+def test_both_whole_population_and_comparator_fell():
+    r = _ref(_ethnic((40, 40), (70, 55), (50, 45)))
+    assert r["all_worse"] and r["comparator_worse"]
+    assert r["status"] == "narrowed_levelling_down"
+    assert "both the whole population and the comparator (White British)" in r["reason"]
+
+
+def test_real_progress_against_reference():
+    r = _ref(_ethnic((40, 52), (70, 71), (50, 52)))
+    assert r["status"] == "narrowed" and not r["comparator_worse"] and not r["all_worse"]
+
+
+def test_strict_counts_any_fall_of_the_comparator():
+    # White British 70% -> 69% (not significant), borough up: narrowed by default, levelling down when strict
+    df = _ethnic((40, 50), (70, 69), (50, 56))
+    assert _ref(df)["status"] == "narrowed"
+    r = _ref(df, strict=True)
+    assert r["status"] == "narrowed_levelling_down" and "comparator" in r["reason"]
+
+
+def test_narrowed_but_whole_population_unknown():
+    # no whole-population rows: a narrowing cannot be called progress
+    r = _ref(_ethnic((40, 52), (70, 71), (50, 52), with_all=False))
+    assert pd.isna(r["all_change"])
+    assert r["status"] == "insufficient_data" and "levelling down cannot be ruled out" in r["reason"]
+
+
+def test_narrowed_but_comparator_change_unknown():
+    from types import SimpleNamespace
+
+    from evidence.progress import _one_status
+
+    row = dict(series_break=None, baseline="2018", current="2024", suppressed_baseline=False, suppressed_current=False,
+               gap_baseline=10.0, gap_lower_baseline=8.0, gap_upper_baseline=12.0, note_baseline=None,
+               gap_current=4.0, gap_lower_current=2.0, gap_upper_current=6.0, note_current=None,
+               change_significant=True, gap_change=-6.0, all_worse=False, comparator_worse=pd.NA,
+               comparator="reference", comparator_group="White British")
+    status, reason = _one_status(SimpleNamespace(**row))
+    assert status == "insufficient_data" and "comparator's change" in reason
+    status, _ = _one_status(SimpleNamespace(**{**row, "comparator_worse": False}))
+    assert status == "narrowed"
+    # against the whole population the comparator's change is the whole population's
+    status, _ = _one_status(SimpleNamespace(**{**row, "comparator": "overall"}))
+    assert status == "narrowed"
+
+
+def test_group_change_columns_match_newcombe():
+    # the group's own change: MOVER of two Wilson intervals, which is Newcombe's hybrid score interval
+    from evidence.estimates import newcombe_diff_ci
+
+    r = _status(employment((52, 60), (80, 82)))
+    lo, hi = newcombe_diff_ci(1200, 2000, 1040, 2000)
+    assert r["group_change"] == pytest.approx(8.0)
+    assert r["group_change_lower"] == pytest.approx(100 * float(lo)) and r["group_change_upper"] == pytest.approx(100 * float(hi))
+    # the comparator (everyone else) and its change: 80% -> 82% of 8,000
+    lo, hi = newcombe_diff_ci(6560, 8000, 6400, 8000)
+    assert r["comparator_change"] == pytest.approx(2.0)
+    assert r["comparator_change_lower"] == pytest.approx(100 * float(lo))
+    assert r["comparator_change_upper"] == pytest.approx(100 * float(hi))
+
+
+def test_no_gap_reason_when_significantly_ahead():
+    # others behind disabled at both ends (a made-up case): never "no significant gap at either end"
+    r = _status(employment((80, 82), (52, 53)))
+    assert r["status"] == "no_gap"
+    assert "no significant gap" not in r["reason"] and "significantly ahead in 2018 and 2024" in r["reason"]
+    assert "did better than other people in both 2018 and 2024" in r["summary"]
+
+
+def test_no_gap_sentence_when_ahead_at_one_end_only():
+    # ahead in 2018 only, level in 2024: not "no clear gap ... in 2018 or 2024"
+    r = _status(employment((84, 80.5), (80, 80)))
+    assert r["status"] == "no_gap" and "significantly ahead in 2018" in r["reason"]
+    assert "no clear gap" not in r["summary"] and "did better than them in 2018" in r["summary"]
+
+
+def test_no_gap_when_level_at_both_ends():
+    r = _status(employment((80, 80), (80, 80)))
+    assert r["status"] == "no_gap" and r["reason"] == "no significant gap at either end"
+    assert "no clear gap" in r["summary"]
+
+
+def _three(best_then: float, best_now: float) -> pd.DataFrame:
+    rows = []
+    for period, (a, b, c) in (("2018", (best_then, 70, 50)), ("2024", (best_now, 90, 60))):
+        for g, v in zip("ABC", (a, b, c), strict=True):
+            rows.append(dict(period=period, group=g, numerator=round(v * 10), denominator=1000))
+    df = pd.DataFrame(rows).assign(indicator="x", characteristic="c", polarity="higher_is_better", kind="proportion",
+                                   unit="%")
+    df["value"] = df["numerator"] / 10
+    return df
+
+
+def test_best_is_the_same_group_at_both_ends():
+    # A is best in 2018 (80%), B in 2024 (90%): both ends compare with A
+    p = progress(_three(80, 85), "2018", "2024", comparator="best").set_index("group")
+    assert (p["comparator_group"] == "A").all()
+    assert p.loc["C", "gap_baseline"] == pytest.approx(30.0) and p.loc["C", "gap_current"] == pytest.approx(25.0)
+    assert p.loc["B", "gap_current"] == pytest.approx(-5.0)  # B overtook A: a negative gap, not a gap to itself
+    assert p.loc["A", "gap_current"] == 0
+
+
+def test_best_can_be_named():
+    p = progress(_three(80, 85), "2018", "2024", comparator="best", reference="B").set_index("group")
+    assert (p["comparator_group"] == "B").all()
+    assert p.loc["C", "gap_current"] == pytest.approx(30.0)
+
+
+def test_lower_is_better_comparator_fell():
+    # mortality-like: the reference group's rate rose (got worse), so a narrowing is levelling down
+    df = _ethnic((40, 40), (20, 30), (30, 25)).assign(polarity="lower_is_better")
+    r = _ref(df)
+    assert r["gap_baseline"] == pytest.approx(20.0) and r["gap_current"] == pytest.approx(10.0)
+    assert r["comparator_worse"] and r["status"] == "narrowed_levelling_down"
+    assert "rose (got worse)" in r["summary"]

@@ -10,8 +10,23 @@ def test_screen_order_and_findings():
     flags = s["flag"].tolist()
     first_other = next(i for i, f in enumerate(flags) if f != "disadvantaged")
     assert set(flags[:first_other]) == {"disadvantaged"}
-    top = s[s["flag"] == "disadvantaged"]["relative_gap"]
+    top = s[s["flag"] == "disadvantaged"]["relative_gap_lower"]  # the disadvantage the data are sure of
     assert top.is_monotonic_decreasing
     assert "worse off than" in s.iloc[0]["finding"]
     sup = s[s["flag"] == "suppressed"]
     assert len(sup) and sup["value"].isna().all()
+
+
+def test_a_tiny_zero_percent_group_does_not_rank_first():
+    import pandas as pd
+
+    # group A: 0 of 12 (relative gap infinite, very uncertain); group B: 30% of 2,000 against 60% (certain)
+    df = pd.DataFrame({"indicator": "x", "period": "2024", "characteristic": ["All", "c", "c", "c"],
+                       "group": ["All", "A", "B", "C"], "numerator": [4800, 0, 600, 4200],
+                       "denominator": [8012, 12, 2000, 6000], "polarity": "higher_is_better", "kind": "proportion",
+                       "unit": "%"})
+    df["value"] = 100 * df["numerator"] / df["denominator"]
+    s = ev.screen(df, "2024", comparator="rest", suppress_small=False)
+    assert s.iloc[0]["group"] == "B"
+    a = s[s["group"] == "A"].iloc[0]
+    assert a["relative_gap_lower"] <= a["relative_gap"]  # the interval contains its own (infinite) estimate

@@ -18,6 +18,9 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
+from .indicators import IndicatorsLike, attach_metadata
+from .observations import infer_kind
+
 ArrayLike = np.ndarray | pd.Series | list | float
 
 
@@ -97,7 +100,9 @@ def katz_ratio_ci(
     intervals for the risk ratio in cohort studies", Biometrics 34:469-474.
     Computed by statsmodels' ``confint_proportions_2indep(method="log",
     compare="ratio")``; where a count is zero the log is undefined, so those rows
-    use the 0.5-adjusted form (``method="log-adjusted"``).
+    use the 0.5-adjusted form (``method="log-adjusted"``), widened so that it
+    contains the ratio itself (lower limit 0 when ``x1 = 0``, upper limit
+    infinity when ``x2 = 0``).
 
     Examples
     --------
@@ -116,7 +121,12 @@ def katz_ratio_ci(
         l1, h1 = confint_proportions_2indep(*a, method="log", compare="ratio", alpha=1 - level)
         l2, h2 = confint_proportions_2indep(*a, method="log-adjusted", compare="ratio", alpha=1 - level)
     zero = (a[0] == 0) | (a[2] == 0)
-    lo[ok], hi[ok] = np.where(zero, l2, l1), np.where(zero, h2, h1)
+    low, high = np.where(zero, l2, l1), np.where(zero, h2, h1)
+    # the 0.5-adjusted interval is for a nudged ratio: it must still contain the ratio itself,
+    # 0 when x1 = 0 and infinity when x2 = 0
+    low = np.where(a[0] == 0, 0.0, low)
+    high = np.where(a[2] == 0, np.inf, high)
+    lo[ok], hi[ok] = low, high
     return lo, hi
 
 
@@ -137,7 +147,9 @@ def byar_ci(x: ArrayLike, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     with np.errstate(divide="ignore", invalid="ignore"):
         lo = x * (1 - 1 / (9 * x) - z / (3 * np.sqrt(x))) ** 3
         hi = (x + 1) * (1 - 1 / (9 * (x + 1)) + z / (3 * np.sqrt(x + 1))) ** 3
-    lo = np.where(x == 0, 0.0, lo)
+    # a count's lower limit is never below zero: Byar's cube goes negative for one or two events at high levels
+    # (x = 1 at 99.8%); OHID apply Byar only from 10 events, where this cannot happen
+    lo = np.where(x == 0, 0.0, np.maximum(lo, 0.0))
     return lo, hi
 
 
@@ -321,7 +333,7 @@ def _infer_scale(value: pd.Series, ratio: pd.Series, unit: pd.Series, multiplier
     return np.where(multiplier.notna(), multiplier.to_numpy(dtype=float), guess)
 
 
-def estimate(obs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+def estimate(obs: pd.DataFrame, level: float = 0.95, *, indicators: IndicatorsLike = None) -> pd.DataFrame:
     """Add each row's confidence interval and standard error to observations.
 
     The method follows what the row carries, best first:
@@ -339,6 +351,10 @@ def estimate(obs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
        standard error it implies (:func:`se_from_ci`);
     5. nothing: no interval, and ``ci_note`` says why.
 
+    A blank ``kind`` is inferred from the data where it can be (see
+    :func:`evidence.observations.infer_kind`, which also refuses a proportion
+    whose value and counts disagree), so counts are never silently ignored.
+
     Parameters
     ----------
     obs : DataFrame
@@ -346,6 +362,9 @@ def estimate(obs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
         :func:`evidence.observations.validate`).
     level : float
         Confidence level.
+    indicators : metadata, optional
+        Indicator metadata (kind, unit, multiplier...) joined on ``indicator``,
+        as every other function takes it.
 
     Returns
     -------
@@ -353,7 +372,7 @@ def estimate(obs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
         ``obs`` plus ``est``, ``est_lower``, ``est_upper``, ``se_est``,
         ``weight`` (the group's size for overlap corrections), ``scale``,
         ``has_counts``, ``count_num`` and ``count_den`` (the counts used),
-        ``ci_method`` and ``ci_note``.
+        ``ci_method``, ``ci_note`` and ``kind_note`` (what was inferred).
 
     Examples
     --------
@@ -363,7 +382,9 @@ def estimate(obs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     >>> round(float(out.loc[0, "est_lower"]), 2), out.loc[0, "ci_method"]
     (25.53, 'Wilson score')
     """
-    out = obs.copy()
+    if indicators is not None:
+        obs = attach_metadata(obs, indicators)
+    out = infer_kind(obs)
     nrow = len(out)
 
     def col(name: str) -> pd.Series:
@@ -382,13 +403,14 @@ def estimate(obs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     # counts are used only when the value is their ratio (a DSR, say, is not count/denominator)
     tol = np.maximum(0.01 * value.abs(), 0.0006 * scale)
     consistent = value.isna() | ((value - ratio * scale).abs() <= tol)
-    counts = num.notna() & den.notna() & (den > 0) & consistent
+    # counts give an interval only for a proportion or rate (stated, or inferred by infer_kind for the indicator)
+    counts = num.notna() & den.notna() & (den > 0) & consistent & kind.isin(["proportion", "rate"])
     # a published percentage with only its sample size: counts implied by value x n (Wilson still applies),
     # unless the publisher gave a standard error or interval, which also reflect any survey design
     size = den.fillna(n)
     implied = (~counts & (kind == "proportion") & value.notna() & size.notna() & (size > 0) & se.isna()
                & (lower.isna() | upper.isna()))
-    num = num.where(~implied, (value / scale).clip(0, 1) * size)
+    num = num.where(~implied, value / scale * size)  # infer_kind has refused values outside 0-100%
     den = den.where(~implied, size)
     ratio = ratio.where(~implied, num / den)
     counts = counts | implied

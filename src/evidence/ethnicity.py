@@ -175,6 +175,7 @@ def harmonise_groups(
     combine_minorities : bool
         With ``to="broad"`` only: also add one group of everyone but White British,
         labelled "All ethnic groups except White British (combined on request)".
+        Rows whose ethnicity is not known or was refused are not in it.
 
     Returns
     -------
@@ -275,7 +276,8 @@ def _roll_up(out: pd.DataFrame, mask: pd.Series, characteristic: str, extra, com
     summed["characteristic"] = characteristic
     parts = [out[~mask], eth[~detailed].drop(columns="broad"), summed]
     if combine:
-        minority = needs[needs["group"] != "White British"]
+        # not known / refused are nobody's ethnic group: never folded into the minority group
+        minority = needs[(needs["group"] != "White British") & ~needs["group"].isin(NOT_KNOWN)]
         comb = minority.groupby(keys, dropna=False)[["numerator", "denominator"]].sum().reset_index()
         comb["value"] = comb["numerator"] / comb["denominator"] * scale
         comb["characteristic"] = characteristic

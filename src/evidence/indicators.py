@@ -47,13 +47,16 @@ COLUMNS = [
 ]
 _DEFAULTS: dict[str, Any] = {
     "domain": "other",
-    "kind": "score",
+    "kind": None,  # unknown stays blank: :func:`evidence.observations.infer_kind` fills it from the data when it can
     "unit": "",
     "multiplier": float("nan"),
     "population": "people",
     "source": "",
     "ci_level": 0.95,
 }
+
+#: defaults written where nothing is known; metadata given later replaces them
+_FILLED: dict[str, Any] = {"unit": "", "population": "people", "ci_level": 0.95, "domain": "other"}
 
 IndicatorsLike = pd.DataFrame | Sequence[Mapping[str, Any]] | Mapping[str, Any] | str | Path | None
 
@@ -129,7 +132,7 @@ def load_indicators(source: IndicatorsLike) -> pd.DataFrame:
                     file=file, rows=(i,), column="polarity", value=None if pol is None else str(pol),
                 )
             )
-        if row["kind"] not in KINDS:
+        if row["kind"] is not None and row["kind"] not in KINDS:
             problems.append(
                 Problem(f"{label}: kind must be one of {', '.join(KINDS)}", file=file, rows=(i,),
                         column="kind", value=str(row["kind"]))
@@ -176,7 +179,11 @@ def attach_metadata(obs: pd.DataFrame, indicators: IndicatorsLike = None) -> pd.
 
     Fills ``polarity`` (and ``kind``, ``unit``, ``name``, ``population``,
     ``multiplier``, ``ci_level``) per row from the metadata when the observations
-    leave them blank.
+    leave them blank. A cell holding only a default (unit ``""``, population
+    ``"people"``, domain ``"other"``, ``ci_level`` 0.95: what an earlier
+    validation wrote when nothing was known) counts as blank, so metadata given
+    later still applies: what the user states wins over what was guessed. An
+    unknown ``kind`` stays blank (see :func:`evidence.observations.infer_kind`).
 
     Examples
     --------
@@ -196,15 +203,20 @@ def attach_metadata(obs: pd.DataFrame, indicators: IndicatorsLike = None) -> pd.
             if mapped is None:
                 continue
             if col in out and col != "name":
-                out[col] = out[col].where(out[col].notna(), mapped)
+                blank = out[col].isna()
+                if col in _FILLED and len(out):  # a default an earlier validation wrote is not a statement
+                    blank |= out[col].astype(object).eq(_FILLED[col]) & mapped.notna()
+                out[col] = out[col].where(~blank, mapped)
             elif col == "name" and col in out:
                 # a name the user wrote in the metadata wins over the file's own label
                 mine = out["indicator"].isin(named)
                 out[col] = mapped.where(mine, out[col].where(out[col].notna(), mapped))
             else:
                 out[col] = mapped
-    defaults = {"kind": "score", "unit": "", "population": "people", "ci_level": 0.95, "domain": "other"}
-    for col, default in defaults.items():
+    if "kind" not in out:
+        out["kind"] = None
+    out["kind"] = out["kind"].astype(object).where(out["kind"].notna(), None)
+    for col, default in _FILLED.items():
         if col not in out:
             out[col] = default
         else:

@@ -169,26 +169,28 @@ def progress_sentence(row: pd.Series) -> str:
             all_text = f"{change_words(all0, all1, row['polarity'])} from {fmt_value(all0, unit)} to {fmt_value(all1, unit)}"
     status = row["status"]
     Who = who[0].upper() + who[1:]
+    fell = _fell_text(row, everyone, all_text, who, vs, name, unit)
+    if status == "reversed":
+        tail = f" Over the same time {fell}." if fell else ""
+        return (f"{Who} went from {_ahead_behind(g0, unit)} {vs} to {_ahead_behind(g1, unit)} them: the gap closed "
+                f"and opened the other way, so {vs} are now behind {who}.{tail}")
     if status == "narrowed":
         tail = f", and {everyone} {all_text}" if all_text else ""
+        if _finite(g1) and g1 < 0:
+            span = f"from {_ahead_behind(g0, unit)} {vs} to {_ahead_behind(g1, unit)}"
+            return f"{Who} went {span}{tail}: real progress."
         return f"The gap between {who} and {vs} narrowed {span}{tail}: real progress."
     if status == "narrowed_levelling_down":
-        why = f"{everyone} {all_text}" if all_text else f"the outcome for {vs} got worse"
+        why = fell or f"the outcome for {vs} got worse"
         return (f"The gap between {who} and {vs} narrowed {span}, but {why}. "
                 "This is levelling down, not progress.")
     crossed = _finite(g0) and _finite(g1) and (g0 < 0 or g1 < 0)
-    if crossed and status in ("widened", "narrowed", "narrowed_levelling_down", "no_significant_change"):
+    if crossed and status in ("widened", "no_significant_change"):
         # a negative gap means ahead: say so in words rather than print a minus sign
         span = f"from {_ahead_behind(g0, unit)} {vs} to {_ahead_behind(g1, unit)}"
-        moved = {"widened": "fell behind", "narrowed": "caught up",
-                 "narrowed_levelling_down": "caught up", "no_significant_change": "changed"}[status]
         lead = f"{Who} went {span}"
         if status == "widened":
-            return f"{lead}: they {moved}."
-        if status == "narrowed":
-            return f"{lead}, and {everyone} {all_text}: real progress." if all_text else f"{lead}: real progress."
-        if status == "narrowed_levelling_down":
-            return f"{lead}, but {everyone} {all_text}. This is levelling down, not progress."
+            return f"{lead}: they fell behind."
         return f"{lead}. This change is small enough to be chance: no clear change."
     if status == "widened":
         return f"The gap between {who} and {vs} widened {span}: {who} fell further behind."
@@ -196,9 +198,12 @@ def progress_sentence(row: pd.Series) -> str:
         return (f"The gap between {who} and {vs} went {span}. "
                 "This change is small enough to be chance: no clear change.")
     if status == "no_gap":
-        ahead = [row.get(f"gap_upper_{end}") for end in ("baseline", "current")]
-        if all(_finite(u) and u < 0 for u in ahead):  # significantly better off at both ends
+        ahead = [row[end] for end in ("baseline", "current")
+                 if _finite(row.get(f"gap_upper_{end}")) and row.get(f"gap_upper_{end}") < 0]
+        if len(ahead) == 2:  # significantly better off at both ends
             return f"{Who} did better than {vs} in both {row['baseline']} and {row['current']}."
+        if ahead:  # never a "no clear gap" sentence about a group that was significantly ahead
+            return f"{Who} were not behind {vs} in {row['baseline']} or {row['current']}, and did better than them in {ahead[0]}."
         return f"There was no clear gap between {who} and {vs} in {row['baseline']} or {row['current']}."
     if status == "not_comparable":
         return (f"The way {name} is measured changed between {row['baseline']} and {row['current']}, "
@@ -207,11 +212,36 @@ def progress_sentence(row: pd.Series) -> str:
     return f"There is not enough data to say how the gap between {who} and {vs} changed: {reason}."
 
 
+def _fell_text(row: pd.Series, everyone: str, all_text: str, who: str, vs: str, name: str, unit: str) -> str:
+    """Who got worse, in words: the whole population, the comparator, or both; and the group's own change."""
+    parts = []
+    if _yes(row.get("all_worse")) and all_text:
+        parts.append(f"{everyone} {all_text}")
+    c0, c1 = row.get("comparator_value_baseline"), row.get("comparator_value_current")
+    if row.get("comparator") != "overall" and _yes(row.get("comparator_worse")) and _finite(c0) and _finite(c1):
+        parts.append(f"{name} for {vs} {change_words(c0, c1, row['polarity'])} "
+                     f"from {fmt_value(c0, unit)} to {fmt_value(c1, unit)}")
+    if not parts:
+        return f"{everyone} {all_text}" if all_text and row.get("status") == "narrowed_levelling_down" else ""
+    v0, v1 = row.get("value_baseline"), row.get("value_current")
+    lo, hi = row.get("group_change_lower"), row.get("group_change_upper")
+    if _finite(v0) and _finite(v1):
+        moved = "showed no clear change" if _finite(lo) and _finite(hi) and lo <= 0 <= hi else \
+            change_words(v0, v1, row["polarity"])
+        parts.append(f"for {who} it {moved} ({fmt_value(v0, unit)} then, {fmt_value(v1, unit)} now)")
+    return ", and ".join(parts[:-1]) + (", while " if len(parts) > 1 else "") + parts[-1]
+
+
 def _ahead_behind(gap: float, unit: str) -> str:
     """``3.8 percentage points ahead of`` / ``behind`` / ``level with``."""
     if round_half_up(gap) == 0:
         return "level with"
     return f"{fmt_gap(abs(gap), unit)} {'behind' if gap > 0 else 'ahead of'}"
+
+
+def _yes(x: object) -> bool:
+    """True for a true boolean, False for false or missing (pd.NA, None, NaN)."""
+    return x is not None and x is not pd.NA and not (isinstance(x, float) and math.isnan(x)) and bool(x)
 
 
 def _finite(x: object) -> bool:

@@ -129,6 +129,12 @@ def validate(
                 )
             )
         out[col] = num.astype(float)
+        infinite = np.isinf(out[col].to_numpy(dtype=float))
+        if infinite.any():  # "1e309" or "inf" parse as infinity: never a figure anyone published
+            problems.append(
+                Problem(f"'{col}' is too large to be a number (infinity); check the value", file=source,
+                        rows=row_labels(out, infinite), column=col, value=str(raw[infinite].iloc[0]))
+            )
         if col in COUNTS or col == "se":
             neg = (num < 0).to_numpy()
             if neg.any():
@@ -241,3 +247,179 @@ def _truthy(v: object) -> bool:
     if isinstance(v, str):
         return v.strip().lower() in {"true", "yes", "y", "1", "suppressed"}
     return bool(v) if pd.notna(v) else False
+
+
+#: multipliers a proportion (fraction or per cent) or a rate (per 1,000 ... per million) is published with
+PROPORTION_SCALES = (1.0, 100.0)
+RATE_SCALES = (1_000.0, 10_000.0, 100_000.0, 1_000_000.0)
+
+
+def _matches(value: np.ndarray, ratio: np.ndarray, scale: float) -> np.ndarray:
+    """Is ``value`` ``ratio × scale`` within publication rounding (1%, or 0.0006 of the scale)?"""
+    with np.errstate(invalid="ignore"):
+        return np.abs(value - ratio * scale) <= np.maximum(0.01 * np.abs(value), 0.0006 * scale)
+
+
+def _scale_words(scale: float) -> str:
+    return {1.0: "1", 100.0: "100"}.get(scale, f"{scale:,.0f}")
+
+
+def infer_kind(obs: pd.DataFrame, *, warn: bool = True) -> pd.DataFrame:
+    """Fill a blank ``kind`` (and ``multiplier``) when the data say what it is, and say so.
+
+    Counts are never silently ignored. For each indicator whose kind is blank
+    (no column, no metadata):
+
+    - every row with a value, a ``numerator`` and a ``denominator`` has
+      ``value = numerator / denominator × 1 or × 100`` with ``numerator <=
+      denominator``: a **proportion** (multiplier 1 or 100);
+    - ``× 1,000``, ``× 10,000``, ``× 100,000`` or ``× 1,000,000``: a **rate**;
+    - no counts, but a value in per cent (unit ``%`` or multiplier 100) and a
+      cohort size ``n``: a **proportion** with denominator ``n``.
+
+    Rows of one indicator must agree (within publication rounding: 1% of the
+    value) on one kind and multiplier; otherwise nothing is inferred and
+    ``kind_note`` says why (a directly standardised rate, say, is not
+    count/denominator). A proportion whose multiplier is not given is read as
+    per cent when its unit is ``%`` or any of its values is above 1, so a
+    percentage given with ``n`` is never clipped as if it were a fraction.
+
+    Parameters
+    ----------
+    obs : DataFrame
+        Validated observations (see :func:`validate`).
+    warn : bool
+        Issue an :class:`evidence.EvidenceWarning` naming what was inferred.
+
+    Returns
+    -------
+    DataFrame
+        A copy with ``kind`` and ``multiplier`` filled where inferred and a
+        ``kind_note`` column (``None`` where the kind was stated).
+
+    Raises
+    ------
+    EvidenceError
+        Naming the rows where a stated (or inferred) proportion's value
+        disagrees with its counts (``90%`` with ``10 / 100``), or lies outside
+        0 to 100%.
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"indicator": "x", "value": [30.8], "numerator": [81], "denominator": [263]})
+    >>> out = infer_kind(obs, warn=False)
+    >>> out.loc[0, "kind"], float(out.loc[0, "multiplier"])
+    ('proportion', 100.0)
+    """
+    import warnings
+
+    from .errors import EvidenceWarning
+
+    out = obs.copy()
+    nrow = len(out)
+
+    def col(name: str) -> np.ndarray:
+        return pd.to_numeric(out[name], errors="coerce").to_numpy(dtype=float, copy=True) if name in out else np.full(nrow, np.nan)
+
+    value, num, den, n, mult = col("value"), col("numerator"), col("denominator"), col("n"), col("multiplier")
+    kind = out["kind"].astype(object).where(out["kind"].notna(), None).to_numpy(dtype=object, copy=True) if "kind" in out \
+        else np.full(nrow, None, dtype=object)
+    unit = out["unit"].astype(object).where(out["unit"].notna(), "").astype(str).to_numpy() if "unit" in out \
+        else np.full(nrow, "", dtype=object)
+    ind = out["indicator"].astype(str).to_numpy() if "indicator" in out else np.full(nrow, "", dtype=object)
+    note = np.full(nrow, None, dtype=object)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(den > 0, num / den, np.nan)
+    counted = np.isfinite(ratio) & np.isfinite(value)
+    inferred: list[str] = []
+    blank = np.array([k is None for k in kind], dtype=bool)
+    for name in pd.unique(ind[blank]):
+        rows = blank & (ind == name)
+        c = rows & counted
+        found = None
+        if c.any():
+            for k, scales in (("proportion", PROPORTION_SCALES), ("rate", RATE_SCALES)):
+                for sc in scales:
+                    if k == "proportion" and (num[c] > den[c]).any():
+                        continue
+                    if _matches(value[c], ratio[c], sc).all():
+                        found = (k, sc, f"value = numerator / denominator × {_scale_words(sc)}")
+                        break
+                if found:
+                    break
+            if found is None:
+                note[rows] = ("kind not stated and the value is not numerator / denominator × 1, 100, 1,000 or "
+                              "100,000 in every row (a standardised rate?), so the counts were not used; "
+                              "state kind in the indicator metadata")
+        else:
+            pct = rows & np.isfinite(value) & (n > 0) & ((unit == "%") | (mult == 100))
+            if pct.any() and pct.sum() == (rows & np.isfinite(value)).sum():
+                found = ("proportion", 100.0, "a value in per cent with a sample size n")
+        if found:
+            k, sc, why = found
+            kind[rows] = k
+            mult[rows] = np.where(np.isfinite(mult[rows]), mult[rows], sc)
+            note[rows] = f"kind inferred as {k}: {why}"
+            inferred.append(f"'{name}' as {k} ({why})")
+    out["kind"] = kind
+    out["multiplier"] = mult
+    out["kind_note"] = note
+
+    # a proportion whose multiplier is unknown: per cent if its unit says so or any value is above 1
+    prop = np.array([k == "proportion" for k in kind], dtype=bool)
+    unknown = prop & ~np.isfinite(mult)
+    if unknown.any():
+        over_one = pd.Series(value > 1, index=out.index).groupby(ind).transform("any").to_numpy()
+        guess = np.where((unit == "%") | over_one, 100.0, 1.0)
+        counted = np.isfinite(ratio) & np.isfinite(value)
+        by_counts = np.where(counted & _matches(value, ratio, 100.0), 100.0,
+                             np.where(counted & _matches(value, ratio, 1.0), 1.0, guess))
+        mult[unknown] = by_counts[unknown]
+        out["multiplier"] = mult
+    _check_proportions(out, prop, value, ratio, mult, inferred, warn)
+    if inferred and warn:
+        warnings.warn("inferred from the data, as no kind was stated or counts did not fit: indicator "
+                      + "; ".join(inferred[:10])
+                      + (f" and {len(inferred) - 10} more" if len(inferred) > 10 else "")
+                      + ". State kind (and unit, multiplier) in the indicator metadata to confirm it.",
+                      EvidenceWarning, stacklevel=3)
+    return out
+
+
+def _check_proportions(out: pd.DataFrame, prop: np.ndarray, value: np.ndarray, ratio: np.ndarray,
+                       mult: np.ndarray, inferred: list[str], warn: bool) -> None:
+    """Refuse a proportion whose value and counts disagree, or that lies outside 0-100%.
+
+    Where the publisher also gave a standard error or interval (a weighted
+    survey estimate published with unweighted counts, say) the counts are not
+    used and ``kind_note`` says so; with nothing else to go on the rows are refused.
+    """
+    problems: list[Problem] = []
+    counted = prop & np.isfinite(ratio) & np.isfinite(value) & np.isfinite(mult)
+    clash = counted & ~_matches(value, ratio, np.where(np.isfinite(mult), mult, 1.0))
+    other = np.zeros(len(out), dtype=bool)
+    for cols in (["se"], ["lower", "upper"]):
+        if set(cols) <= set(out.columns):
+            other |= np.logical_and.reduce([pd.to_numeric(out[c], errors="coerce").notna().to_numpy() for c in cols])
+    kept = clash & other
+    if kept.any():
+        out.loc[kept, "kind_note"] = ("the value is not numerator / denominator (weighted or adjusted?), so the "
+                                      "counts were not used: the published interval or standard error was")
+        inferred.append(f"and {int(kept.sum())} proportion rows whose value is not numerator / denominator "
+                        "use their published intervals, not the counts")
+    clash &= ~other
+    if clash.any():
+        i = int(np.flatnonzero(clash)[0])
+        problems.append(Problem(
+            f"the value does not equal numerator / denominator × {_scale_words(mult[i])} for a proportion "
+            f"(e.g. {value[i]:g} against {ratio[i] * mult[i]:.4g}); check the columns, or if the value is "
+            "adjusted (standardised, weighted) leave numerator and denominator out",
+            rows=row_labels(out, clash), column="value/numerator/denominator", value=f"{value[i]:g}"))
+    outside = prop & np.isfinite(value) & np.isfinite(mult) & ((value < 0) | (value > mult * (1 + 1e-9)))
+    if outside.any():
+        i = int(np.flatnonzero(outside)[0])
+        problems.append(Problem(
+            f"a proportion must lie between 0 and {_scale_words(mult[i])}{'%' if mult[i] == 100 else ''}; "
+            "check the value, kind and multiplier", rows=row_labels(out, outside), column="value",
+            value=f"{value[i]:g}"))
+    raise_if(problems, context="observations")

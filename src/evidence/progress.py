@@ -1,9 +1,12 @@
 """Progress from a baseline to now, with the levelling-down rule.
 
-A gap counts as **narrowed** only when it shrank significantly *and* the whole
-population's outcome did not get significantly worse (``strict=True``: did not
-get worse at all). A gap that narrowed while everyone got worse is
-``narrowed_levelling_down``: reported, never counted as progress.
+A gap counts as **narrowed** only when it shrank significantly, the whole
+population's outcome did not get significantly worse **and** the comparator's
+outcome did not get significantly worse (``strict=True``: neither got worse at
+all). A gap that narrowed while either of them got worse is
+``narrowed_levelling_down``: reported, with a reason naming who fell, never
+counted as progress. A gap that went from significantly behind to
+significantly ahead is ``reversed``, not "narrowed". See ``docs/methods.md``.
 
 Changes between two periods treat the periods as independent samples; the
 interval for a change comes from the two intervals by MOVER (Zou & Donner 2008),
@@ -27,6 +30,7 @@ from .periods import crosses_break, normalise_period
 STATUSES = (
     "narrowed",
     "narrowed_levelling_down",
+    "reversed",
     "widened",
     "no_significant_change",
     "no_gap",
@@ -60,14 +64,16 @@ def progress(
     baseline, current : str
         The two periods compared (e.g. ``"2018"``, ``"2024"``).
     comparator : {"overall", "rest", "reference", "best"}
-        See :func:`evidence.gaps.gaps`.
+        See :func:`evidence.gaps.gaps`. ``best`` is the group best-off at
+        baseline (or the group named in ``reference``), kept at both ends; it
+        is chosen from the data, so its intervals are optimistic.
     level : float
         Confidence level for every interval and test.
     reference : dict or str, optional
         Reference groups for ``comparator="reference"``.
     strict : bool
-        Levelling down when the whole population got worse at all, not only
-        significantly.
+        Levelling down when the whole population or the comparator got worse
+        at all, not only significantly.
     adjust : {None, "holm", "bh"}
         Adjust the test of each change in a gap for the number of groups
         compared: Holm (1979) controls the family-wise error rate,
@@ -81,16 +87,18 @@ def progress(
     -------
     DataFrame
         One row per indicator × area × characteristic × group: values and gaps
-        at both ends with intervals, ``gap_change`` with its interval, the whole
-        population's change (``all_change``) and the comparator's, the booleans
-        ``all_worse`` and ``comparator_worse``, ``status`` (see :data:`STATUSES`),
-        ``reason`` and a plain-English ``summary``.
+        at both ends with intervals, ``gap_change`` with its interval, the
+        group's own change (``group_change``), the whole population's
+        (``all_change``) and the comparator's (``comparator_change``), each with
+        ``_lower``/``_upper``, the booleans ``all_worse`` and
+        ``comparator_worse``, ``status`` (see :data:`STATUSES`), ``reason`` and
+        a plain-English ``summary``.
 
     Examples
     --------
     >>> import evidence as ev
     >>> p = progress(ev.demo.observations(), "2018", "2024", indicators=ev.demo.indicators())
-    >>> sorted(set(p["status"])) <= sorted(STATUSES)
+    >>> set(p["status"]) <= set(STATUSES)
     True
     """
     b, c = normalise_period(baseline), normalise_period(current)
@@ -100,7 +108,9 @@ def progress(
     clean = prepare(subset, indicators=indicators, require_all=needs_all, suppress_small=suppress_small,
                     min_numerator=min_numerator, min_denominator=min_denominator)
     g0 = gaps_prepared(clean[clean["period"] == b], comparator, reference, level)
-    g1 = gaps_prepared(clean[clean["period"] == c], comparator, reference, level)
+    # "best" is the group best-off at baseline (or the one named), the same group at both ends
+    fixed = g0[["indicator", "area", "characteristic", "comparator_group"]] if comparator == "best" else None
+    g1 = gaps_prepared(clean[clean["period"] == c], comparator, reference, level, best=fixed)
     keep = ["value", "lower", "upper", "comparator_value", "comparator_lower", "comparator_upper",
             "gap", "gap_lower", "gap_upper", "relative_gap", "significant", "note", "suppressed", "comparator_group"]
     meta = ["name", "polarity", "kind", "unit", "population", "domain", "comparator"]
@@ -123,6 +133,9 @@ def progress(
         m["comparator_value_baseline"], m["comparator_lower_baseline"], m["comparator_upper_baseline"],
         m["comparator_value_current"], m["comparator_lower_current"], m["comparator_upper_current"])
     m["comparator_change"], m["comparator_change_lower"], m["comparator_change_upper"] = cd, clo, chi
+    gd, glo, ghi = mover_diff_ci(m["value_baseline"], m["lower_baseline"], m["upper_baseline"],
+                                 m["value_current"], m["lower_current"], m["upper_current"])
+    m["group_change"], m["group_change_lower"], m["group_change_upper"] = gd, glo, ghi
 
     higher = (m["polarity"] == "higher_is_better").to_numpy()
     m["all_worse"] = _worse(m["all_change"], m["all_change_lower"], m["all_change_upper"], higher, strict)
@@ -136,6 +149,7 @@ def progress(
                      "baseline", "current",
                      "value_baseline", "lower_baseline", "upper_baseline", "value_current", "lower_current", "upper_current",
                      "comparator_value_baseline", "comparator_value_current",
+                     "group_change", "group_change_lower", "group_change_upper",
                      "gap_baseline", "gap_lower_baseline", "gap_upper_baseline", "significant_baseline",
                      "gap_current", "gap_lower_current", "gap_upper_current", "significant_current",
                      "gap_change", "gap_change_lower", "gap_change_upper", "p_change", "p_change_adjusted",
@@ -206,6 +220,20 @@ def _status(m: pd.DataFrame) -> tuple[list[str], list[str | None]]:
     return statuses, reasons
 
 
+def _missing(x: object) -> bool:
+    return x is pd.NA or x is None or (isinstance(x, float) and np.isnan(x))
+
+
+def _who_fell(r) -> str | None:  # noqa: ANN001 - a namedtuple row
+    """'the whole population', 'the comparator (...)', 'both ...', or None when nobody got worse."""
+    everyone = not _missing(r.all_worse) and bool(r.all_worse)
+    comp = r.comparator != "overall" and not _missing(r.comparator_worse) and bool(r.comparator_worse)
+    them = f"the comparator ({r.comparator_group})"
+    if everyone and comp:
+        return f"both the whole population and {them}"
+    return "the whole population" if everyone else them if comp else None
+
+
 def _one_status(r) -> tuple[str, str | None]:  # noqa: ANN001 - a namedtuple row
     fin = np.isfinite
     if isinstance(r.series_break, str):
@@ -218,16 +246,35 @@ def _one_status(r) -> tuple[str, str | None]:  # noqa: ANN001 - a namedtuple row
             return "insufficient_data", f"no {end} ({getattr(r, end)}) figure" + (f": {note}" if isinstance(note, str) else "")
         if not (fin(getattr(r, f"gap_lower_{end}")) and fin(getattr(r, f"gap_upper_{end}"))):
             return "insufficient_data", f"no confidence interval in {getattr(r, end)}, so significance cannot be judged"
-    gap0 = r.gap_lower_baseline > 0
-    gap1 = r.gap_lower_current > 0
-    if not gap0 and not gap1:
-        return "no_gap", "no significant gap at either end"
-    if r.change_significant and r.gap_change > 0 and gap1:
+    behind0, behind1 = r.gap_lower_baseline > 0, r.gap_lower_current > 0
+    ahead0, ahead1 = r.gap_upper_baseline < 0, r.gap_upper_current < 0
+    if behind0 and ahead1:
+        fell = _who_fell(r)
+        return "reversed", ("the group went from significantly behind to significantly ahead: the gap closed and "
+                            "opened the other way" + (f", while {fell} got worse" if fell else ""))
+    if not behind0 and not behind1:
+        if not ahead0 and not ahead1:
+            return "no_gap", "no significant gap at either end"
+        ends = " and ".join(e for e, a in ((r.baseline, ahead0), (r.current, ahead1)) if a)
+        return "no_gap", f"the group was never significantly behind, and was significantly ahead in {ends}"
+    if r.change_significant and r.gap_change > 0 and behind1:
         return "widened", "the gap grew by more than chance would explain"
-    if r.change_significant and r.gap_change < 0 and gap0:
-        if r.all_worse is pd.NA or (isinstance(r.all_worse, float) and np.isnan(r.all_worse)):
-            return "insufficient_data", "the gap narrowed, but with no whole-population figure at both ends levelling down cannot be ruled out"
-        if bool(r.all_worse):
-            return "narrowed_levelling_down", "the gap narrowed while the whole population's outcome got worse"
-        return "narrowed", "the gap shrank by more than chance would explain and the whole population did not get worse"
+    if r.change_significant and r.gap_change < 0 and behind0:
+        return _narrowed(r)
     return "no_significant_change", "the change in the gap is within what chance would explain"
+
+
+def _narrowed(r) -> tuple[str, str]:  # noqa: ANN001 - a namedtuple row
+    """A significant narrowing: progress only if neither the whole population nor the comparator got worse."""
+    overall = r.comparator == "overall"  # the comparator is the whole population itself
+    fell = _who_fell(r)
+    if fell:
+        return "narrowed_levelling_down", f"the gap narrowed while {fell} got worse"
+    if _missing(r.all_worse):
+        return "insufficient_data", ("the gap narrowed, but with no whole-population figure at both ends "
+                                     "levelling down cannot be ruled out")
+    if not overall and _missing(r.comparator_worse):
+        return "insufficient_data", ("the gap narrowed, but with no interval for the comparator's change "
+                                     "levelling down cannot be ruled out")
+    return "narrowed", ("the gap shrank by more than chance would explain and neither the whole population "
+                        "nor the comparator got worse")

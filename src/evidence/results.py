@@ -233,10 +233,15 @@ def data_quality(obs: pd.DataFrame, meta: pd.DataFrame, opts: dict[str, Any]) ->
     clean = prepare(obs, indicators=meta, min_numerator=opts["min_numerator"], min_denominator=opts["min_denominator"])
     est = estimate(clean, opts["level"])
     suppressed = est.loc[est["suppressed"], ["indicator", "period", "characteristic", "group", "reason"]]
-    all_periods = sort_periods(est["period"])
+    from .periods import period_style
+
+    styles = est["period"].map(period_style)
     missing = []
     for ind, block in est.groupby("indicator", sort=True):
         have = set(block["period"])
+        # only periods written the same way (2019 vs 2019/20): another style is not a missing year
+        style = period_style(next(iter(have)))
+        all_periods = sort_periods(est.loc[styles == style, "period"])
         first, last = all_periods.index(min(have, key=all_periods.index)), all_periods.index(max(have, key=all_periods.index))
         gap_years = [p for p in all_periods[first:last + 1] if p not in have]
         if gap_years:

@@ -62,6 +62,7 @@ DEFAULT_OPTIONS: dict[str, Any] = {"level": 0.95, "strict": False, "min_numerato
 #: RAG rating of each status, with the words that carry it (never colour alone)
 RAG = {
     "narrowed": ("green", "Green: met"),
+    "reversed": ("green", "Green: met (the gap reversed)"),
     "no_gap": ("green", "Green: met"),
     "improved": ("green", "Green: met"),
     "level_maintained": ("green", "Green: met"),

@@ -3,7 +3,9 @@
 Every indicator × characteristic × group with its gap against a comparator,
 sorted so the largest significant disadvantages come first. Gaps in different
 units are ranked by the relative gap (a ratio, oriented so above 1 means worse
-off), which is unit-free.
+off), which is unit-free: by its lower confidence limit, the smallest
+disadvantage the data are consistent with, so a small group at 0% (a relative
+gap of infinity, with a wide interval) does not outrank a large, certain gap.
 """
 
 from __future__ import annotations
@@ -46,7 +48,8 @@ def screen(
     -------
     DataFrame
         The :func:`evidence.gaps.gaps` columns for that period plus ``rank``
-        (1 = largest significant disadvantage), ``flag`` (``disadvantaged``,
+        (1 = largest significant disadvantage, by the relative gap's lower
+        confidence limit), ``flag`` (``disadvantaged``,
         ``advantaged``, ``no clear gap``, ``no interval``, ``suppressed``) and a
         plain-English ``finding``.
 
@@ -69,7 +72,9 @@ def screen(
         default="no clear gap",
     )
     order = {"disadvantaged": 0, "no clear gap": 1, "no interval": 2, "advantaged": 3, "no value": 4, "suppressed": 5}
-    g = g.assign(flag=flag, _o=[order[f] for f in flag], _r=-g["relative_gap"].fillna(0))
+    rank_by = g["relative_gap_lower"].where(np.isfinite(g["relative_gap_lower"]), g["relative_gap"])
+    rank_by = rank_by.where(np.isfinite(rank_by), np.nan)  # an infinite or undefined ratio is not the largest gap
+    g = g.assign(flag=flag, _o=[order[f] for f in flag], _r=-rank_by.fillna(0))
     g = g.sort_values(["_o", "_r", "indicator", "characteristic", "group"], kind="stable").drop(columns=["_o", "_r"])
     g["rank"] = np.arange(1, len(g) + 1)
     g["finding"] = [_finding(r) for _, r in g.iterrows()]

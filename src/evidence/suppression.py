@@ -1,11 +1,15 @@
 """Small-number suppression: values too small to publish never leave the toolkit.
 
 Primary rule (configurable): a value is suppressed when its numerator is under
-5 or its denominator (or ``n``) is under 10. Secondary rule: where exactly one
-group of a characteristic is suppressed and the whole-population row is
-published, the suppressed count could be recovered by subtraction, so the next
-smallest group is suppressed too. A suppressed row keeps its keys but loses its
-value, counts and interval, so nothing downstream can show it.
+5 or its denominator (or ``n``) is under 10. A percentage published with ``n``
+implies a count (2% of 100 is 2 people) and is treated like that numerator.
+Optionally the complement too (``n - numerator`` under 5: "all but 2 of 100").
+Secondary rule: where exactly one group of a characteristic is suppressed and
+the whole-population row is published, the suppressed count could be recovered
+by subtraction, so the next smallest group is suppressed too. A suppressed row
+keeps its keys but loses its value, counts and interval, so nothing downstream
+can show it. Figures derived later by subtraction (the ``rest`` comparator) are
+checked against the same thresholds in :mod:`evidence.gaps`.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ SECONDARY = "suppressed: would let a suppressed number be worked out from the to
 
 
 def suppress(
-    obs: pd.DataFrame, min_numerator: int = 5, min_denominator: int = 10, secondary: bool = True
+    obs: pd.DataFrame, min_numerator: int = 5, min_denominator: int = 10, secondary: bool = True,
+    suppress_complement: bool = False,
 ) -> pd.DataFrame:
     """Apply small-number suppression and blank every suppressed figure.
 
@@ -29,9 +34,16 @@ def suppress(
         Observations (validated).
     min_numerator, min_denominator : int
         Suppress when ``numerator < min_numerator`` or the denominator (``n`` where
-        there is no denominator) ``< min_denominator``.
+        there is no denominator) ``< min_denominator``. For a proportion given
+        as a value with ``n`` and no numerator, the count it implies
+        (``value / multiplier × n``, rounded) is the numerator.
     secondary : bool
         Also suppress a second cell where a total would reveal the first.
+    suppress_complement : bool
+        Also suppress when ``denominator - numerator < min_numerator`` (off by
+        default: "98 of 100 employed" reveals that 2 were not). Statistical
+        disclosure guidance (ONS, GSS) asks for this when the complement is a
+        sensitive attribute.
 
     Returns
     -------
@@ -56,10 +68,13 @@ def suppress(
     already = out["suppressed"] & out["reason"].isna()
     out.loc[already, "reason"] = "suppressed by the publisher"
 
+    size = row_size(out)
+    count = implied_count(out)
     small = pd.Series(False, index=out.index)
-    if "numerator" in out:
-        small |= out["numerator"] < min_numerator
-    size = _size(out)
+    if count is not None:
+        small |= count < min_numerator
+        if suppress_complement and size is not None:
+            small |= (size - count) < min_numerator
     if size is not None:
         small |= size < min_denominator
     new = small & ~out["suppressed"]
@@ -73,7 +88,34 @@ def suppress(
     return out
 
 
-def _size(out: pd.DataFrame) -> pd.Series | None:
+def implied_count(obs: pd.DataFrame) -> pd.Series | None:
+    """The number of people a row counts: its numerator, or for a proportion given with ``n``, the count implied.
+
+    ``value / multiplier × n`` rounded to a whole person; the multiplier is
+    100 when the unit is ``%`` (or any value is above 1), else 1, unless given.
+
+    Examples
+    --------
+    >>> implied_count(pd.DataFrame({"value": [2.0, 40.0], "n": [100, 200], "unit": "%"})).tolist()
+    [2.0, 80.0]
+    """
+    num = obs["numerator"].astype(float) if "numerator" in obs else None
+    size = row_size(obs)
+    if size is None or "value" not in obs:
+        return num
+    kind = obs["kind"] if "kind" in obs else pd.Series(None, index=obs.index, dtype=object)
+    unit = obs["unit"].fillna("").astype(str) if "unit" in obs else pd.Series("", index=obs.index)
+    prop = (kind == "proportion") | (kind.isna() & (unit == "%"))
+    value = obs["value"].astype(float)
+    mult = obs["multiplier"].astype(float) if "multiplier" in obs else pd.Series(np.nan, index=obs.index)
+    over_one = value.gt(1).groupby(obs["indicator"]).transform("any") if "indicator" in obs else value.gt(1).any()
+    mult = mult.fillna(pd.Series(np.where((unit == "%") | over_one, 100.0, 1.0), index=obs.index))
+    implied = (value / mult * size.astype(float)).round().where(prop)
+    return implied if num is None else num.fillna(implied)
+
+
+def row_size(out: pd.DataFrame) -> pd.Series | None:
+    """How many people a row is about: its denominator, else ``n``; None when the table has neither."""
     if "denominator" in out:
         size = out["denominator"]
         if "n" in out:
@@ -85,22 +127,25 @@ def _size(out: pd.DataFrame) -> pd.Series | None:
 
 
 def _secondary(out: pd.DataFrame) -> pd.DataFrame:
-    size = _size(out)
-    if size is None:
+    """Where exactly one group of a block is suppressed and a total is published, suppress the next smallest.
+
+    Vectorised: one group-by over blocks, no Python loop per block.
+    """
+    size = row_size(out)
+    if size is None or "characteristic" not in out:
         return out
     keys = [k for k in ["indicator", "period", "area", "characteristic"] if k in out]
-    groups = out[out["characteristic"] != "All"]
-    has_total = set(
-        map(tuple, out.loc[out["group"] == "All", [k for k in keys if k != "characteristic"]].to_numpy())
-    )
-    for key, block in groups.groupby(keys, sort=False, dropna=False):
-        key = key if isinstance(key, tuple) else (key,)
-        total_key = tuple(v for k, v in zip(keys, key, strict=True) if k != "characteristic")
-        if total_key not in has_total or block["suppressed"].sum() != 1:
-            continue
-        candidates = block[~block["suppressed"] & size.loc[block.index].notna()]
-        if candidates.empty:
-            continue
-        victim = size.loc[candidates.index].idxmin()
-        out.loc[victim, ["suppressed", "reason"]] = [True, SECONDARY]
+    tkeys = [k for k in keys if k != "characteristic"]
+    groups = out["characteristic"] != "All"
+    block = out.loc[groups, keys].groupby(keys, sort=False, dropna=False).ngroup()
+    n_sup = out.loc[groups, "suppressed"].astype(int).groupby(block.to_numpy()).transform("sum")
+    totals = out.loc[out["group"] == "All", tkeys].drop_duplicates()
+    has_total = out.loc[groups, tkeys].merge(totals.assign(_t=True), on=tkeys, how="left")["_t"].notna().to_numpy() \
+        if tkeys else np.ones(int(groups.sum()), dtype=bool)
+    sizes = size.loc[groups]
+    eligible = (n_sup.to_numpy() == 1) & has_total & ~out.loc[groups, "suppressed"].to_numpy() & sizes.notna().to_numpy()
+    cand = pd.DataFrame({"_b": block.to_numpy(), "_s": sizes.to_numpy(dtype=float)}, index=sizes.index)[eligible]
+    victims = cand.sort_values(["_b", "_s"], kind="stable").drop_duplicates("_b").index
+    out.loc[victims, "suppressed"] = True
+    out.loc[victims, "reason"] = SECONDARY
     return out
