@@ -133,3 +133,39 @@ def test_report_pdf_command(demo_report, tmp_path):
     box = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)", data)
     assert box and round(float(box.group(1))) == 595 and round(float(box.group(2))) == 842  # A4 in points
     assert ev.__version__
+
+
+def test_verdicts_are_the_first_thing_after_the_title(demo_report):
+    html = (demo_report / "report.html").read_text(encoding="utf-8")
+    main = html[html.index("<main"):]
+    h1 = main.index("<h1>")
+    first_h2 = re.search(r"<h2[^>]*>(.*?)</h2>", main[h1:]).group(1)
+    assert first_h2 == "Are we meeting our equality objectives?"
+    between = re.sub(r"<[^>]+>", " ", main[main.index("</h1>"):main.index("Are we meeting")])
+    assert len(between.split()) < 40  # at most a one-line lead, no contents list before the verdicts
+    assert main.index("Are we meeting") < main.index('aria-label="Contents"')
+    verdicts = main[main.index("Are we meeting"):main.index("</section>", main.index("Are we meeting"))]
+    assert verdicts.count('<li><p class="verdict-head">') == 5 and "Levelling down: warnings" in verdicts
+
+
+def test_no_sideways_scroll_on_a_phone(browser, demo_report):
+    pg = browser.new_page(viewport={"width": 390, "height": 844})
+    pg.goto((demo_report / "report.html").as_uri())
+    widths = pg.evaluate("""() => {
+        const s = document.querySelector('section[aria-labelledby=verdicts]');
+        const summary = document.querySelector('section[aria-labelledby=summary]');
+        return [document.documentElement.scrollWidth, document.documentElement.clientWidth,
+                s.scrollWidth, s.clientWidth, summary.scrollWidth, summary.clientWidth];
+    }""")
+    pg.close()
+    page_w, client_w, v_scroll, v_client, s_scroll, s_client = widths
+    assert page_w <= client_w, f"the page scrolls sideways at 390 px ({page_w} > {client_w})"
+    assert v_scroll <= v_client and s_scroll <= s_client
+
+
+def test_any_objective_in_two_clicks(page):
+    # one click from the verdict line (or the contents) reaches each objective's section
+    links = page.evaluate("() => [...document.querySelectorAll('.verdict-list a')].map(a => a.getAttribute('href'))")
+    assert len(links) == 5
+    for href in links:
+        assert page.evaluate(f"() => !!document.querySelector('{href}')")

@@ -77,7 +77,7 @@ CASES = {
         and ["validate", "--indicators", "ind.yaml", "observations.csv"], ["ind.yaml", "line 1", "is not allowed"]),
     "scheme option typo filter for filters": (lambda w: ["validate", _scheme(
         w, "observations: observations.csv", "observations:\n    - path: observations.csv\n      filter: {area: x}")],
-        ["unknown key 'filter' (did you mean 'filters'?)", "line 22"]),
+        ["unknown key 'filter' (did you mean 'filters'?)", "line 29"]),
     "--level 95": (lambda w: ["report", "--scheme", "scheme.yaml", "--level", "95"], ["did you mean 0.95"]),
     "level: 95 in the scheme": (lambda w: ["validate", _scheme(w, "level: 0.95", "level: 95")],
                                 ["'level' is a confidence level", "line 15"]),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 
 from evidence.narrative import fmt_gap, fmt_value, group_phrase, progress_sentence, round_half_up
-from evidence.readability import flesch_reading_ease, syllables
 
 
 def _row(**kw):
@@ -37,11 +36,3 @@ def test_group_phrases():
     assert group_phrase("free_school_meals", "Eligible for free school meals", "pupils") == \
         "pupils eligible for free school meals"
     assert group_phrase("age_band", "16-24", "residents") == "residents aged 16-24"
-
-
-def test_readability_formula():
-    # Flesch (1948): 206.835 - 1.015 * words/sentences - 84.6 * syllables/words
-    assert syllables("equality") == 4
-    text = "The gap narrowed. Everyone did better."
-    words, sentences, syl = 6, 2, 1 + 1 + 2 + 3 + 1 + 2
-    assert flesch_reading_ease(text) == 206.835 - 1.015 * words / sentences - 84.6 * syl / words

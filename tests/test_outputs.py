@@ -19,11 +19,11 @@ def test_tables_and_workbook(tmp_path):
     path = outputs.write_excel(r, tmp_path / "tables.xlsx")
     wb = openpyxl.load_workbook(path, read_only=True)
     rows = list(wb["Gaps_over_time"].iter_rows(values_only=True))
-    head = next(i for i, row in enumerate(rows) if row[0] == "Indicator")
+    head = next(i for i, row in enumerate(rows) if row[0] == "Indicator code")
     xl = pd.DataFrame(rows[head + 1:], columns=rows[head])
     csv = pd.read_csv(tmp_path / "gaps.csv")
     assert len(xl) == len(csv)
-    assert set(xl.loc[csv["suppressed"].to_numpy(), "Value"]) == {"[c]"}
+    assert set(xl.loc[csv["suppressed"].to_numpy(), "Value (value unit)"]) == {"[c]"}
     notes = list(wb["Notes"].iter_rows(values_only=True))
     assert any("suppressed [c]" in str(c) for row in notes for c in row)
 
@@ -97,3 +97,38 @@ def test_older_gptables_without_workbook_options_still_writes_no_formula(tmp_pat
     wb = openpyxl.load_workbook(path)
     text = {c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
     assert "'-2+3" in text
+
+
+def test_csv_rounded_for_people_with_full_precision_beside(tmp_path):
+    r = build(ev.Scheme.demo(), ev.demo.observations(), ev.demo.indicators())
+    outputs.write_csv_json(r, tmp_path)
+    text = (tmp_path / "measures.csv").read_text()
+    m = pd.read_csv(tmp_path / "measures.csv")
+    assert "gap_current_full" in m and "value_baseline_full" in m
+    people = [c for c in m.columns if c in ("value_baseline", "gap_current", "gap_change", "all_current")]
+    for c in people:  # one decimal place, no float noise such as 14.700000000000003
+        shown = m[c].dropna()
+        assert ((shown * 10).round(6) == (shown * 10).round()).all(), c
+    assert (abs(m["gap_current"] - m["gap_current_full"]).dropna() <= 0.05 + 1e-9).all()
+    header, first = text.splitlines()[:2]
+    assert "rag" in header.split(",")
+
+
+def test_workbook_headings_in_words_with_units_and_the_schemes_contact(tmp_path):
+    r = build(ev.Scheme.demo(), ev.demo.observations(), ev.demo.indicators())
+    path = outputs.write_excel(r, tmp_path / "tables.xlsx")
+    wb = openpyxl.load_workbook(path, read_only=True)
+    rows = list(wb["Measures"].iter_rows(values_only=True))
+    head = next(i for i, row in enumerate(rows) if row[0] == "Objective")
+    xl = pd.DataFrame(rows[head + 1:], columns=rows[head])
+    for heading in xl.columns:
+        assert "_" not in heading and heading != "Rag label", heading
+    numeric = [c for c in xl.columns if pd.to_numeric(xl[c], errors="coerce").notna().sum() > 5]
+    assert numeric and all("unit" in c or c.endswith("year") for c in numeric), numeric
+    pct = xl[xl["Value unit"] == "per cent"]
+    assert len(pct) and set(pct["Gap unit"]) == {"percentage points"}  # a gap in % is in percentage points
+    assert "gap_not_widen" not in set(xl["What success means"]) and "no_gap" not in set(xl["Result"])
+    assert "broad ethnic group" in set(xl["Characteristic"])
+    cover = " ".join(str(c) for row in wb["Cover"].iter_rows(values_only=True) for c in row if c)
+    assert "equalities@northbrook.example.gov.uk" in cover and "01632 960 123" in cover
+    assert "evidence toolkit" not in cover

@@ -58,7 +58,8 @@ def test_excel_matches_csv(demo_report):
     xl = pd.DataFrame(rows[header_at + 1:], columns=rows[header_at])
     csv = pd.read_csv(demo_report / "measures.csv", dtype={"baseline": str, "current": str})
     assert len(xl) == len(csv)
-    for col_xl, col_csv in (("Gap current", "gap_current"), ("Value baseline", "value_baseline")):
+    for col_xl, col_csv in (("Gap in the current year (gap unit)", "gap_current_full"),
+                            ("Value in the baseline year (value unit)", "value_baseline_full")):
         x = pd.to_numeric(xl[col_xl], errors="coerce")
         c = csv[col_csv]
         both = x.notna() & c.notna()

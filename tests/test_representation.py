@@ -165,3 +165,20 @@ def test_real_calderdale_council_workforce_against_the_2011_census():
     assert r.loc["Black", "share"] == pytest.approx(57 / 2745 * 100) and r.loc["Black", "verdict"] == "over"
     assert r.loc["White", "verdict"] == "under"  # 86.3% of staff (Wilson upper 87.5%) against 89.7% of residents
     assert r.loc["White", "share_upper"] == pytest.approx(100 * _wilson(2369, 2745)[1])
+
+
+def test_grade_bands_cannot_be_differenced_to_reveal_a_small_group():
+    # C has 3 senior staff: hidden, and so is C's next smallest band (else All minus the other bands gives 3)
+    staff = pd.DataFrame({
+        "band": pd.Categorical(["Junior"] * 100 + ["Middle"] * 100 + ["Senior"] * 50, ["Junior", "Middle", "Senior"]),
+        "e": ["A"] * 40 + ["B"] * 40 + ["C"] * 20 + ["A"] * 45 + ["B"] * 45 + ["C"] * 10 + ["A"] * 20 + ["B"] * 27
+        + ["C"] * 3,
+    })
+    r = representation(staff, {"A": 40, "B": 40, "C": 20}, "e", within="band").set_index(["band", "group"])
+    assert r.loc[("Senior", "C"), "suppressed"] and r.loc[("Middle", "C"), "suppressed"]  # across the bands
+    assert r.loc[("Senior", "A"), "suppressed"]  # within the senior band (A is its next smallest)
+    assert not r.loc[("Senior", "B"), "suppressed"] and r.loc[("All", "C"), "count"] == 33
+    # no row or column with exactly one hidden figure is left
+    bands = r.drop(index="All", level="band")
+    assert all(n != 1 for n in bands.groupby(level="band")["suppressed"].sum())
+    assert all(n != 1 for n in bands.groupby(level="group")["suppressed"].sum())

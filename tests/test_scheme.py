@@ -125,3 +125,24 @@ def test_evaluate_demo_planted_cases():
     assert by.loc[("a8_ethnicity", "Black Caribbean"), "status"] == "widened"
     assert by.loc[("gld_fsm", "Eligible for free school meals"), "status"] == "not_comparable"
     assert isinstance(e, pd.DataFrame)
+
+
+def test_council_words_contact_and_min_change_are_read(tmp_path):
+    text = GOOD.replace('current: "2024"\n', 'current: "2024"\nmin_change: 1.5\ncontact: {name: Equalities team, '
+                        'email: eq@example.gov.uk, phone: "01632 960 000"}\n').replace(
+        "        rule: gap_not_widen", "        rule: gap_not_widen\n        min_change: 0.5\n"
+        "        lead_officer: Head of Employment\n        actions_taken: [Job coaching, Disability Confident]\n"
+        "        commentary: Better than last year.")
+    s = Scheme.from_yaml(_write(tmp_path, text))
+    m = s.objectives[0].measures[0]
+    assert s.settings["min_change"] == 1.5 and m.min_change == 0.5
+    assert s.contact == {"name": "Equalities team", "email": "eq@example.gov.uk", "phone": "01632 960 000"}
+    assert m.council == {"lead_officer": "Head of Employment", "actions_taken": "Job coaching\nDisability Confident",
+                         "commentary": "Better than last year."}
+    e = s.evaluate(employment((52, 60), (80, 82)))
+    assert e["min_change"].iloc[0] == 0.5
+
+
+def test_negative_min_change_is_refused(tmp_path):
+    with pytest.raises(ev.EvidenceError, match="min_change"):
+        Scheme.from_yaml(_write(tmp_path, GOOD.replace('current: "2024"\n', 'current: "2024"\nmin_change: -1\n')))

@@ -10,7 +10,7 @@ with the levelling-down rule, and a yearly scheme progress report.
 True
 """
 
-from . import demo, demo_workforce, health
+from . import demo, demo_workforce, health, workforce
 from .aggregate import aggregate
 from .errors import EvidenceError, EvidenceWarning, Problem
 from .estimates import estimate
@@ -41,6 +41,7 @@ __all__ = [
     "aggregate",
     "demo",
     "demo_workforce",
+    "workforce",
     "estimate",
     "gaps",
     "health",

@@ -108,6 +108,13 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--adjust", choices=["holm", "bh"], help="adjust tests of change for the number of groups compared")
     r.add_argument("--pdf", action="store_true", help="also print an A4 PDF (needs Chromium)")
     r.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    r.add_argument("--notebook", choices=["scheme", "workforce"], default="scheme",
+                   help="which report: the scheme progress report (default) or the workforce profile")
+    r.add_argument("--staff", help="workforce: HR records, one row per person (default: the demo council)")
+    r.add_argument("--applicants", help="workforce: recruitment records, one row per applicant")
+    r.add_argument("--population", help="workforce: the population to compare with (characteristic, group, count)")
+    r.add_argument("--pay-gap-returns", help="workforce: the Gender pay gap service download, to compare with "
+                                             "other councils")
     r.set_defaults(func=_report)
 
     v = sub.add_parser("validate", help="check data files, or a scheme and its data, and say what was understood")
@@ -147,6 +154,15 @@ def _report(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"[{time.perf_counter() - start:5.1f}s] {msg}", file=sys.stderr, flush=True)
 
+    if args.notebook == "workforce":
+        from .workforce_report import workforce_report
+
+        target = workforce_report(args.out, staff=args.staff, applicants=args.applicants, population=args.population,
+                                  pay_gap_returns=args.pay_gap_returns, snapshot=args.period,
+                                  level=args.level or 0.95, progress=say)
+        if not args.quiet:
+            print(f"Open {Path(target) / 'report.html'} in a browser.")
+        return 0
     target = report(args.scheme, args.period, args.baseline, args.out, observations=args.observations,
                     indicators=args.indicators, level=args.level, strict=args.strict, adjust=args.adjust, pdf=args.pdf,
                     progress=say)

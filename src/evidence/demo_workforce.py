@@ -34,7 +34,7 @@ from .demo import _ETHNICITY
 SEED = 20240331
 SNAPSHOT = pd.Timestamp("2024-03-31")
 BANDS = ["Grades 1-3", "Grades 4-6", "Grades 7-9", "Grades 10-12", "Senior managers"]
-_BAND_WEIGHTS = np.array([0.33, 0.31, 0.22, 0.11, 0.03])
+_BAND_WEIGHTS = np.array([0.32, 0.30, 0.22, 0.11, 0.05])
 _BAND_PAY = np.array([11.9, 14.6, 19.2, 25.8, 41.0])  # median hourly pay, £
 #: how each group's staff spread over the bands (a multiplier on the weights, junior to senior)
 _BLACK = {"Black African", "Black Caribbean", "Other Black", "White and Black Caribbean", "White and Black African"}
@@ -95,7 +95,7 @@ def staff(seed: int = SEED) -> pd.DataFrame:
     for i in range(n):
         bw = _BAND_WEIGHTS.copy()
         if eth[i] in _BLACK:
-            bw = bw * np.array([1.6, 1.2, 0.8, 0.35, 0.12])
+            bw = bw * np.array([1.6, 1.2, 0.8, 0.4, 0.35])
         if sex[i] == "Male":
             bw = bw * np.array([0.75, 0.9, 1.1, 1.35, 1.6])
         band[i] = rng.choice(5, p=bw / bw.sum())

@@ -195,7 +195,8 @@ def progress_sentence(row: pd.Series) -> str:
     if status == "widened":
         return f"The gap between {who} and {vs} widened {span}: {who} fell further behind."
     if status == "no_significant_change":
-        return (f"The gap between {who} and {vs} went {span}. "
+        moved = f"stayed at {_num(g1)} {gap_unit(unit)}".rstrip() if _num(g0) == _num(g1) else f"went {span}"
+        return (f"The gap between {who} and {vs} {moved}. "
                 "This change is small enough to be chance: no clear change.")
     if status == "no_gap":
         ahead = [row[end] for end in ("baseline", "current")

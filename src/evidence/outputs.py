@@ -36,10 +36,10 @@ NOT_APPLICABLE = "[z]"
 #: the tables written, with their sheet names, titles and the columns they keep
 TABLES = {
     "measures": ("Measures", "Status of every measure of success by group",
-                 ["objective", "measure", "rule", "indicator", "characteristic", "group", "comparator", "baseline",
-                  "current", "value_baseline", "value_current", "gap_baseline", "gap_current", "gap_change",
-                  "gap_change_lower", "gap_change_upper", "all_baseline", "all_current", "unit", "status", "rag_label",
-                  "summary", "suppressed_baseline", "suppressed_current"]),
+                 ["objective", "measure", "rule", "indicator", "name", "characteristic", "group", "comparator",
+                  "baseline", "current", "value_baseline", "value_current", "gap_baseline", "gap_current",
+                  "gap_change", "gap_change_lower", "gap_change_upper", "all_baseline", "all_current", "unit",
+                  "status", "rag", "rag_label", "summary", "suppressed_baseline", "suppressed_current"]),
     "gaps": ("Gaps_over_time", "Gaps between each group and its comparator in every year",
              ["indicator", "name", "period", "characteristic", "group", "comparator", "comparator_group", "value",
               "lower", "upper", "comparator_value", "gap", "gap_lower", "gap_upper", "relative_gap", "significant",
@@ -125,15 +125,41 @@ def suppressed_mask(t: pd.DataFrame, col: str) -> pd.Series:
     return flags[0] | flags[1] if len(flags) == 2 else none
 
 
+#: decimal places a person reads; the ``_full`` column keeps every digit for machines
+_DIGITS = {"relative_gap": 3, "relative_gap_lower": 3, "relative_gap_upper": 3}
+
+
+def for_people_and_machines(t: pd.DataFrame) -> pd.DataFrame:
+    """Each decimal column rounded for reading (half up, as the report shows it), with ``<column>_full`` beside it.
+
+    No float noise such as ``14.700000000000003`` reaches a person; the full value stays for machines.
+
+    Examples
+    --------
+    >>> for_people_and_machines(pd.DataFrame({"gap": [14.700000000000003, 2.25]})).to_dict("list")
+    {'gap': [14.7, 2.3], 'gap_full': [14.700000000000003, 2.25]}
+    """
+    from .narrative import round_half_up
+
+    out = t.copy()
+    for c in list(t.columns):
+        if pd.api.types.is_float_dtype(t[c]) and not pd.api.types.is_bool_dtype(t[c]):
+            digits = _DIGITS.get(c, 1)
+            rounded = [round_half_up(v, digits) if pd.notna(v) and np.isfinite(v) else v for v in t[c]]
+            out[c] = pd.Series(rounded, index=t.index, dtype=float)
+            out.insert(out.columns.get_loc(c) + 1, f"{c}_full", t[c])
+    return out
+
+
 def write_csv_json(r: Results, folder: Path) -> list[Path]:
-    """Write each table as CSV, and the measures also as JSON."""
+    """Write each table as CSV (rounded columns and ``_full`` ones), and the measures also as JSON."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for key, t in tables(r).items():
         path = folder / f"{key}.csv"
-        # full precision (counts can exceed a million); fields with commas or quotes are quoted, so a separator
-        # inside text cannot start a new cell
-        csv_safe(t).to_csv(path, index=False, lineterminator="\n")
+        # rounded for people, full precision beside (counts can exceed a million); fields with commas or quotes
+        # are quoted, so a separator inside text cannot start a new cell
+        csv_safe(for_people_and_machines(t)).to_csv(path, index=False, lineterminator="\n")
         written.append(path)
     measures = tables(r)["measures"]
     records = [{k: _json_value(v) for k, v in row.items()} for row in measures.to_dict("records")]
@@ -180,15 +206,14 @@ def write_excel(r: Results, path: Path) -> Path:
                 col = col.where(~suppressed_mask(t, c), SUPPRESSED)
                 t[c] = col.map(lambda v: round(float(v), 4) if isinstance(v, float | np.floating) else v)
         t = t.drop(columns=[c for c in t.columns if c.startswith("suppressed")])
-        if "unit" in t:
-            t["unit"] = t["unit"].replace({"%": "per cent"})  # a cell of symbols only is not allowed
+        t = _in_words(t)
         for c in t.columns:
             if t[c].dtype == bool or str(t[c].dtype) == "boolean":
                 t[c] = t[c].map(lambda v: NOT_AVAILABLE if v is pd.NA or v is None else ("yes" if v else "no"))
             elif c not in _numeric(t):
                 t[c] = t[c].astype(object).where(t[c].notna() & (t[c].astype(str).str.strip() != ""),
                                                  NOT_APPLICABLE)
-        t.columns = [_heading(c) for c in t.columns]
+        t.columns = [HEADINGS.get(c, _heading(c)) for c in t.columns]
         if not native:
             t = csv_safe(t)
         if t.empty:
@@ -207,7 +232,7 @@ def write_excel(r: Results, path: Path) -> Path:
                "off than its comparator.",
                "Levelling down (a gap narrowing while everyone got worse) is never counted as progress.",
                "[c] means a figure is suppressed because it is based on small numbers."],
-        contact=["Produced with the evidence toolkit."],
+        contact=_contact(r.scheme.contact, inert),
     )
     notes = pd.DataFrame({"Note reference": ["note_small_numbers"],
                           "Note text": [f"Figures with fewer than {r.options['min_numerator']} people counted, or from "
@@ -239,3 +264,65 @@ def formula_cells(path: Path) -> list[str]:
 
 def _heading(col: str) -> str:
     return col.replace("_", " ").capitalize()
+
+
+def _contact(contact: dict[str, str], inert) -> list[str] | None:
+    """The cover's contact lines from the scheme's ``contact:`` (left out when the scheme has none)."""
+    lines = [inert(f"{label}: {contact[k]}") for k, label in (("name", "Name"), ("email", "Email"),
+                                                               ("phone", "Telephone")) if contact.get(k)]
+    return lines or None
+
+
+#: column headings in words, each numeric one with its unit (the unit columns say which, row by row)
+HEADINGS = {
+    "objective": "Objective", "measure": "Measure of success", "rule": "What success means",
+    "indicator": "Indicator code", "name": "Indicator", "characteristic": "Characteristic", "group": "Group",
+    "comparator": "Compared with", "comparator_group": "Comparator group", "baseline": "Baseline year",
+    "current": "Current year", "period": "Year",
+    "value_baseline": "Value in the baseline year (value unit)", "value_current": "Value in the current year (value unit)",
+    "gap_baseline": "Gap in the baseline year (gap unit)", "gap_current": "Gap in the current year (gap unit)",
+    "gap_change": "Change in the gap (gap unit)", "gap_change_lower": "Change in the gap, lower 95% limit (gap unit)",
+    "gap_change_upper": "Change in the gap, upper 95% limit (gap unit)",
+    "all_baseline": "Everyone, baseline year (value unit)", "all_current": "Everyone, current year (value unit)",
+    "value": "Value (value unit)", "lower": "Lower 95% limit (value unit)", "upper": "Upper 95% limit (value unit)",
+    "comparator_value": "Comparator's value (value unit)", "gap": "Gap (gap unit)",
+    "gap_lower": "Gap, lower 95% limit (gap unit)", "gap_upper": "Gap, upper 95% limit (gap unit)",
+    "relative_gap": "Relative gap (ratio, above 1 means worse off)", "significant": "Gap statistically significant",
+    "unit": "Value unit", "gap_unit": "Gap unit", "status": "Result", "rag": "Colour", "rag_label": "Status",
+    "summary": "What this means", "method": "Method", "rank": "Rank", "flag": "Compared with everyone",
+    "finding": "Finding", "reason": "Why the figure is not published",
+}
+_RULES = {"gap_not_widen": "the gap must not widen and should narrow",
+          "improve_where_gap": "groups with a gap must improve",
+          "maintain_level": "the level must be kept", "representation": "shares must match the population"}
+_COMPARATORS = {"overall": "everyone", "rest": "everyone else", "reference": "a reference group",
+                "best": "the best-off group", "baseline": "its baseline level", "none": "nothing",
+                "population share": "its share of the population"}
+_STATUS_WORDS = {"narrowed": "gap narrowed", "narrowed_levelling_down": "gap narrowed by levelling down",
+                 "reversed": "moved from behind to ahead", "widened": "gap widened",
+                 "no_significant_change": "no clear change", "no_gap": "no clear gap",
+                 "insufficient_data": "not enough data", "not_comparable": "not comparable (series break)",
+                 "improved": "improved", "not_improved": "no clear improvement", "worsened": "got worse",
+                 "level_maintained": "level maintained", "below_level": "below the level"}
+
+
+def _in_words(t: pd.DataFrame) -> pd.DataFrame:
+    """Codes as words for people: rules, comparators, statuses, characteristics, units (value and gap)."""
+    from .labels import characteristic_label
+    from .narrative import gap_unit
+
+    t = t.copy()
+    for col, words in (("rule", _RULES), ("comparator", _COMPARATORS), ("status", _STATUS_WORDS)):
+        if col in t:
+            t[col] = t[col].map(lambda v, w=words: w.get(v, v) if isinstance(v, str) else v)
+    if "characteristic" in t:
+        t["characteristic"] = t["characteristic"].map(lambda v: characteristic_label(v) if isinstance(v, str) else v)
+    if "unit" in t:
+        has_gap = any(c.startswith("gap") for c in t.columns)
+        units = t["unit"]
+        # a cell of symbols only is not allowed, and a difference of percentages is in percentage points
+        t["unit"] = units.map(lambda u: "per cent" if u == "%" else u)
+        if has_gap:
+            t.insert(t.columns.get_loc("unit") + 1, "gap_unit",
+                     units.map(lambda u: gap_unit(u) if isinstance(u, str) else u))
+    return t

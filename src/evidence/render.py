@@ -22,16 +22,29 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from . import charts
+from .labels import characteristic_label, is_unknown_group, plural
 from .narrative import fmt_gap, fmt_value, gap_unit, group_phrase, round_half_up
 from .periods import sort_periods
 from .results import Results
 from .scheme import Measure, Objective
+from .verdicts import (
+    AMBER,
+    CONCERN,
+    GREEN,
+    GREY_LABELS,
+    RED,
+    VERDICT_RAG,
+    VERDICTS,
+    counts_text,
+    findings,
+    verdict,
+)
 
 SUPPRESSED = "[c]"
 #: where the exported page puts its table of contents (empty in JupyterLab)
 TOC_MARK = '<div class="toc-here"></div>'
-RAG_ICON = {"green": "✔", "amber": "▲", "red": "✖"}
-_RAG_ORDER = {"red": 0, "amber": 1, "green": 2}
+RAG_ICON = {"green": "✔", "amber": "▲", "red": "✖", "grey": "○"}
+_RAG_ORDER = {"red": 0, "amber": 1, "green": 2, "grey": 3}
 _esc = html.escape
 
 
@@ -45,6 +58,17 @@ def rag_badge(rag: str, label: str) -> str:
     '<span class="rag rag-red"><span aria-hidden="true">✖</span> Red: not met</span>'
     """
     return f'<span class="rag rag-{rag}"><span aria-hidden="true">{RAG_ICON[rag]}</span> {_esc(label)}</span>'
+
+
+def verdict_badge(verdict: str) -> str:
+    """The verdict of an objective or measure: met, not met, mixed or not yet measurable.
+
+    Examples
+    --------
+    >>> verdict_badge("mixed")
+    '<span class="rag rag-amber"><span aria-hidden="true">▲</span> Mixed</span>'
+    """
+    return rag_badge(VERDICT_RAG[verdict], _cap(verdict))
 
 
 def table_html(df: pd.DataFrame, caption: str, row_header: str | None = None, raw: Iterable[str] = ()) -> str:
@@ -64,7 +88,7 @@ def table_html(df: pd.DataFrame, caption: str, row_header: str | None = None, ra
     Examples
     --------
     >>> print(table_html(pd.DataFrame({"Group": ["A"], "Value": ["1.0"]}), "Values"))  # doctest: +ELLIPSIS
-    <table>
+    <div class="table-wrap"><table>
     <caption>Values</caption>...<th scope="row">A</th>...
     """
     raw = set(raw)
@@ -79,8 +103,14 @@ def table_html(df: pd.DataFrame, caption: str, row_header: str | None = None, ra
             text = text if c in raw else _esc(text)
             cells.append(f'<th scope="row">{text}</th>' if c == row_header else f"<td>{text}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    return (f"<table>\n<caption>{_esc(caption)}</caption>\n<thead><tr>{head}</tr></thead>\n<tbody>\n"
-            + "\n".join(rows) + "\n</tbody>\n</table>")
+    # the wrapper scrolls a wide table on its own, so the page never scrolls sideways on a phone
+    return (f'<div class="table-wrap"><table>\n<caption>{_esc(caption)}</caption>\n<thead><tr>{head}</tr></thead>\n'
+            "<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table></div>")
+
+
+def details_html(summary: str, body: str) -> str:
+    """Collapsed content under a one-line summary a reader can open."""
+    return f"<details><summary>{_esc(summary)}</summary>\n{body}\n</details>"
 
 
 def figure_html(fig: plt.Figure, name: str, alt: str, caption: str, numbers: pd.DataFrame,
@@ -119,124 +149,267 @@ def _worst(rags: Iterable[str]) -> str:
     return min(rags, key=_RAG_ORDER.get)
 
 
+def _judged(ev: pd.DataFrame) -> pd.DataFrame:
+    return ev[ev["rag"] != "grey"]
+
+
 # ---------------------------------------------------------------- sections
 def title_html(r: Results) -> str:
-    """The page heading and the lead paragraph."""
+    """The page heading and one line on what is compared."""
     s = r.scheme
+    who = f"{_esc(s.organisation)}. " if s.organisation else ""
     area = getattr(s, "area", None)
     where = ""
     if area:  # data with many areas: say whose figures these are, and what they are set beside
         beside = getattr(s, "comparator_areas", None)
-        where = (f'<p class="lead">Figures for {_esc(area)}'
-                 + (f", with {_esc(', '.join(beside))} for comparison" if beside else "") + ".</p>\n")
+        where = (f" Figures for {_esc(area)}"
+                 + (f", with {_esc(', '.join(beside))} for comparison" if beside else "") + ".")
     return (f"<h1>{_esc(s.name)}: progress report, {r.baseline} to {r.current}</h1>\n"
-            f'<p class="lead">{_esc(s.description)}</p>\n{where}{TOC_MARK}')
+            f'<p class="lead">{who}Where we are in {r.current}, compared with {r.baseline}, the year the '
+            f"scheme measures from.{where}</p>")
+
+
+def verdicts_html(r: Results) -> str:
+    """The first screen: are we meeting our equality objectives? One line per objective, then levelling down."""
+    ev = r.evaluation
+    parts = ['<section aria-labelledby="verdicts" class="verdicts">'
+             '<h2 id="verdicts">Are we meeting our equality objectives?</h2>']
+    verdict_of = {o.id: verdict(ev.loc[ev["objective_id"] == o.id, "rag"]) for o in r.scheme.objectives}
+    tally = pd.Series(list(verdict_of.values())).value_counts()
+    n = len(r.scheme.objectives)
+    said = [f"{int(tally[v])} {v}" for v in VERDICTS if v in tally]
+    parts.append(f"<p>The scheme has {plural(n, 'objective')}: " + ", ".join(said) + ".</p>")
+    items = []
+    for o in r.scheme.objectives:
+        rows = ev[ev["objective_id"] == o.id]
+        lines = " ".join(_esc(f) for f in findings(rows))
+        since = since_text(r, rows)
+        items.append(f'<li><p class="verdict-head"><a href="#obj-{o.id}">{_esc(o.title)}</a>: '
+                     f"{verdict_badge(verdict_of[o.id])}</p><p>{lines}</p>"
+                     + (f'<p class="since">{_esc(since)}</p>' if since else "") + "</li>")
+    parts.append('<ol class="verdict-list">' + "".join(items) + "</ol>")
+    ld = _levelling_rows(r)
+    parts.append('<h3 id="warnings">Levelling down: warnings</h3>')
+    if ld.empty:
+        parts.append(f"<p>No gap narrowed because everyone got worse between {r.baseline} and {r.current}.</p>")
+    else:
+        shown = list(ld["summary"].head(3))
+        more = len(ld) - len(shown)
+        parts.append("<ul>" + "".join(f"<li>{_esc(t)}</li>" for t in shown) + "</ul>")
+        if more:
+            parts.append(f'<p>And {plural(more, "more gap")} like this: see <a href="#levelling-down">levelling '
+                         "down</a>.</p>")
+    parts.append(f'<p class="rule">{_esc(colour_rule_text(r))}</p>')
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def colour_rule_text(r: Results) -> str:
+    """How the colours are decided, with the scheme's minimum change, in two sentences."""
+    mins = {m.min_change for _, m in r.scheme.measures() if m.min_change is not None}
+    scheme_min = r.options.get("min_change")
+    if scheme_min:
+        size = f"at least {scheme_min:g} {'point' if scheme_min == 1 else 'points'} or percentage {'point' if scheme_min == 1 else 'points'}, the scheme's minimum"
+        if mins - {scheme_min}:
+            size += ", or the size set for the measure"
+        size_text = f"A change counts only when it is statistically significant and {size}."
+    elif mins:
+        size_text = ("A change counts only when it is statistically significant and, where the scheme sets a "
+                     "minimum size for the measure, at least that big.")
+    else:
+        size_text = ("The scheme sets no minimum size, so any change that is statistically significant counts, "
+                     "however small.")
+    return ("Green means the figures show the measure is met. Results that cannot be judged (does not apply, "
+            "no data, not comparable, not yet measurable) are grey and counted apart. " + size_text)
+
+
+def since_text(r: Results, e: pd.DataFrame) -> str:
+    """How the groups moved since last year's report, counted in words.
+
+    Examples
+    --------
+    >>> class R: previous = "2023"
+    >>> since_text(R, pd.DataFrame({"rag": ["red", "amber"], "since_last": ["worse", "no clear change"]}))
+    'Since 2023: 1 group worse, 1 with no clear change.'
+    """
+    if r.previous is None or "since_last" not in e:
+        return ""
+    judged = e[e["rag"] != "grey"]["since_last"]
+    if judged.empty:
+        return ""
+    better = int((judged == "better").sum())
+    worse = int(judged.str.startswith("worse").sum())
+    same = int((judged == "no clear change").sum())
+    rest = len(judged) - better - worse - same
+    parts = [f"{plural(better, 'group')} better" if better else "", f"{plural(worse, 'group')} worse" if worse else "",
+             f"{plural(same, 'group') if not (better or worse) else same} with no clear change" if same else "",
+             f"{rest} cannot be compared" if rest else ""]
+    return f"Since {r.previous}: " + ", ".join(p for p in parts if p) + "."
+
+
+def _levelling_rows(r: Results) -> pd.DataFrame:
+    ld = r.levelling_down
+    if ld.empty or "group" not in ld:
+        return ld
+    return ld[~ld["group"].map(is_unknown_group)]
 
 
 def summary_html(r: Results, figdir: Path | None = None) -> str:
-    """The one-page summary: status counts, headline changes, a row per measure."""
+    """Contents, the scheme's aims, the count of groups by status, what changed, a row per measure."""
     ev = r.evaluation
-    counts = ev["rag"].value_counts()
     n_meas = ev["measure_id"].nunique()
-    parts = ['<section aria-labelledby="summary"><h2 id="summary">Summary</h2>']
+    n_obj = len(r.scheme.objectives)
+    parts = [TOC_MARK, '<section aria-labelledby="summary"><h2 id="summary">Summary</h2>']
+    if r.scheme.description:
+        parts.append(f"<p>{_esc(r.scheme.description)}</p>")
     parts.append(
-        f"<p>The scheme has {len(r.scheme.objectives)} objectives and {n_meas} measures of success. "
-        f"We compared {r.current} with the baseline year, {r.baseline}, for {len(ev)} groups of people.</p>")
-    parts.append('<ul class="counts">' + "".join(
-        f"<li>{rag_badge(rag, label)}: {int(counts.get(rag, 0))} groups</li>"
-        for rag, label in (("green", "Green: met"), ("amber", "Amber: no clear change or not yet measurable"),
-                           ("red", "Red: not met"))) + "</ul>")
+        f"<p>The scheme has {plural(n_obj, 'objective')} and {plural(n_meas, 'measure')} of success. "
+        f"We compared {r.current} with the baseline year, {r.baseline}, for {plural(len(ev), 'group')} of people.</p>")
+    counts = ev["rag"].value_counts()
+    items = [f"<li>{rag_badge(rag, label)}: {plural(int(counts.get(rag, 0)), 'group')}</li>"
+             for rag, label in (("green", GREEN), ("amber", AMBER), ("red", RED))]
+    grey = ev.loc[ev["rag"] == "grey", "rag_label"].value_counts()
+    if len(grey):
+        items.append("<li>Not judged, counted apart: " + ", ".join(
+            f"{rag_badge('grey', g)}: {plural(int(grey[g]), 'group')}" for g in GREY_LABELS if g in grey) + "</li>")
+    parts.append('<ul class="counts">' + "".join(items) + "</ul>")
     parts.append("<h3>What changed</h3>")
     parts.append("<ul>" + "".join(f"<li>{_esc(t)}</li>" for t in headlines(r)) + "</ul>")
-    tests = r.comparisons
-    chance = round(tests * (1 - r.options["level"]))
-    parts.append(
-        f"<p>We made {tests} statistical comparisons. Even when nothing has really changed, about 1 in "
-        f"{round(1 / (1 - r.options['level']))} comparisons will look like a change by chance, so around {chance} "
-        "of these results could be chance. Look for patterns, not single results."
-        + (f" To allow for this, each change was tested with the {_ADJUST[r.options['adjust']]}."
-           if r.options.get("adjust") else "") + "</p>")
+    parts.append(f"<p>{_esc(chance_text(r.comparisons, r.options['level'], r.options.get('adjust')))}</p>")
     rows = []
     for obj in r.scheme.objectives:
         for m in obj.measures:
             e = ev[ev["measure_id"] == m.id]
-            rag = _worst(e["rag"])
             rows.append({"Objective": obj.title, "Measure of success": m.title,
-                         "Status": rag_badge(rag, _measure_label(e, rag)), "What changed": measure_headline(e)})
-    parts.append(table_html(pd.DataFrame(rows), f"Status of each measure of success, {r.baseline} to {r.current}",
-                            row_header="Measure of success", raw=["Status"]))
-    red = int(counts.get("red", 0))
-    fig = charts.status_grid(ev, f"{red} groups did not meet their measure of success" if red else
-                             "Every measure of success was met or is unclear",
-                             f"Number of groups by status under each measure, {r.baseline} to {r.current}")
-    grid = ev.groupby(["measure", "rag"], sort=False).size().unstack(fill_value=0).reindex(
-        columns=["green", "amber", "red"], fill_value=0).reset_index()
-    grid.columns = ["Measure", "Green: met", "Amber: unclear", "Red: not met"]
-    alt = ("Bar chart of the number of groups by status under each measure. " + " ".join(
-        f"{row['Measure']}: {row['Green: met']} met, {row['Amber: unclear']} unclear, {row['Red: not met']} not met."
-        for _, row in grid.iterrows()))
-    parts.append(figure_html(fig, "status_grid", alt, "Status of every group under each measure", grid.astype(str),
-                             figdir))
+                         "Verdict": verdict_badge(verdict(e["rag"])), "Groups": counts_text(e["rag"], e["rag_label"])})
+    table = table_html(pd.DataFrame(rows), f"Verdict on each measure of success, {r.baseline} to {r.current}",
+                       row_header="Measure of success", raw=["Verdict"])
+    parts.append(details_html(f"Verdict on each of the {plural(n_meas, 'measure')} of success", table))
+    parts.append(_status_chart(r, figdir))
     parts.append("</section>")
-    return "\n".join(parts)
+    return "\n".join(p for p in parts if p)
+
+
+def chance_text(tests: int, level: float, adjust: str | None = None) -> str:
+    """How many results chance alone could explain, in words that never say "around 0".
+
+    Examples
+    --------
+    >>> chance_text(78, 0.95)
+    'We made 78 statistical comparisons. About 1 in 20 comparisons looks like a change by chance even when nothing changed, so about 4 of these results could be chance. Look for patterns, not single results.'
+    >>> chance_text(3, 0.95).endswith("fewer than 1 of these results would be expected by chance. Still, look for patterns.")
+    True
+    """
+    one_in = round(1 / (1 - level))
+    expected = tests * (1 - level)
+    head = (f"We made {plural(tests, 'statistical comparison')}. About 1 in {one_in} comparisons looks like a change "
+            "by chance even when nothing changed, so ")
+    if round(expected) >= 1:
+        text = head + f"about {round(expected)} of these results could be chance. Look for patterns, not single results."
+    else:
+        text = head + "fewer than 1 of these results would be expected by chance. Still, look for patterns."
+    if adjust:
+        text += f" To allow for this, each change was tested with the {_ADJUST[adjust]}."
+    return text
+
+
+def _status_chart(r: Results, figdir: Path | None) -> str:
+    ev = r.evaluation
+    if ev["measure_id"].nunique() < 2:
+        return ""  # one measure: its verdict and counts say it all; a chart of one bar adds nothing
+    red = int((ev["rag"] == "red").sum())
+    title = (f"{plural(red, 'group')} did not meet {'its' if red == 1 else 'their'} measure of success" if red else
+             "No group failed its measure of success")
+    fig = charts.status_grid(ev, title, f"Number of groups by status under each measure, {r.baseline} to {r.current}")
+    grid = ev.groupby(["measure_id", "rag"], sort=False).size().unstack(fill_value=0).reindex(
+        columns=["green", "amber", "red", "grey"], fill_value=0)
+    names = ev.drop_duplicates("measure_id").set_index("measure_id")["measure"]
+    grid = grid.loc[list(dict.fromkeys(ev["measure_id"]))]
+    table = pd.DataFrame({"Measure": names[grid.index].to_numpy(), "Met": grid["green"].to_numpy(),
+                          "No clear change": grid["amber"].to_numpy(), "Not met": grid["red"].to_numpy(),
+                          "Not judged": grid["grey"].to_numpy()})
+    alt = ("Bar chart of the number of groups by status under each measure. " + " ".join(
+        f"{row['Measure']}: {row['Met']} met, {row['No clear change']} no clear change, {row['Not met']} not met, "
+        f"{row['Not judged']} not judged." for _, row in table.iterrows()))
+    chart = figure_html(fig, "status_grid", alt, "Status of every group under each measure", table.astype(str), figdir)
+    return f'<details class="chart"><summary>Chart: status of every group under each measure</summary>\n{chart}\n</details>'
 
 
 _ADJUST = {"holm": "Holm adjustment for the number of groups compared",
            "bh": "Benjamini-Hochberg adjustment for the number of groups compared"}
 
 
-def _measure_label(e: pd.DataFrame, rag: str) -> str:
-    n = len(e)
-    if n == 1:
-        return e["rag_label"].iloc[0]
-    k = int((e["rag"] == rag).sum())
-    word = {"green": "Green: all met", "amber": "Amber", "red": "Red"}[rag]
-    return word if rag == "green" else f"{word}: {k} of {n} groups"
-
-
 def measure_headline(e: pd.DataFrame) -> str:
-    """One sentence on a measure: its single group's summary, or who is not met."""
-    if len(e) == 1:
-        return e["summary"].iloc[0]
-    red = e[e["rag"] == "red"]
-    amber = e[e["rag"] == "amber"]
-    if len(red):
-        return " ".join(red["summary"].head(2)) + (f" ({len(red) - 2} more groups not met.)" if len(red) > 2 else "")
-    if len(amber):
-        names = [group_phrase(c, g, p or "people") for c, g, p in
-                 zip(amber["characteristic"], amber["group"], amber["population"], strict=True)]
-        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-        return f"No group got worse. Not yet met, with no clear change or no data to judge, for: {shown}."
-    return f"All {len(e)} groups met the measure."
+    """One or two sentences on a measure: the results behind its verdict."""
+    return " ".join(findings(e))
 
 
 def headlines(r: Results) -> list[str]:
-    """The headline changes: every red result, then real progress, then levelling down."""
-    ev = r.evaluation
-    out = list(ev.loc[ev["status"].isin(["widened", "worsened", "below_level"]), "summary"])
-    out += list(ev.loc[ev["status"].isin(["narrowed", "improved"]), "summary"])
-    ld = ev.loc[ev["status"] == "narrowed_levelling_down", "summary"]
-    out += list(ld)
+    """The headline changes: every red result, then real progress, then levelling down (groups, not unknowns)."""
+    ev = r.evaluation[~r.evaluation["group"].map(is_unknown_group)]
+    ev = ev[ev["rag"] != "grey"]
+    red = ev[ev["rag"] == "red"]
+    out = list(red.loc[red["status"] != "narrowed_levelling_down", "summary"])
+    out += list(ev.loc[ev["rag"] == "green", "summary"][ev["status"] != "level_maintained"])
+    out += list(red.loc[red["status"] == "narrowed_levelling_down", "summary"])
     if not out:
-        out = ["No gap changed by more than chance would explain."]
+        out = ["No gap changed by more than chance would explain, or by more than the scheme's minimum."]
     return out[:8]
 
 
 def objective_html(r: Results, obj: Objective, figdir: Path | None = None) -> str:
-    """One objective: each measure's status table and charts."""
+    """One objective: its verdict and findings, the council's words, then each measure."""
     ev = r.evaluation[r.evaluation["objective_id"] == obj.id]
-    rag = _worst(ev["rag"]) if len(ev) else "amber"
     parts = [f'<section aria-labelledby="obj-{obj.id}"><h2 id="obj-{obj.id}">{_esc(obj.title)}</h2>',
              f"<p>{_esc(obj.description)}</p>" if obj.description else "",
-             f"<p>Overall status of this objective: {rag_badge(rag, _measure_label(ev, rag) if len(ev) else '')}</p>"]
+             f'<p class="verdict-head">Verdict: {verdict_badge(verdict(ev["rag"]))} '
+             f"({_esc(counts_text(ev['rag'], ev['rag_label']))})</p>"]
+    if since_text(r, ev):
+        parts.append(f'<p class="since">{_esc(since_text(r, ev))}</p>')
+    if obj.council:
+        parts.append(council_html(obj.council, 3, "objective"))
+    if len(obj.measures) > 1:
+        parts.append('<ul class="measure-links">' + "".join(
+            f'<li><a href="#m-{m.id}">{_esc(m.title)}</a>: {verdict_badge(verdict(ev.loc[ev["measure_id"] == m.id, "rag"]))}'
+            "</li>" for m in obj.measures) + "</ul>")
     for m in obj.measures:
         parts.append(measure_html(r, m, ev[ev["measure_id"] == m.id], figdir))
     parts.append("</section>")
     return "\n".join(p for p in parts if p)
 
 
+#: the council's own words, in the order a committee asks for them
+COUNCIL_LABELS = {"lead_officer": "Lead officer", "actions_taken": "Actions taken",
+                  "planned_actions": "Planned actions", "commentary": "Commentary"}
+
+
+def council_html(words: dict[str, str], level: int, what: str = "measure") -> str:
+    """The council's own words beside the finding; says plainly when none were given.
+
+    Examples
+    --------
+    >>> council_html({}, 4)
+    '<p class="council">The council gave no lead officer, actions or commentary for this measure.</p>'
+    >>> "<li>Mentoring</li><li>Tutoring</li>" in council_html({"actions_taken": "Mentoring" + chr(10) + "Tutoring"}, 4)
+    True
+    """
+    if not any(words.get(k) for k in COUNCIL_LABELS):
+        return f'<p class="council">The council gave no lead officer, actions or commentary for this {what}.</p>'
+    def said(text: str | None) -> str:
+        if not text:
+            return "None given."
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        if len(lines) > 1:  # a list of actions in the scheme stays a list
+            return "<ul>" + "".join(f"<li>{_esc(line)}</li>" for line in lines) + "</ul>"
+        return _esc(text)
+
+    items = "".join(f"<dt>{label}</dt><dd>{said(words.get(k))}</dd>" for k, label in COUNCIL_LABELS.items())
+    return (f'<div class="council"><h{level}>What the council says about this {what}</h{level}>'
+            f"<dl>{items}</dl></div>")
+
+
 def measure_html(r: Results, m: Measure, e: pd.DataFrame, figdir: Path | None) -> str:
-    """A measure: what it asks, a status table per group, and its charts."""
+    """A measure: what it asks, its verdict and findings, the council's words, every group (folded), charts."""
     rule_text = {
         "gap_not_widen": "The gap must not widen, should narrow, and must not narrow by everyone getting worse.",
         "improve_where_gap": "For every group with a gap at the baseline, the group's own result must improve.",
@@ -245,20 +418,60 @@ def measure_html(r: Results, m: Measure, e: pd.DataFrame, figdir: Path | None) -
         "representation": f"Each group's share must match its share of the population, within {m.tolerance:g} "
                           "percentage points." if m.tolerance is not None else "",
     }[m.rule]
-    parts = [f'<h3 id="m-{m.id}">{_esc(m.title)}</h3>', f'<p class="rule">What success means: {_esc(rule_text)}</p>']
-    order = e.assign(_o=e["rag"].map(_RAG_ORDER)).sort_values(["_o", "group"], kind="stable")
-    rows = pd.DataFrame({
-        "Group": order["group"],
-        "Status": [rag_badge(a, b) for a, b in zip(order["rag"], order["rag_label"], strict=True)],
-        "What this means": order["summary"],
-    })
-    parts.append(table_html(rows, f"{m.title}: status of each group, {r.baseline} to {r.current}", raw=["Status"]))
+    since = since_text(r, e)
+    parts = [f'<h3 id="m-{m.id}">{_esc(m.title)}</h3>', f'<p class="rule">What success means: {_esc(rule_text)}</p>',
+             f'<p class="verdict-head">Verdict: {verdict_badge(verdict(e["rag"]))} '
+             f"({_esc(counts_text(e['rag'], e['rag_label']))})</p>",
+             f'<p class="since">{_esc(since)}</p>' if since else ""]
+    order = e.assign(_o=e["rag"].map(_RAG_ORDER), _c=e["status"].map(CONCERN).fillna(99))
+    order = order.sort_values(["_o", "_c", "group"], kind="stable")
+    judged = order[order["rag"] != "grey"]
+    last = (lambda w: f" Since {r.previous}: {w}.") if r.previous and "since_last" in order else (lambda w: "")
+    if "since_last" not in order:
+        order = order.assign(since_last="")
+    judged = order[order["rag"] != "grey"]
+    if len(judged):
+        parts.append("<ul>" + "".join(f"<li>{rag_badge(a, b)} {_esc(t + last(w))}</li>" for a, b, t, w in
+                                      zip(judged["rag"].head(5), judged["rag_label"].head(5),
+                                          judged["summary"].head(5), judged["since_last"].head(5), strict=True))
+                     + "</ul>")
+        if len(judged) > 5:
+            parts.append(f"<p>{plural(len(judged) - 5, 'more group')} in the table below.</p>")
+    else:
+        parts.append(f"<p>{_esc(' '.join(order['summary'].dropna().head(1)))}</p>")
+    parts.append(council_html(m.council, 4))
+    if len(e) > 1:
+        rows = pd.DataFrame({
+            "Group": order["group"],
+            "Status": [rag_badge(a, b) for a, b in zip(order["rag"], order["rag_label"], strict=True)],
+            "What this means": order["summary"],
+        })
+        if r.previous:
+            rows[f"Since {r.previous}"] = order["since_last"].to_numpy()
+        table = table_html(rows, f"{m.title}: status of each group, {r.baseline} to {r.current}", raw=["Status"])
+        parts.append(details_html(f"Status of all {plural(len(e), 'group')}", table))
     if m.rule in ("gap_not_widen", "improve_where_gap"):
-        parts.append(_gap_chart(r, m, order, figdir))
-        parts.append(_dot_chart(r, m, order, figdir))
+        gap = _gap_chart(r, m, order, figdir)
+        if gap and not e["rag"].isin(["red", "green"]).any() and "<figure>" in gap:
+            # nothing changed for real: the chart is there for whoever wants it, folded
+            gap = f'<details class="chart"><summary>Chart: the gap over time</summary>\n{gap}\n</details>'
+        parts.append(gap)
+        dots = _dot_chart(r, m, order, figdir)
+        if dots:  # every group of the characteristic, watched or not: folded so the page stays short
+            parts.append(f'<details class="chart"><summary>Chart: every group in {r.current} compared with '
+                         f"everyone</summary>\n{dots}\n</details>")
     elif m.rule == "maintain_level":
         parts.append(_level_chart(r, m, figdir))
     return "\n".join(p for p in parts if p)
+
+
+def _breaks(r: Results, indicator: str) -> list[str]:
+    """Series-break periods of an indicator, from its metadata."""
+    meta = r.indicators.set_index("indicator")
+    if "breaks" not in meta or indicator not in meta.index:
+        return []
+    value = meta.at[indicator, "breaks"]
+    return [str(b) for b in value] if isinstance(value, list | tuple) else []
 
 
 def _series_for(r: Results, m: Measure) -> pd.DataFrame:
@@ -290,7 +503,8 @@ def _gap_chart(r: Results, m: Measure, order: pd.DataFrame, figdir: Path | None)
     periods = sort_periods(data["period"])
     subtitle = f"Gap in {name} between each group and {versus}, {gap_unit(unit)}, {periods[0]} to {periods[-1]}"
     fig = charts.gap_over_time(data.assign(group=pd.Categorical(data["group"], chosen)).sort_values("group")
-                               .assign(group=lambda d: d["group"].astype(str)), title, subtitle)
+                               .assign(group=lambda d: d["group"].astype(str)), title, subtitle,
+                               breaks=_breaks(r, m.indicator))
     numbers = data.pivot_table(index="period", columns="group", values="gap", aggfunc="first", sort=False)
     numbers = numbers.reindex(index=periods, columns=chosen)
     table = numbers.map(_num).reset_index().rename(columns={"period": "Year"})
@@ -314,7 +528,7 @@ def _values_chart(r: Results, m: Measure, s: pd.DataFrame, row: pd.Series, figdi
     periods = sort_periods(d["period"])
     title = f"The gap closed because results for all {pop} fell, not because {who} did better"
     subtitle = f"{_cap(name)}: {who} and all {pop}, {unit}, {periods[0]} to {periods[-1]}"
-    fig = charts.values_over_time(d, title, subtitle)
+    fig = charts.values_over_time(d, title, subtitle, breaks=_breaks(r, m.indicator))
     dd = d.set_index("period").loc[periods]
     table = pd.DataFrame({"Year": periods, _cap(who): [_num(v) for v in dd["value"]],
                           f"All {pop}": [_num(v) for v in dd["comparator_value"]]})
@@ -368,7 +582,7 @@ def _dot_chart(r: Results, m: Measure, order: pd.DataFrame, figdir: Path | None)
             title = f"{who} are furthest behind: {fmt_gap(worst['gap'], unit)} below all {pop}"
         else:
             title = f"No group is clearly behind all {pop}"
-        subtitle = f"{_cap(name)} by {ch.replace('_', ' ')}, {r.current}, with all {pop} for comparison"
+        subtitle = f"{_cap(name)} by {characteristic_label(ch)}, {r.current}, with all {pop} for comparison"
         fig = charts.dot_plot(c, title, subtitle, highlight=list(order["group"]) if m.groups else None)
         tab = c.sort_values("value", ascending=False)
         table = pd.DataFrame({
@@ -388,28 +602,49 @@ def _dot_chart(r: Results, m: Measure, order: pd.DataFrame, figdir: Path | None)
 
 
 def _level_chart(r: Results, m: Measure, figdir: Path | None) -> str:
+    """Everyone's result over time against the level to keep; the title says what the status says."""
     s = r.series[(r.series["indicator"] == m.indicator) & (r.series["group"] == "All")]
     if s.empty:
         return ""
-    periods = sort_periods(s["period"])
-    s = s.set_index("period").loc[periods].reset_index()
-    unit, name, pop = s["unit"].iloc[0], s["name"].iloc[0], s["population"].iloc[0]
+    periods = charts.all_periods(sort_periods(s["period"]))
+    s = s.drop_duplicates("period").set_index("period").reindex(periods).reset_index()
+    known = s.dropna(subset=["unit"])
+    unit, name, pop = known["unit"].iloc[0], known["name"].iloc[0], known["population"].iloc[0]
     import numpy as np
 
     charts._style()
     fig, ax = plt.subplots(figsize=(charts.WIDTH, 3.8))
     x = np.arange(len(s))
-    ax.plot(x, s["value"], marker="o", color=charts.COLOURS[0], label=f"All {pop}")
-    ax.fill_between(x, s["lower"], s["upper"], color=charts.COLOURS[0], alpha=0.15, linewidth=0)
+    colour = charts.COLOURS[0]
+    for seg in charts.segments(periods, _breaks(r, m.indicator)):
+        part = s.iloc[seg]
+        ax.plot(x[seg], part["value"], marker="o", color=colour)
+        ax.fill_between(x[seg], part["lower"], part["upper"], color=colour, alpha=0.15, linewidth=0)
+    avoid = []
     if m.level is not None:
-        ax.axhline(m.level, color=charts.COLOURS[3], linestyle="--", label=f"Level to keep ({m.level:g})")
-    ax.set_xticks(x, periods)
-    ax.legend(loc="lower left", fontsize=9)
-    last = s.iloc[-1]
-    title = (f"{_cap(name)} stayed above the level to keep" if m.level is not None and last["value"] >= m.level
-             else f"{_cap(name)}: {fmt_value(last['value'], unit)} in {last['period']}")
+        ax.axhline(m.level, color=charts.COLOURS[3], linestyle="--")
+        ax.annotate(f"Level to keep: {m.level:g}", xy=(0, m.level), xycoords=("axes fraction", "data"),
+                    xytext=(4, -4), textcoords="offset points", va="top", fontsize=9, color=charts.COLOURS[3])
+        avoid.append(float(m.level))
+        lo, hi = ax.get_ylim()
+        ax.set_ylim(min(lo, m.level - (hi - lo) * 0.15), hi)
+    charts._period_ticks(ax, periods)
+    ax.set_xlim(-0.3, len(periods) - 1 + 1.8)
+    shown = s.dropna(subset=["value"])
+    charts._label_ends(ax, [(x[shown.index[-1]], shown["value"].iloc[-1], f"All {pop}", colour)], avoid=avoid)
+    row = r.evaluation[r.evaluation["measure_id"] == m.id]
+    status = row["status"].iloc[0] if len(row) else None
+    last = shown.iloc[-1]
+    if status == "level_maintained":
+        title = f"{_cap(name)} held its level" + (" and stayed above the level to keep" if m.level is not None else "")
+    elif status == "below_level":
+        title = (f"{_cap(name)} fell below the level to keep" if m.level is not None and last["value"] < m.level
+                 else f"{_cap(name)} fell by more than chance would explain")
+    else:
+        title = f"{_cap(name)}: {fmt_value(last['value'], unit)} in {last['period']}"
     subtitle = f"{_cap(name)}, all {pop}, {unit}, {periods[0]} to {periods[-1]}, with 95% confidence interval"
     charts._layout(fig, charts._titles(fig, ax, title, subtitle))
+    s = s.dropna(subset=["value"])
     table = pd.DataFrame({"Year": s["period"], f"Value ({unit})": [_num(v) for v in s["value"]],
                           "Lower 95% limit": [_num(v) for v in s["lower"]],
                           "Upper 95% limit": [_num(v) for v in s["upper"]]})
@@ -420,7 +655,7 @@ def _level_chart(r: Results, m: Measure, figdir: Path | None) -> str:
 
 def levelling_down_html(r: Results) -> str:
     """Every gap that narrowed only because everyone got worse, and why it does not count."""
-    ld = r.levelling_down
+    ld = _levelling_rows(r)
     parts = ['<section aria-labelledby="levelling-down"><h2 id="levelling-down">Levelling down: '
              "gaps that narrowed for the wrong reason</h2>",
              "<p>A gap can get smaller because the group that was behind caught up, or because everyone else got "
@@ -447,49 +682,83 @@ def levelling_down_html(r: Results) -> str:
 
 
 def screen_html(r: Results, top: int = 12) -> str:
-    """The equality screen's top findings: who is furthest behind, on what."""
-    s = r.screen
+    """The equality screen's top findings: who is furthest behind, on what, sorted by the figure shown."""
+    s = screened(r)
     dis = s[s["flag"] == "disadvantaged"].head(top)
     parts = ['<section aria-labelledby="screen"><h2 id="screen">Who is furthest behind in '
              f"{r.current}</h2>",
-             f"<p>Every group on every measure in {r.current}, compared with everyone. These are the "
-             f"{len(dis)} largest gaps that are not down to chance, largest first (relative to the "
-             "result for everyone).</p>"]
+             f"<p>Every group the scheme's measures cover, in {r.current}, compared with everyone. These are the "
+             f"{plural(len(dis), 'largest gap')} that are not down to chance, furthest behind first: how much worse "
+             "each group's result is than the result for everyone, in per cent.</p>"]
+    behind = [(x - 1) * 100 if pd.notna(x) else float("nan") for x in dis["relative_gap"]]
     rows = pd.DataFrame({
-        "Rank": dis["rank"].astype(str),
         "Finding": dis["finding"],
         "Group": dis["group"],
+        "Worse than everyone by": [f"{_num(b, 0)}%" if b == b else "not available" for b in behind],
         "Value": [fmt_value(v, u) for v, u in zip(dis["value"], dis["unit"], strict=True)],
         "Everyone": [fmt_value(v, u) for v, u in zip(dis["comparator_value"], dis["unit"], strict=True)],
     })
     parts.append(table_html(rows, f"Largest significant gaps, {r.current}", row_header="Finding"))
     counts = s["flag"].value_counts()
-    parts.append(f"<p>Of {len(s)} groups screened, {int(counts.get('disadvantaged', 0))} are significantly worse off "
-                 f"than everyone, {int(counts.get('advantaged', 0))} are significantly better off, "
-                 f"{int(counts.get('no clear gap', 0))} show no clear gap, and {int(counts.get('suppressed', 0))} are "
-                 "too small to publish.</p></section>")
+    parts.append(f"<p>Of {plural(len(s), 'group')} screened, {int(counts.get('disadvantaged', 0))} "
+                 f"{'is' if int(counts.get('disadvantaged', 0)) == 1 else 'are'} significantly worse off "
+                 f"than everyone, {int(counts.get('advantaged', 0))} significantly better off, "
+                 f"{int(counts.get('no clear gap', 0))} show no clear gap, and {int(counts.get('suppressed', 0))} "
+                 "are too small to publish.</p></section>")
     return "\n".join(parts)
 
 
+def in_scheme(r: Results, df: pd.DataFrame) -> pd.DataFrame:
+    """Rows about the groups the scheme watches (indicator, characteristic and, where listed, group)."""
+    if df.empty:
+        return df
+    keep = pd.Series(False, index=df.index)
+    for _, m in r.scheme.measures():
+        hit = df["indicator"] == m.indicator
+        if m.characteristics:
+            hit &= df["characteristic"].isin(m.characteristics)
+        if m.groups:
+            hit &= df["group"].isin(m.groups)
+        keep |= hit
+    return df[keep & ~df["group"].map(is_unknown_group)]
+
+
+def screened(r: Results) -> pd.DataFrame:
+    """The equality screen for the characteristics the scheme watches, without unrecorded groups."""
+    s = r.screen
+    if s.empty:
+        return s
+    keep = pd.Series(False, index=s.index)
+    for _, m in r.scheme.measures():
+        hit = s["indicator"] == m.indicator
+        keep |= hit & s["characteristic"].isin(m.characteristics) if m.characteristics else hit
+    return s[keep & ~s["group"].map(is_unknown_group)]
+
+
 def quality_html(r: Results, readability: float | None = None) -> str:
-    """Data quality: suppressed cells (never their values), missing years, missing intervals."""
+    """Data quality: suppressed cells (never their values), missing years, missing intervals.
+
+    Only the groups the scheme watches are listed, and long lists are folded.
+    """
     q = r.quality
-    sup = q["suppressed"]
+    sup = in_scheme(r, q["suppressed"])
     parts = ['<section aria-labelledby="quality"><h2 id="quality">About the data</h2>',
              f"<p>Small numbers are not published: a figure is suppressed when fewer than "
              f"{r.options['min_numerator']} people are counted or the group has fewer than "
              f"{r.options['min_denominator']} people, and a second figure is suppressed where the first could "
              f"otherwise be worked out from the total. Suppressed figures are shown as {SUPPRESSED}. "
-             f"{len(sup)} figures are suppressed.</p>"]
+             f"Among the groups the scheme watches, {plural(len(sup), 'figure')} "
+             f"{'is' if len(sup) == 1 else 'are'} suppressed.</p>"]
     if len(sup):
         grouped = (sup.groupby(["indicator", "characteristic", "group"])["period"]
                    .apply(lambda p: ", ".join(sort_periods(p))).reset_index())
         names = r.indicators.set_index("indicator")["name"]
         table = pd.DataFrame({"Measure": grouped["indicator"].map(names).fillna(grouped["indicator"]),
-                              "Characteristic": grouped["characteristic"].str.replace("_", " "),
+                              "Characteristic": grouped["characteristic"].map(characteristic_label),
                               "Group": grouped["group"], "Years suppressed": grouped["period"]})
-        parts.append(table_html(table, "Groups with suppressed figures (the figures themselves are not shown)",
-                                row_header="Group"))
+        parts.append(details_html(f"{plural(len(table), 'group')} with suppressed figures",
+                                  table_html(table, "Groups with suppressed figures (the figures themselves are "
+                                             "not shown)", row_header="Group")))
     mp = q["missing_periods"]
     if len(mp):
         parts.append("<p>Years with no data: " + "; ".join(
@@ -498,18 +767,20 @@ def quality_html(r: Results, readability: float | None = None) -> str:
     else:
         parts.append("<p>Every measure has data for every year.</p>")
     mg = q.get("missing_groups")
+    mg = in_scheme(r, mg) if mg is not None else mg
     if mg is not None and len(mg):
         names = r.indicators.set_index("indicator")["name"]
         table = pd.DataFrame({"Measure": mg["indicator"].map(names).fillna(mg["indicator"]).map(_cap),
-                              "Characteristic": mg["characteristic"].str.replace("_", " "), "Group": mg["group"],
+                              "Characteristic": mg["characteristic"].map(characteristic_label), "Group": mg["group"],
                               "Years with no figure": mg["missing_periods"]})
-        parts.append(table_html(table, "Groups missing from some years' data", row_header="Group"))
+        parts.append(details_html(f"{plural(len(table), 'group')} missing from some years' data",
+                                  table_html(table, "Groups missing from some years' data", row_header="Group")))
     else:
-        parts.append("<p>Every group is in every year's data.</p>")
+        parts.append("<p>Every group the scheme watches is in every year's data.</p>")
     ni = q["no_interval"]
     if len(ni):
         parts.append("<p>Some figures came without counts or a confidence interval, so we could not test whether "
-                     "their gaps are real: " + ", ".join(f"{_esc(i)} ({n} figures)" for i, n in
+                     "their gaps are real: " + ", ".join(f"{_esc(i)} ({plural(n, 'figure')})" for i, n in
                                                           zip(ni["indicator"], ni["rows_without_interval"], strict=True))
                      + ".</p>")
     else:
@@ -523,7 +794,8 @@ def quality_html(r: Results, readability: float | None = None) -> str:
     if readability is not None:
         parts.append(f"<p>Readability: the report's generated sentences score {readability:.0f} on the Flesch "
                      "reading ease scale (60 or more is plain English).</p>")
-    sources = r.indicators[["name", "source"]].drop_duplicates()
+    used = {m.indicator for _, m in r.scheme.measures()}
+    sources = r.indicators.loc[r.indicators["indicator"].isin(used), ["name", "source"]].drop_duplicates()
     parts.append(table_html(pd.DataFrame({"Measure": sources["name"].map(_cap), "Source": sources["source"]}),
                             "Where the figures come from"))
     parts.append("</section>")
@@ -573,10 +845,22 @@ def methods_html(r: Results) -> str:
         "</ul></section>")
 
 
+def sentences(r: Results) -> list[str]:
+    """Every sentence the report writes from the data (not the council's own words), for checks."""
+    ev = r.evaluation
+    out = list(ev["summary"].dropna()) + headlines(r) + list(_levelling_rows(r).get("summary", pd.Series()).dropna())
+    for o in r.scheme.objectives:
+        out += findings(ev[ev["objective_id"] == o.id])
+    out += [colour_rule_text(r), chance_text(r.comparisons, r.options["level"], r.options.get("adjust"))]
+    out += [since_text(r, ev[ev["objective_id"] == o.id]) for o in r.scheme.objectives]
+    screen = screened(r)
+    out += list(screen.loc[screen["flag"] == "disadvantaged", "finding"].head(12))
+    return list(dict.fromkeys(s for s in out if isinstance(s, str) and s))
+
+
 def narrative_text(r: Results) -> str:
     """Every generated sentence, for the readability measure."""
-    sentences = list(r.evaluation["summary"].dropna()) + headlines(r) + list(r.screen["finding"].head(12))
-    return " ".join(sentences)
+    return " ".join(sentences(r))
 
 
 def readability(r: Results) -> float:

@@ -382,6 +382,17 @@ thead th { border-bottom: 2px solid var(--text); }
 .rag-green { background: #cce2d8; color: #005a30; border-color: #005a30; }
 .rag-amber { background: #fff7bf; color: #594d00; border-color: #594d00; }
 .rag-red { background: #f6d7d2; color: #942514; border-color: #942514; }
+.rag-grey { background: #f3f2f1; color: #383f43; border-color: #505a5f; border-style: dashed; }
+.verdicts { border: 3px solid #0b0c0c; padding: 0 1rem .5rem; margin: 1rem 0 2rem; }
+.verdicts h2 { border-top: 0; margin-top: 1rem; padding-top: 0; }
+.verdict-list { padding-left: 1.5rem; }
+.verdict-list li { margin-bottom: .75rem; }
+.verdict-list p { margin: .2rem 0; font-size: 1rem; }
+.verdict-head { font-weight: bold; }
+.verdict-head .rag, .measure-links .rag { font-size: 1rem; }
+.council { border-left: 5px solid #1d70b8; background: #f3f2f1; padding: .5rem 1rem; margin: 1rem 0; }
+.council h3, .council h4 { margin-top: .25rem; font-size: 1.1rem; }
+.table-wrap { max-width: 100%; overflow-x: auto; }
 ul.counts { list-style: none; padding-left: 0; }
 ul.counts li { margin: .4rem 0; }
 figure { margin: 1.5rem 0 .5rem; }
@@ -393,6 +404,13 @@ dt { font-weight: bold; margin-top: .75rem; }
 dd { margin-left: 0; }
 footer { border-top: 1px solid var(--border); margin-top: 3rem; color: var(--muted); font-size: 1rem; }
 .jp-OutputArea-output, .jp-RenderedHTMLCommon { overflow-x: auto; }
+p, li, dd, td, th { overflow-wrap: anywhere; }
+@media (max-width: 40rem) {
+  body { font-size: 1rem; padding: 0 .6rem 1rem; }
+  h1 { font-size: 1.6rem; }
+  h2 { font-size: 1.35rem; }
+  .rag { white-space: normal; }
+}
 @page { size: A4; margin: 14mm 12mm; }
 @media print {
   body { max-width: none; font-size: 11pt; }

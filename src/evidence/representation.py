@@ -149,7 +149,8 @@ def representation(
         blocks.append(out)
     if not blocks:
         return pd.DataFrame(columns=keys + COLUMNS)
-    return pd.concat(blocks, ignore_index=True)[keys + COLUMNS]
+    out = pd.concat(blocks, ignore_index=True)[keys + COLUMNS]
+    return _suppress(out, keys, within, min_count, min_total)
 
 
 def _population_counts(data: pd.DataFrame, chars: list[str], within: str | None, weight: str | None) -> pd.DataFrame:
@@ -288,29 +289,49 @@ def _block(block, bench, ch, level, source, tol, min_count, min_total) -> pd.Dat
     })
     out["note"] = np.where(out["missing"], "nobody from this group in the population",
                            np.where(~inb, "not in the benchmark, so no comparison", None)).astype(object)
-    return _suppress(out, min_count, min_total)
+    return out
 
 
-def _suppress(out: pd.DataFrame, min_count: int, min_total: int) -> pd.DataFrame:
-    """Primary and secondary small-number suppression within one block."""
+def _suppress(out: pd.DataFrame, keys: list[str], within: str | None, min_count: int,
+              min_total: int) -> pd.DataFrame:
+    """Primary and secondary small-number suppression, then blank every suppressed figure.
+
+    Primary: a group of 1 to ``min_count - 1`` people, or every group of a
+    population under ``min_total``. Secondary: where one figure alone is hidden
+    in a population (whose total is shown), the next smallest is hidden too;
+    with grade bands, the same across the bands of each group (whose "All" row
+    is their total), repeated until nothing changes.
+    """
     x = out["count"]
-    if out["total"].iloc[0] < min_total:
-        hide = pd.Series(True, index=out.index)
-        reason = f"fewer than {min_total} people in this population, so no figures are shown"
-    else:
-        hide = (x > 0) & (x < min_count)
-        reason = f"fewer than {min_count} people, so not shown"
-        if hide.sum() == 1:  # the total would reveal it: hide the next smallest group too
-            rest = x[(x > 0) & ~hide]
-            if len(rest):
-                hide[rest.idxmin()] = True
+    small_pop = out["total"] < min_total
+    hide = small_pop | ((x > 0) & (x < min_count))
+    secondary = pd.Series(False, index=out.index)
+    lines = [keys + ["characteristic"]]
+    if within:
+        lines.append([k for k in keys if k != within] + ["characteristic", "group"])
+    for _ in range(20):
+        changed = False
+        for cols in lines:
+            rows = out if cols is lines[0] else out[out[within] != "All"]
+            for _, block in rows.groupby(cols, sort=False, dropna=False):
+                idx = block.index
+                h = hide.loc[idx]
+                if h.sum() == 1 and not small_pop.loc[idx].all():
+                    rest = x.loc[idx][(x.loc[idx] > 0) & ~h]
+                    if len(rest):
+                        hide[rest.idxmin()] = secondary[rest.idxmin()] = changed = True
+        if not changed:
+            break
     blank = ["count", "share", "share_lower", "share_upper", "ratio", "ratio_lower", "ratio_upper", "difference",
              "difference_lower", "difference_upper"]
+    out = out.copy()
     out.loc[hide, blank] = np.nan
     out.loc[hide, "verdict"] = None
     out.loc[hide, "missing"] = False
     out.loc[hide, "suppressed"] = True
-    out.loc[hide, "note"] = reason
-    if out["total"].iloc[0] < min_total:
-        out[["total", "not_known", "disclosure_rate"]] = np.nan
+    out.loc[hide, "note"] = np.where(small_pop[hide], f"fewer than {min_total} people in this population, so no "
+                                     "figures are shown", np.where(secondary[hide], "not shown, so that a smaller "
+                                     "group's figure cannot be worked out", f"fewer than {min_count} people, so not "
+                                     "shown"))
+    out.loc[small_pop, ["total", "not_known", "disclosure_rate"]] = np.nan
     return out

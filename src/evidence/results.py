@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import demo
+from .errors import EvidenceError
 from .gaps import gaps_prepared, prepare
 from .indicators import IndicatorsLike, load_indicators
 from .observations import ALL
@@ -38,6 +39,7 @@ class Results:
     quality: dict[str, pd.DataFrame]
     indicators: pd.DataFrame
     inputs: list[Path] = field(default_factory=list)
+    previous: str | None = None
     #: the watched figures in the scheme's area beside its comparator areas (empty without comparator_areas)
     areas: pd.DataFrame = field(default_factory=pd.DataFrame)
 
@@ -99,8 +101,16 @@ def build(
     min_denominator: int | None = None,
     adjust: str | None = None,
     inputs: list[Path] | None = None,
+    previous: str | None = None,
+    reports: str | Path | None = None,
 ) -> Results:
     """Compute every table the report shows.
+
+    ``previous`` is the period of last year's report: given, or read from the
+    ``manifest.json`` of the latest earlier report in ``reports`` (the folder
+    holding each period's report), or else the latest period before the
+    current one in the data. Each result then says how it moved since then
+    (``since_last``: better, worse, no clear change...).
 
     Examples
     --------
@@ -118,6 +128,8 @@ def build(
     base = normalise_period(baseline) if baseline is not None else scheme.baseline
     cache: dict = {}  # progress tables shared by the evaluation and the levelling-down list
     evaluation = scheme.evaluate(obs, current, base, indicators=meta, cache=cache, **opts)
+    prev = previous_period(obs, current, previous, reports)
+    evaluation = since_last(scheme, evaluation, obs, meta, prev, current, opts)
     supp = {"min_numerator": opts["min_numerator"], "min_denominator": opts["min_denominator"]}
 
     series_parts = []
@@ -175,7 +187,71 @@ def build(
     areas = area_comparison(scheme, obs, comparator_obs, meta, opts, base, current)
     return Results(scheme=scheme, baseline=base, current=current, options=opts, evaluation=evaluation,
                    series=series, screen=scr, levelling_down=levelling_down, quality=quality, indicators=meta,
-                   inputs=list(inputs or []), areas=areas)
+                   inputs=list(inputs or []), previous=prev, areas=areas)
+
+
+def previous_period(obs: pd.DataFrame, current: str, previous: str | None = None,
+                    reports: str | Path | None = None) -> str | None:
+    """The period of last year's report: given, from the latest earlier report's manifest, or from the data.
+
+    Examples
+    --------
+    >>> previous_period(demo.observations(), "2024")
+    '2023'
+    """
+    import json
+
+    periods = sort_periods(set(obs["period"].map(normalise_period)))
+    if previous is not None:
+        return normalise_period(previous)
+    earlier = periods[:periods.index(current)] if current in periods else []
+    if reports is not None and Path(reports).is_dir():
+        found = []
+        for manifest in Path(reports).glob("*/manifest.json"):
+            try:
+                p = json.loads(manifest.read_text(encoding="utf-8"))["parameters"]["period"]
+            except (OSError, ValueError, KeyError, TypeError):
+                continue  # not a report this tool wrote: ignore it
+            if p is not None and normalise_period(str(p)) in earlier:
+                found.append(normalise_period(str(p)))
+        if found:
+            return max(found, key=earlier.index)
+    return earlier[-1] if earlier else None
+
+
+#: how a result moved since last year, from its colour over that one year
+_SINCE = {"green": "better", "red": "worse", "amber": "no clear change"}
+
+
+def since_last(scheme: Scheme, evaluation: pd.DataFrame, obs: pd.DataFrame, meta: pd.DataFrame,
+               previous: str | None, current: str, opts: dict[str, Any]) -> pd.DataFrame:
+    """Add ``previous`` and ``since_last`` (better / worse / no clear change / cannot be compared) to each row.
+
+    The scheme's own rules judge the year from ``previous`` to ``current``, so
+    "better" means what it means for the measure (a gap that narrowed for real,
+    a group that improved), with the same ``min_change``.
+    """
+    out = evaluation.assign(previous=previous, since_last="cannot be compared")
+    if previous is None or previous == current:
+        return out
+    try:
+        last = scheme.evaluate(obs, current, previous, indicators=meta, **opts)
+    except EvidenceError:
+        return out  # last year's figures are missing for some measure: say nothing rather than guess
+    words = []
+    for r in last.itertuples(index=False):
+        if r.rag == "grey":
+            words.append("no clear change" if r.status == "no_gap" else "cannot be compared")
+        elif r.status in ("level_maintained", "no_gap"):
+            words.append("no clear change")  # held its level, or stayed closed: not "better"
+        elif r.status == "narrowed_levelling_down":
+            words.append("worse (the gap narrowed only by levelling down)")
+        else:
+            words.append(_SINCE[r.rag])
+    last = last.assign(since_last=words)[["measure_id", "characteristic", "group", "since_last"]]
+    out = out.drop(columns="since_last").merge(last, on=["measure_id", "characteristic", "group"], how="left")
+    out["since_last"] = out["since_last"].fillna("cannot be compared")
+    return out
 
 
 AREA_COLUMNS = ["indicator", "name", "period", "area", "characteristic", "group", "value", "lower", "upper", "unit",

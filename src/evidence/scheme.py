@@ -47,37 +47,28 @@ import pandas as pd
 from .errors import EvidenceError, Problem, listing, raise_if
 from .estimates import estimate, mover_diff_ci
 from .indicators import IndicatorsLike, load_indicators
+from .labels import is_unknown_group
 from .observations import ALL
 from .periods import normalise_period, period_style, sort_periods
 from .progress import progress
+from .verdicts import rate, too_small
 from .yamlfile import line_of, load_with_lines
 
 RULES = ("gap_not_widen", "improve_where_gap", "maintain_level", "representation")
 COMPARATORS = ("overall", "rest", "reference", "best")
+#: the council's own words, per objective and per measure, shown beside the finding
+COUNCIL_KEYS = ("lead_officer", "actions_taken", "planned_actions", "commentary")
 
 #: statistical settings a scheme (or the command line) may set
 DEFAULT_OPTIONS: dict[str, Any] = {"level": 0.95, "strict": False, "min_numerator": 5, "min_denominator": 10,
-                                   "adjust": None}
+                                   "adjust": None, "min_change": None}
 
-#: RAG rating of each status, with the words that carry it (never colour alone)
-RAG = {
-    "narrowed": ("green", "Green: met"),
-    "reversed": ("green", "Green: met (the gap reversed)"),
-    "no_gap": ("green", "Green: met"),
-    "improved": ("green", "Green: met"),
-    "level_maintained": ("green", "Green: met"),
-    "no_significant_change": ("amber", "Amber: no clear change"),
-    "not_improved": ("amber", "Amber: no clear change"),
-    "insufficient_data": ("amber", "Amber: not yet measurable"),
-    "not_comparable": ("amber", "Amber: not yet measurable"),
-    "widened": ("red", "Red: not met"),
-    "narrowed_levelling_down": ("red", "Red: not met (levelling down)"),
-    "worsened": ("red", "Red: not met"),
-    "below_level": ("red", "Red: not met"),
-    "in_line": ("green", "Green: met"),
-    "under_represented": ("red", "Red: not met (under-represented)"),
-    "over_represented": ("amber", "Amber: over-represented"),
-}
+#: the usual colour of each status, with its words (the full rules, with min_change, are in verdicts.rate)
+RAG = {s: rate({"status": s, "rule": "representation" if s.endswith(("_represented", "in_line")) else
+                "gap_not_widen"}) for s in
+       ("narrowed", "narrowed_levelling_down", "reversed", "widened", "no_significant_change", "no_gap",
+        "insufficient_data", "not_comparable", "improved", "not_improved", "worsened", "level_maintained",
+        "below_level", "in_line", "under_represented", "over_represented")}
 
 
 @dataclass
@@ -95,6 +86,8 @@ class Measure:
     level: float | None = None
     tolerance: float | None = None
     line: int | None = None
+    min_change: float | None = None
+    council: dict[str, str] = field(default_factory=dict)
     population_shares: Any = None
 
 
@@ -106,6 +99,7 @@ class Objective:
     title: str
     description: str = ""
     measures: list[Measure] = field(default_factory=list)
+    council: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -130,6 +124,8 @@ class Scheme:
     settings: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
     lines: dict[tuple, int] = field(default_factory=dict, repr=False)
+    organisation: str = ""
+    contact: dict[str, str] = field(default_factory=dict)
     #: the scheme's own area (name or code) when the data cover many areas
     area: str | None = None
     #: areas shown beside the scheme's own (England, the region, statistical neighbours)
@@ -217,7 +213,8 @@ class Scheme:
                 ps = mm.population_shares
                 if isinstance(ps, str) and ps != "demo" and not Path(ps).is_absolute():
                     mm.population_shares = path.parent / ps
-            objectives.append(Objective(oid, str(ro.get("title", "")), str(ro.get("description", "") or ""), measures))
+            objectives.append(Objective(oid, str(ro.get("title", "")), str(ro.get("description", "") or ""), measures,
+                                        _council(ro, kp, problem)))
         raise_if(problems, context=f"scheme {file}")
         if raw.get("adjust") not in (None, "holm", "bh"):
             problem("'adjust' must be holm or bh (or left out for no adjustment)", ("adjust",), raw.get("adjust"))
@@ -227,6 +224,8 @@ class Scheme:
         return cls(name=name, slug=str(raw.get("slug") or _slug(name)), baseline=baseline, current=current,
                    objectives=objectives, period_style=style, description=str(raw.get("description", "") or ""),
                    data=data, settings=settings, path=path, lines=lines,
+                   organisation=str(raw.get("organisation") or ""),
+                   contact={k: str(v) for k, v in (raw.get("contact") or {}).items() if v not in (None, "")},
                    area=str(raw["area"]) if raw.get("area") else None,
                    comparator_areas=[str(a) for a in raw.get("comparator_areas") or []], raw=raw)
 
@@ -351,6 +350,7 @@ class Scheme:
         min_numerator: int | None = None,
         min_denominator: int | None = None,
         adjust: str | None = None,
+        min_change: float | None = None,
         cache: dict | None = None,
     ) -> pd.DataFrame:
         """Status of every measure of success, one row per measure × group.
@@ -365,6 +365,10 @@ class Scheme:
             Overrides the scheme's baseline.
         indicators, level, strict, min_numerator, min_denominator, adjust
             As for :func:`evidence.progress.progress`; defaults from the scheme.
+        min_change : float, optional
+            A change counts only when significant and at least this big (in the
+            unit of the gap); a measure's own ``min_change`` wins. Default: the
+            scheme's, else none.
         cache : dict, optional
             Progress tables already computed with these settings, keyed by
             ``(indicator, comparator, repr(reference))``; filled as they are computed.
@@ -375,7 +379,10 @@ class Scheme:
             ``objective_id, objective, measure_id, measure, rule, indicator, name,
             characteristic, group, comparator, baseline, current, value_baseline,
             value_current, gap_baseline, gap_current, gap_change (with interval),
-            all_baseline, all_current, status, rag, rag_label, summary, reason``.
+            all_baseline, all_current, status, rag, rag_label, summary, reason``
+            and more. ``rag`` is green, amber, red or grey (see
+            :func:`evidence.verdicts.rate`). The comparator group itself and
+            groups that are not groups ("Unclassified", "Unknown") are left out.
 
         Raises
         ------
@@ -387,7 +394,7 @@ class Scheme:
         --------
         >>> import evidence as ev
         >>> table = Scheme.demo().evaluate(ev.demo.observations(), "2024", indicators=ev.demo.indicators())
-        >>> set(table["rag"]) <= {"green", "amber", "red"}
+        >>> set(table["rag"]) <= {"green", "amber", "red", "grey"}
         True
         """
         current = normalise_period(period) if period is not None else self.current
@@ -396,7 +403,7 @@ class Scheme:
             raise EvidenceError([Problem("no period given: pass period or set 'current' in the scheme",
                                          file=str(self.path) if self.path else None)])
         opts = self.options(level=level, strict=strict, min_numerator=min_numerator,
-                            min_denominator=min_denominator, adjust=adjust)
+                            min_denominator=min_denominator, adjust=adjust, min_change=min_change)
         obs = self.own_area(obs)
         self._check_against_data(obs, base, current)
         cache = {} if cache is None else cache
@@ -414,8 +421,12 @@ class Scheme:
         out = out.reindex(columns=_EVAL_COLUMNS)
         for flag in ("suppressed_baseline", "suppressed_current"):
             out[flag] = out[flag].astype("boolean").fillna(False).astype(bool)
-        out["rag"] = out["status"].map(lambda s: RAG[s][0])
-        out["rag_label"] = out["status"].map(lambda s: RAG[s][1])
+        records = out.to_dict("records")
+        rated = [rate(r, r["min_change"]) for r in records]
+        out["rag"] = [c for c, _ in rated]
+        out["rag_label"] = [words for _, words in rated]
+        small = [too_small(r, r["min_change"]) for r in records]
+        out.loc[small, "summary"] = [small_change_sentence(r) for r, s in zip(records, small, strict=True) if s]
         return out[_EVAL_COLUMNS]
 
     def _check_against_data(self, obs: pd.DataFrame, base: str, current: str) -> None:
@@ -473,10 +484,22 @@ _EVAL_COLUMNS = ["objective_id", "objective", "measure_id", "measure", "rule", "
                  "group", "comparator", "baseline", "current", "value_baseline", "value_current", "gap_baseline",
                  "gap_current", "gap_change", "gap_change_lower", "gap_change_upper", "all_baseline", "all_current",
                  "unit", "polarity", "population", "suppressed_baseline", "suppressed_current", "status", "rag",
-                 "rag_label", "summary", "reason"]
+                 "rag_label", "summary", "reason", "comparator_group", "gap_lower_baseline", "gap_upper_baseline",
+                 "gap_lower_current", "gap_upper_current", "change_significant", "all_worse", "comparator_worse",
+                 "min_change"]
 
 
 def _evaluate_measure(m: Measure, obs, base, current, indicators, opts, cache) -> pd.DataFrame:
+    rows = _measure_rows(m, obs, base, current, indicators, opts, cache)
+    rows["min_change"] = _min_change(m, opts)
+    return rows
+
+
+def _min_change(m: Measure, opts: dict) -> float | None:
+    return m.min_change if m.min_change is not None else opts.get("min_change")
+
+
+def _measure_rows(m: Measure, obs, base, current, indicators, opts, cache) -> pd.DataFrame:
     if m.rule == "representation":
         from .representation_measure import evaluate as representation_rows
 
@@ -495,20 +518,39 @@ def _evaluate_measure(m: Measure, obs, base, current, indicators, opts, cache) -
         p = p[p["characteristic"].isin(m.characteristics)]
     if m.groups:
         p = p[p["group"].isin(m.groups)]
+    else:  # records with no group recorded are not a group of people
+        p = p[~p["group"].map(is_unknown_group)]
+    p = p[p["group"].astype(str) != p["comparator_group"].astype(str)]  # never a group against itself
     p = p.copy()
     if m.rule == "improve_where_gap":
-        p = _improve_where_gap(p)
+        p = _improve_where_gap(p, _min_change(m, opts))
     p["measure_id"], p["measure"], p["rule"] = m.id, m.title, m.rule
     return p.reindex(columns=[c for c in _EVAL_COLUMNS if c not in ("objective_id", "objective")])
 
 
-def _improve_where_gap(p: pd.DataFrame) -> pd.DataFrame:
-    """For groups with a significant gap at baseline, did their own value improve?"""
+def small_change_sentence(r: dict) -> str:
+    """The sentence for a significant change smaller than the scheme's minimum: no clear change."""
+    from .narrative import comparator_phrase, fmt_gap, group_phrase
+
+    pop = r.get("population") or "people"
+    who = group_phrase(r["characteristic"], r["group"], pop)
+    vs = comparator_phrase(r["comparator"], r.get("comparator_group") or "", pop, r["characteristic"])
+    unit = r.get("unit") or ""
+    if not r.get("min_change"):
+        return f"The gap between {who} and {vs} hardly moved ({fmt_gap(r['gap_current'], unit)} now): no clear change."
+    moved = "widened" if r["gap_change"] > 0 else "narrowed"
+    return (f"The gap between {who} and {vs} {moved} by {fmt_gap(abs(r['gap_change']), unit)}, less than the "
+            f"{fmt_gap(r['min_change'], unit)} the scheme counts as a real change: no clear change.")
+
+
+def _improve_where_gap(p: pd.DataFrame, min_change: float | None = None) -> pd.DataFrame:
+    """For groups with a significant gap at baseline, did their own value improve (by at least ``min_change``)?"""
     d, lo, hi = mover_diff_ci(p["value_baseline"], p["lower_baseline"], p["upper_baseline"],
                               p["value_current"], p["lower_current"], p["upper_current"])
     higher = (p["polarity"] == "higher_is_better").to_numpy()
-    better = np.where(higher, lo > 0, hi < 0)
-    worse = np.where(higher, hi < 0, lo > 0)
+    big = np.abs(np.asarray(d, dtype=float)) >= (min_change or 0)
+    better = np.where(higher, lo > 0, hi < 0) & big
+    worse = np.where(higher, hi < 0, lo > 0) & big
     had_gap = (p["gap_lower_baseline"] > 0).to_numpy()
     keep = p["status"].isin(["insufficient_data", "not_comparable"]).to_numpy()
     status = np.select([keep, ~had_gap, better, worse], [p["status"], "no_gap", "improved", "worsened"], "not_improved")
@@ -519,13 +561,15 @@ def _improve_where_gap(p: pd.DataFrame) -> pd.DataFrame:
     for (_, r), s in zip(p.iterrows(), status, strict=True):
         who = group_phrase(r["characteristic"], r["group"], r["population"])
         who = who[0].upper() + who[1:]
-        vals = f"from {fmt_value(r['value_baseline'], r['unit'])} to {fmt_value(r['value_current'], r['unit'])}"
+        v0, v1 = fmt_value(r["value_baseline"], r["unit"]), fmt_value(r["value_current"], r["unit"])
+        vals = f"from {v0} to {v1}"
         if s == "improved":
             summaries.append(f"{who} had a gap in {r['baseline']}, and their {r['name']} improved {vals}: met.")
         elif s == "worsened":
             summaries.append(f"{who} had a gap in {r['baseline']}, and their {r['name']} got worse {vals}.")
         elif s == "not_improved":
-            summaries.append(f"{who} had a gap in {r['baseline']}, and their {r['name']} went {vals}: "
+            went = f"stayed at {v1}" if v0 == v1 else f"went {vals}"
+            summaries.append(f"{who} had a gap in {r['baseline']}, and their {r['name']} {went}: "
                              "no clear improvement.")
         elif s == "no_gap":
             summaries.append(f"{who} had no clear gap in {r['baseline']}, so this measure does not apply to them.")
@@ -552,7 +596,7 @@ def _maintain_level(m: Measure, obs, base, current, indicators, opts) -> pd.Data
     b, c = est.loc[base], est.loc[current]
     d, lo, hi = mover_diff_ci(b["est"], b["est_lower"], b["est_upper"], c["est"], c["est_lower"], c["est_upper"])
     higher = c["polarity"] == "higher_is_better"
-    sig_worse = bool(hi < 0) if higher else bool(lo > 0)
+    sig_worse = (bool(hi < 0) if higher else bool(lo > 0)) and abs(float(d)) >= (_min_change(m, opts) or 0)
     below = m.level is not None and (c["est"] < m.level if higher else c["est"] > m.level)
     status = "below_level" if (below or sig_worse) else "level_maintained"
     unit = c["unit"]
@@ -604,7 +648,24 @@ def _measure(rm: dict, mp: tuple, oid: str, j: int, problem, known: set[str] | N
                    characteristics=[str(c) for c in chars] if chars else None,
                    groups=[str(g) for g in groups] if groups else None, comparator=comparator,
                    reference=rm.get("reference"), level=rm.get("level"), tolerance=rm.get("tolerance"),
-                   line=line_of(lines, mp), population_shares=rm.get("population_shares"))
+                   line=line_of(lines, mp), population_shares=rm.get("population_shares"),
+                   min_change=rm.get("min_change"), council=_council(rm, mp, problem))
+
+
+def _council(raw: dict, kp: tuple, problem) -> dict[str, str]:
+    """The council's own words (lead officer, actions, commentary): text, kept as written; a list, one per line."""
+    out = {}
+    for key in COUNCIL_KEYS:
+        value = raw.get(key)
+        if value is None or value == "":
+            continue
+        if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+            value = "\n".join(str(v) for v in value)
+        if not isinstance(value, str | int | float):
+            problem(f"'{key}' must be text (or a list of lines)", kp + (key,))
+            continue
+        out[key] = str(value).strip()
+    return out
 
 
 def _known_indicators(indicators: IndicatorsLike, data: dict, path: Path) -> set[str] | None:

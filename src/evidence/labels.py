@@ -1,0 +1,97 @@
+"""Words for readers: counts with the right plural, characteristics by name, unknown groups.
+
+Publishers' files use codes ("seb", "ethnicity_broad", "fsm"): a reader should
+see "socio-economic background". A characteristic's label comes from the
+mapping given (for example the scheme's own), then from :data:`CHARACTERISTICS`,
+then from the code itself made readable. Groups such as "Unclassified" or
+"Unknown" are records whose group was not recorded: they are not a group of
+people and are never judged as one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+#: readable names for the characteristic codes publishers use
+CHARACTERISTICS = {
+    "seb": "socio-economic background",
+    "ses": "socio-economic background",
+    "ethnicity": "ethnic group",
+    "ethnicity_broad": "broad ethnic group",
+    "ethnicity_major": "broad ethnic group",
+    "ethnicity_minor": "ethnic group",
+    "ethnic groups": "ethnic group",
+    "fsm": "free school meals",
+    "free_school_meals": "free school meals",
+    "sen": "special educational needs",
+    "special_educational_needs": "special educational needs",
+    "age_band": "age",
+    "deprivation_decile": "deprivation decile",
+    "imd_decile": "deprivation decile",
+    "idaci_decile": "deprivation decile of the area (IDACI)",
+    "disability": "disability",
+    "sex": "sex",
+    "gender": "sex",
+    "disadvantage status": "disadvantage",
+    "sexuality - 4 categories": "sexual orientation",
+    "sexual_orientation": "sexual orientation",
+    "gender_identity": "gender identity",
+    "religion": "religion",
+    "ward": "ward",
+}
+
+_UNKNOWN = re.compile(
+    r"\b(unclassified|unknown|not stated|not recorded|not collected|missing|refused|prefer not to say|"
+    r"no response|information not (yet )?obtained|not obtained|not known(?! to be))\b", re.IGNORECASE)
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``n`` with the word in the right number.
+
+    Examples
+    --------
+    >>> plural(1, "objective"), plural(3, "group"), plural(0, "measure"), plural(2, "was", "were")
+    ('1 objective', '3 groups', '0 measures', '2 were')
+    """
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def characteristic_label(code: str, labels: Mapping[str, str] | None = None) -> str:
+    """A characteristic as a reader would name it.
+
+    Crossed characteristics ("seb × sex") are named part by part.
+
+    Examples
+    --------
+    >>> characteristic_label("seb"), characteristic_label("ethnicity_broad"), characteristic_label("age_band")
+    ('socio-economic background', 'broad ethnic group', 'age')
+    >>> characteristic_label("seb × sex"), characteristic_label("Housing_Tenure")
+    ('socio-economic background and sex', 'housing tenure')
+    >>> characteristic_label("tenure", {"tenure": "housing tenure"})
+    'housing tenure'
+    """
+    code = str(code)
+    if labels and code in labels:
+        return labels[code]
+    if "×" in code:
+        return " and ".join(characteristic_label(p.strip(), labels) for p in code.split("×"))
+    key = code.strip().lower()
+    if key in CHARACTERISTICS:
+        return CHARACTERISTICS[key]
+    words = code.replace("_", " ").strip()
+    return words if any(w.isupper() and len(w) > 1 for w in words.split()) else words.lower()
+
+
+def is_unknown_group(group: str) -> bool:
+    """True for a record whose group was not recorded ("Unclassified", "Unknown", "Not stated"...).
+
+    "Not known to be disadvantaged" is a real group, so it is kept.
+
+    Examples
+    --------
+    >>> [is_unknown_group(g) for g in ["Unclassified", "First Language Unclassified", "Ethnicity not known",
+    ...                                "Not known to be disadvantaged", "Roma"]]
+    [True, True, True, False, False]
+    """
+    return bool(_UNKNOWN.search(str(group)))
