@@ -232,3 +232,33 @@ def test_real_ncmp_obesity_by_imd_decile_sii_is_positive_for_deprivation() -> No
     assert len(out) > 10 and out["value"].notna().all()
     # obesity falls from most to least deprived: the deprived are worse off, SII about -10 points or more
     assert (out["value"] < 0).all() and set(out["direction"]) == {"disadvantaged_worse"}
+
+
+def test_heat_sii_rii_match_healthequal_at_R_test_tolerance_1e6() -> None:
+    exp = pd.read_csv(shared_file("data", "reference", "heat", "healthequal_ordered_expected.csv")).set_index("measure")
+    obs = _heat_obs().assign(kind="proportion")
+    out = summary_measures(obs, ["sii", "rii"], sii_method="heat", suppress_small=False).set_index("measure")
+    for m in ("sii", "rii"):
+        tol = float(exp.loc[m, "tolerance_in_R_test"])
+        assert out.loc[m, "value"] == pytest.approx(exp.loc[m, "expected_estimate"], rel=tol)
+        assert out.loc[m, "lower"] == pytest.approx(exp.loc[m, "expected_lowerci"], rel=tol)
+        assert out.loc[m, "upper"] == pytest.approx(exp.loc[m, "expected_upperci"], rel=tol)
+    assert "HEAT" in out.loc["sii", "method"]
+
+
+def test_heat_sii_needs_a_proportion() -> None:
+    out = summary_measures(_heat_obs(), ["sii"], sii_method="heat", suppress_small=False)
+    assert "for proportions" in out.loc[0, "note"]
+    with pytest.raises(ValueError, match="sii_method"):
+        summary_measures(_heat_obs(), ["sii"], sii_method="other")
+
+
+def test_sii_sentence_in_words() -> None:
+    from evidence.summary import sii_sentence
+    obs = _deciles([76.0 + 0.8 * i for i in range(10)], se=0.3)
+    row = summary_measures(obs, ["sii"], suppress_small=False, repetitions=5000).iloc[0]
+    text = sii_sentence(row, name="life expectancy", unit="years", place="the borough")
+    assert text.startswith("The gap in life expectancy between the most and least deprived tenths of the borough is 8.0 years")
+    assert text.endswith("the most deprived are worse off.")
+    missing = summary_measures(obs[obs.group != "3"], ["sii"], suppress_small=False, repetitions=2000).iloc[0]
+    assert "could not be measured: no value for group(s) 3" in sii_sentence(missing, name="life expectancy")

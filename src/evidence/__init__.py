@@ -12,6 +12,7 @@ True
 
 from . import demo, demo_workforce, health, workforce
 from .aggregate import aggregate
+from .benchmark import benchmark
 from .errors import EvidenceError, EvidenceWarning, Problem
 from .estimates import estimate
 from .ethnicity import harmonise_groups
@@ -39,6 +40,7 @@ __all__ = [
     "Problem",
     "Scheme",
     "aggregate",
+    "benchmark",
     "demo",
     "demo_workforce",
     "workforce",

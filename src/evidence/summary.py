@@ -69,6 +69,7 @@ def summary_measures(
     *,
     indicators: IndicatorsLike = None,
     transform: bool = False,
+    sii_method: str = "ohid",
     repetitions: int = 100_000,
     seed: int | None = 2004,
     suppress_small: bool = True,
@@ -95,6 +96,11 @@ def summary_measures(
     transform : bool
         SII/RII for rates and proportions fitted on the log or logit scale (the
         ``transform=TRUE`` option of OHID's ``phe_sii``).
+    sii_method : {"ohid", "heat"}
+        ``"ohid"`` (default): OHID's weighted linear regression with Monte Carlo
+        limits, as Fingertips; ``"heat"``: WHO HEAT's logistic regression for
+        proportions with counts, delta-method limits
+        (:func:`evidence.inequality.sii_heat`).
     repetitions, seed : int
         Monte Carlo draws for the SII/RII and the simulated intervals; the seed
         makes results reproducible.
@@ -128,6 +134,8 @@ def summary_measures(
     >>> round(float(out.loc[0, "value"]), 2), out.loc[0, "direction"]
     (8.0, 'disadvantaged_worse')
     """
+    if sii_method not in ("ohid", "heat"):
+        raise ValueError(f"sii_method must be 'ohid' or 'heat', got {sii_method!r}")
     wanted = list(MEASURES if measures is None else measures)
     unknown = [m for m in wanted if m not in MEASURES]
     if unknown:
@@ -145,7 +153,7 @@ def summary_measures(
     for key, block in groups.groupby(BLOCK, sort=False):
         ranking = _ranking(key[3], block["group"].tolist(), order)
         meta = block.iloc[0]
-        ctx = _Context(block, ranking, meta, level, transform, repetitions, seed)
+        ctx = _Context(block, ranking, meta, level, transform, repetitions, seed, sii_method)
         for m in wanted:
             r = ctx.measure(m)
             rows.append({**dict(zip(BLOCK, key, strict=True)), "measure": m, **r})
@@ -199,8 +207,9 @@ class _Context:
     """One characteristic's groups and what every measure needs from them."""
 
     def __init__(self, block: pd.DataFrame, ranking: list[str] | None, meta: pd.Series,
-                 level: float, transform: bool, repetitions: int, seed: int | None):
+                 level: float, transform: bool, repetitions: int, seed: int | None, sii_method: str = "ohid"):
         self.level, self.transform, self.reps, self.seed = level, transform, repetitions, seed
+        self.sii_method = sii_method
         self.ranking = ranking
         pol = meta.get("polarity")
         self.higher = None if pd.isna(pol) else pol == "higher_is_better"
@@ -287,6 +296,9 @@ class _Context:
     def _sii_fit(self) -> dict | str:
         if self._fit is not None:
             return self._fit
+        if self.sii_method == "heat":
+            self._fit = self._heat_fit()
+            return self._fit
         if self.k < MIN_SII_GROUPS:
             self._fit = f"needs at least {MIN_SII_GROUPS} ordered groups (OHID's rule for the SII)"
             return self._fit
@@ -326,6 +338,19 @@ class _Context:
                          f"{self.reps:,} simulations" + (", fitted on the log/logit scale" if self.transform and vtype != ineq.NORMAL else ""))
         self._fit = res
         return res
+
+    def _heat_fit(self) -> dict | str:
+        if self.kind != "proportion":
+            return "WHO HEAT's SII is for proportions; use sii_method='ohid'"
+        if self.k < 3:
+            return "needs at least three ordered groups"
+        scale = 100.0 if np.nanmax(self.y) > 1 else 1.0
+        r = ineq.sii_heat(self.y, self.pop, scale=scale, level=self.level)
+        out = {"sii": r["sii"], "rii": r["rii"], "note": None,
+               "method": "WHO HEAT: logistic regression on midpoint ranks, delta-method (HC1) interval"}
+        for m in ("sii", "rii"):
+            out[f"{m}_lower_{self.level}"], out[f"{m}_upper_{self.level}"] = r[f"{m}_lower"], r[f"{m}_upper"]
+        return out
 
     def _sii(self) -> dict:
         return self._ordered("sii")
@@ -466,3 +491,42 @@ class _Context:
     def _paf(self) -> dict:
         return self._par(fraction=True)
 
+
+_FRACTIONS = {10: "tenths", 5: "fifths", 4: "quarters", 20: "twentieths"}
+
+
+def sii_sentence(row: pd.Series | Mapping, *, name: str | None = None, unit: str = "", place: str = "the area",
+                 decimals: int = 1, level: float = 0.95) -> str:
+    """Plain-English sentence for one ``sii`` row of :func:`summary_measures`.
+
+    The SII is the modelled gap between the two ends of the ordered groups (rank
+    0 to 1), so "the gap between the most and least deprived tenths" is its size.
+
+    Examples
+    --------
+    >>> row = {"measure": "sii", "value": 7.93, "lower": 6.8, "upper": 9.1, "groups": 10,
+    ...        "direction": "disadvantaged_worse", "indicator": "life_expectancy_female"}
+    >>> sii_sentence(row, name="life expectancy", unit="years", place="the borough")
+    'The gap in life expectancy between the most and least deprived tenths of the borough is 7.9 years (95% confidence interval 6.8 to 9.1 years); the most deprived are worse off.'
+    """
+    get = row.get if isinstance(row, Mapping) else row.__getitem__
+    if get("measure") != "sii":
+        raise ValueError("sii_sentence describes an 'sii' row")
+    what = name or str(get("indicator")).replace("_", " ")
+    value = get("value")
+    if value is None or not np.isfinite(value):
+        note = get("note") if isinstance(row, Mapping) else row.get("note")
+        return f"The gap in {what} across deprivation could not be measured: {note}."
+    parts = _FRACTIONS.get(int(get("groups")), "groups")
+    u = f" {unit}" if unit else ""
+    text = (f"The gap in {what} between the most and least deprived {parts} of {place} is "
+            f"{abs(value):.{decimals}f}{u}")
+    lo, hi = get("lower"), get("upper")
+    if lo is not None and hi is not None and np.isfinite(lo) and np.isfinite(hi):
+        a, b = sorted((abs(lo), abs(hi))) if lo * hi > 0 else (lo, hi)
+        text += f" ({level * 100:g}% confidence interval {a:.{decimals}f} to {b:.{decimals}f}{u})"
+    direction = get("direction")
+    tail = {"disadvantaged_worse": "; the most deprived are worse off.",
+            "advantaged_worse": "; the least deprived are worse off.",
+            "none": "; there is no gap."}.get(direction, ".")
+    return text + tail
