@@ -192,7 +192,12 @@ def main() -> None:
                 records(min(chunk, args.big - i), seed=100 + i // chunk).to_parquet(folder / f"part{i // chunk:03d}.parquet")
             size = sum(p.stat().st_size for p in folder.iterdir()) / 2**30
             print(f"{args.big:,} records written to Parquet ({size:.1f} GB) in {time.perf_counter() - t:.0f} s")
-            res = in_child(lambda: run_aggregate(str(folder / "*.parquet"), "duckdb", memory_limit=args.memory_limit), 1)
+            def big_run():
+                obs = run_aggregate(str(folder / "*.parquet"), "duckdb", memory_limit=args.memory_limit)
+                everyone = obs.loc[(obs["group"] == "All") & (obs["indicator"] == "passed"), "n"].iloc[0]
+                assert everyone == args.big, f"All counted {everyone:,} records, not {args.big:,}"
+
+            res = in_child(big_run, 1)
             big = {"records": args.big, "parquet_gb": round(size, 2), "memory_limit": args.memory_limit, **res}
             print("  ev.aggregate engine=duckdb, out of core: " + (res["error"] if "error" in res else
                   f"{res['seconds'][0]:.1f} s, peak +{res['peak_extra_mb']:.0f} MB (limit {args.memory_limit})"))
