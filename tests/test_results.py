@@ -42,6 +42,7 @@ def test_each_result_says_how_it_moved_since_last_year():
     assert set(e["since_last"]) <= {"better", "worse", "no clear change", "cannot be compared",
                                     "worse (the gap narrowed only by levelling down)"}
     assert e.loc[("get_on_well", "All"), "since_last"] == "no clear change"  # held its level: not "better"
+    assert set(e.loc["workforce", "since_last"]) == {"cannot be compared"}  # shares this year, not a change
     # a group that fell clearly behind in the last year is "worse"
     drop = (obs["indicator"] == "employment_rate") & (obs["group"] == "Disabled") & (obs["period"] == "2024")
     worse = obs.copy()

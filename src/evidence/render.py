@@ -182,11 +182,12 @@ def verdicts_html(r: Results) -> str:
     items = []
     for o in r.scheme.objectives:
         rows = ev[ev["objective_id"] == o.id]
-        lines = " ".join(_esc(f) for f in findings(rows))
+        # one finding, or two when the verdict is mixed (the worst and the best), so every objective fits the screen
+        lines = " ".join(_esc(f) for f in findings(rows, 2 if verdict_of[o.id] == "mixed" else 1))
         since = since_text(r, rows)
         items.append(f'<li><p class="verdict-head"><a href="#obj-{o.id}">{_esc(o.title)}</a>: '
-                     f"{verdict_badge(verdict_of[o.id])}</p><p>{lines}</p>"
-                     + (f'<p class="since">{_esc(since)}</p>' if since else "") + "</li>")
+                     f"{verdict_badge(verdict_of[o.id])}</p><p>{lines}"
+                     + (f' <span class="since">{_esc(since)}</span>' if since else "") + "</p></li>")
     parts.append('<ol class="verdict-list">' + "".join(items) + "</ol>")
     ld = _levelling_rows(r)
     parts.append('<h3 id="warnings">Levelling down: warnings</h3>')

@@ -240,7 +240,9 @@ def since_last(scheme: Scheme, evaluation: pd.DataFrame, obs: pd.DataFrame, meta
         return out  # last year's figures are missing for some measure: say nothing rather than guess
     words = []
     for r in last.itertuples(index=False):
-        if r.rag == "grey":
+        if r.rule == "representation":
+            words.append("cannot be compared")  # its status judges this year's shares alone, not a change
+        elif r.rag == "grey":
             words.append("no clear change" if r.status == "no_gap" else "cannot be compared")
         elif r.status in ("level_maintained", "no_gap"):
             words.append("no clear change")  # held its level, or stayed closed: not "better"

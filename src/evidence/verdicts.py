@@ -166,11 +166,16 @@ def findings(rows: pd.DataFrame, n: int = 2) -> list[str]:
     ...                      "summary": ["A narrowed.", "B widened.", "C had no gap."]})
     >>> findings(rows)
     ['B widened.', 'A narrowed.']
+    >>> findings(pd.DataFrame({"rag": ["amber", "red"], "status": ["over_represented", "under_represented"],
+    ...                        "summary": ["Over.", "Under."]}), 1)
+    ['Under.']
     """
     judged = rows[rows["rag"] != "grey"]
     if judged.empty:
         return list(rows["summary"].dropna().head(1))
-    order = judged.assign(_c=judged["status"].map(CONCERN).fillna(99)).sort_values("_c", kind="stable")
+    # red before amber, then by concern: an under-represented group leads an over-represented one
+    order = judged.assign(_r=judged["rag"].map({"red": 0, "amber": 1, "green": 2}),
+                          _c=judged["status"].map(CONCERN).fillna(99)).sort_values(["_r", "_c"], kind="stable")
     worst = order[order["rag"] != "green"]
     best = order[order["rag"] == "green"]
     picked = list(worst["summary"].head(1)) + list(best["summary"].head(1))
