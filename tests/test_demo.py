@@ -29,3 +29,16 @@ def test_demo_uses_every_ons_2021_group():
     from evidence.ethnicity import ONS_2021
 
     assert set(_ETHNICITY) == set(ONS_2021)
+
+
+def test_shipped_survey_records_are_the_generator_output_and_aggregate_as_planted():
+    shipped = pd.read_csv(ev.demo.SURVEY_RECORDS, dtype={"year": str})
+    made = ev.demo.survey_records()
+    pd.testing.assert_frame_equal(shipped.fillna({"disability": "?"}),
+                                  made.fillna({"disability": "?"}).astype({"feels_safe_after_dark": float}),
+                                  check_dtype=False)
+    obs = ev.aggregate(made, "feels_safe_after_dark", by=["sex", "age_band"], weight="weight", intersections=2,
+                       period="year")
+    young_women = obs[(obs.group == "Female & 16-34")].set_index("period")["value"]
+    everyone = obs[(obs.group == "All")].set_index("period")["value"]
+    assert (everyone - young_women)["2024"] > (everyone - young_women)["2018"] + 10  # the planted widening

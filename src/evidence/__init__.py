@@ -11,6 +11,7 @@ True
 """
 
 from . import demo, demo_workforce, health, workforce
+from .aggregate import aggregate
 from .benchmark import benchmark
 from .display import show
 from .errors import EvidenceError, EvidenceWarning, Problem
@@ -40,6 +41,7 @@ __all__ = [
     "EvidenceWarning",
     "Problem",
     "Scheme",
+    "aggregate",
     "benchmark",
     "demo",
     "check_parameters",

@@ -19,7 +19,11 @@ Planted on purpose, so the report has something to find:
   residents (52% → 53%);
 - **not comparable**: the early-years good level of development, whose
   framework changed in 2022 (a series break);
-- **too small to publish**: Gypsy or Irish Traveller and Roma pupils.
+- **too small to publish**: Gypsy or Irish Traveller and Roma pupils;
+- **widened, from person-level records**: women aged 16-34 feeling safe outside
+  after dark (the residents' survey's weighted respondent records,
+  :func:`survey_records`, aggregated by :func:`evidence.aggregate` with their
+  intersections).
 
 Not real data: every figure is made up.
 """
@@ -94,6 +98,9 @@ def indicators() -> pd.DataFrame:
         dict(indicator="get_on_well", name="residents agreeing people from different backgrounds get on well",
              domain="cohesion", kind="proportion", polarity="higher_is_better", unit="%", multiplier=100,
              population="residents", source="Synthetic: residents' survey"),
+        dict(indicator="feels_safe_after_dark", name="feeling safe outside after dark", domain="cohesion",
+             kind="proportion", polarity="higher_is_better", unit="%", multiplier=100, population="residents",
+             source="Synthetic: residents' survey, aggregated from its weighted respondent records"),
         dict(indicator="workforce_share", name="share of the council's staff", domain="workforce",
              kind="proportion", polarity="higher_is_better", unit="%", multiplier=100, population="staff",
              source="Synthetic: the council's HR records (evidence.demo_workforce), staff in post on 31 March"),
@@ -172,8 +179,79 @@ def observations() -> pd.DataFrame:
 
     obs = pd.concat([pd.DataFrame(out), workforce()], ignore_index=True)
     obs.insert(2, "area", AREA)
-    return obs[["indicator", "period", "area", "characteristic", "group", "value", "numerator", "denominator",
-                "n", "se", "lower", "upper"]].reset_index(drop=True)
+    obs["suppressed"], obs["reason"] = False, None
+    columns = ["indicator", "period", "area", "characteristic", "group", "value", "numerator", "denominator",
+               "n", "se", "lower", "upper", "suppressed", "reason"]
+    # feeling safe after dark comes from person-level records, as a council's own survey would
+    return pd.concat([obs[columns], survey_observations()[columns]], ignore_index=True)
+
+
+#: how the demo turns its survey records into observations; a scheme's ``data:`` source can say the
+#: same with ``aggregate: {outcomes, by, weight, intersections, period, area}``
+SURVEY_AGGREGATE = {"outcomes": ["feels_safe_after_dark"], "by": ["sex", "age_band", "disability"],
+                    "weight": "weight", "intersections": 2, "period": "year", "area": AREA}
+
+
+def survey_observations() -> pd.DataFrame:
+    """The shipped survey records (:data:`SURVEY_RECORDS`) aggregated by :func:`evidence.aggregate`.
+
+    Examples
+    --------
+    >>> obs = survey_observations()
+    >>> "Female & 16-34" in set(obs["group"])
+    True
+    """
+    from .aggregate import aggregate_source
+
+    return aggregate_source(SURVEY_RECORDS, SURVEY_AGGREGATE)
+
+
+#: the residents' survey records shipped with the package (written by :func:`survey_records`)
+SURVEY_RECORDS = Path(__file__).parent / "data" / "residents_survey.csv"
+
+
+def survey_records(per_year: int = 1000) -> pd.DataFrame:
+    """The residents' survey as person-level records: one row per respondent, with a weight.
+
+    Each year ``per_year`` respondents answer whether they feel safe outside after
+    dark (1 yes, 0 no, blank: did not answer). Older residents answer surveys more
+    often than younger ones, so each respondent has a weight that brings the
+    sample back to the borough's age profile. Some did not give their disability.
+    Planted: women aged 16-34 feel less safe, and their gap widens, while the
+    borough as a whole feels a little safer. :func:`evidence.aggregate` turns the
+    records into observations; the demo scheme does that from the shipped copy
+    (``SURVEY_RECORDS``).
+
+    Examples
+    --------
+    >>> r = survey_records()
+    >>> len(r), sorted(r["year"].unique())[:2]
+    (7000, ['2018', '2019'])
+    """
+    rng = np.random.default_rng(SEED + 7)
+    population = {"16-34": 0.32, "35-54": 0.36, "55-74": 0.24, "75+": 0.08}
+    sampled = {"16-34": 0.20, "35-54": 0.33, "55-74": 0.32, "75+": 0.15}  # who answers surveys
+    ages = list(population)
+    frames = []
+    for i, year in enumerate(YEARS):
+        t = i / (len(YEARS) - 1)
+        age = rng.choice(ages, per_year, p=list(sampled.values()))
+        sex = rng.choice(["Female", "Male"], per_year)
+        disabled = rng.random(per_year) < 0.2
+        logit = (1.1 + 0.25 * t - 0.55 * (sex == "Female") - 0.6 * disabled
+                 - (0.2 + 1.1 * t) * ((sex == "Female") & (age == "16-34"))
+                 - 0.5 * (age == "75+"))
+        safe = (rng.random(per_year) < 1 / (1 + np.exp(-logit))).astype(float)
+        safe[rng.random(per_year) < 0.02] = np.nan
+        weight = np.array([population[a] / sampled[a] for a in age]) * rng.lognormal(0, 0.15, per_year)
+        frames.append(pd.DataFrame({
+            "year": year, "sex": sex, "age_band": age,
+            "disability": np.where(rng.random(per_year) < 0.03, None,
+                                   np.where(disabled, "Disabled", "Not disabled")).astype(object),
+            "feels_safe_after_dark": pd.Series(safe).astype("Int64"),
+            "weight": np.round(weight / weight.mean(), 4),
+        }))
+    return pd.concat(frames, ignore_index=True)
 
 
 def _shares(groups: dict[str, tuple[float, float]], total: int, rng: np.random.Generator) -> dict[str, int]:

@@ -19,7 +19,7 @@ def summarise(obs: pd.DataFrame) -> list[str]:
     --------
     >>> import evidence as ev
     >>> summarise(ev.demo.observations())[0]
-    '1131 rows'
+    '1383 rows'
     """
     lines = [f"{len(obs)} rows"]
     periods = sort_periods(obs["period"].astype(str))

@@ -56,6 +56,7 @@ def load_data(scheme: Scheme, observations: str | Path | None = None,
 
     Returns the observations, the metadata and the input files used (for the manifest).
     """
+    from .aggregate import aggregate_source
     from .readers import read
 
     ind_src = indicators if indicators is not None else scheme.resolve("indicators")
@@ -76,7 +77,11 @@ def load_data(scheme: Scheme, observations: str | Path | None = None,
     for spec in bar(sources, "Reading data files", total=len(sources), unit="file"):
         options = dict(spec)
         path = options.pop("path")
-        frames.append(read(path, indicators=meta, **options))
+        if "aggregate" in options:  # person-level records, aggregated with the scheme's suppression thresholds
+            supp = {k: v for k, v in scheme.options().items() if k in ("min_numerator", "min_denominator")}
+            frames.append(aggregate_source(path, options.pop("aggregate"), **supp))
+        else:
+            frames.append(read(path, indicators=meta, **options))
         inputs.append(Path(path))
     obs = pd.concat(frames, ignore_index=True)
     # only the scheme's area and its comparators go on: a national file of 2 million rows becomes one area's
