@@ -80,6 +80,7 @@ def test_runs_under_papermill_with_the_demo(tmp_path):
     outs, html = _outputs(nb)
     assert not [o for o in outs if o.get("output_type") == "error"]
     assert FSM_PARAGRAPH.replace("'", "&#x27;") in html
+    assert "Exploring grade 5 or above in English and maths by free school meals, 2018 to 2024" in html  # in words
     assert "14.7 (11.8 to 17.4)" in html and "✖</span> gap narrowed by levelling down" in html
     assert "Who is furthest behind on this measure in 2024" in html and "The trend across the years" in html
     assert not any("image/png" in o.get("data", {}) for o in outs)  # every chart has its text alternative
