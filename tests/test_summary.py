@@ -262,3 +262,12 @@ def test_sii_sentence_in_words() -> None:
     assert text.endswith("the most deprived are worse off.")
     missing = summary_measures(obs[obs.group != "3"], ["sii"], suppress_small=False, repetitions=2000).iloc[0]
     assert "could not be measured: no value for group(s) 3" in sii_sentence(missing, name="life expectancy")
+
+
+def test_worded_decile_labels_with_their_number_first_are_ordered_by_that_number() -> None:
+    from evidence.summary import _ranking
+    labels = ["10 (least deprived)", "2", "1 (most deprived)", *map(str, range(3, 10))]
+    assert _ranking("deprivation_decile", labels, None) == ["1 (most deprived)", *map(str, range(2, 10)),
+                                                            "10 (least deprived)"]
+    assert _ranking("age_decile", ["10-19", "20-29"], None) is None  # an age band is not a rank
+    assert _ranking("deprivation_decile", ["1 (most deprived)", "2"], None)[2:4] == ["3", "4"]  # missing noticed

@@ -172,10 +172,13 @@ def _ranking(characteristic: str, groups: list[str], order: Mapping[str, Sequenc
             by_rank = {w[0]: str(g) for g, w in zip(groups, worded, strict=True)}
             return [by_rank.get(i, f"{_WORDS_K[k]} {i}") for i in range(1, k + 1)]
     m = _QUANTILE.search(characteristic)
-    if m and all(re.fullmatch(r"\d+", str(g)) for g in groups):
+    # "3", or "1 (most deprived)": the number is the rank (but not an age band such as "10-19")
+    numbered = [re.match(r"\s*(\d+)(?!\S*\d)\b", str(g)) for g in groups]
+    if m and groups and all(numbered):
+        ranks = {int(n.group(1)): str(g) for n, g in zip(numbered, groups, strict=True)}
         # every quantile 1..k is expected, so a decile missing from the data is noticed
-        k = _QUANTILES.get(m.group(0).lower()) or max(int(g) for g in groups)
-        return [str(i) for i in range(1, max(k, max(int(g) for g in groups)) + 1)]
+        k = _QUANTILES.get(m.group(0).lower()) or max(ranks)
+        return [ranks.get(i, str(i)) for i in range(1, max(k, max(ranks)) + 1)]
     return None
 
 
