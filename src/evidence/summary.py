@@ -499,11 +499,15 @@ _FRACTIONS = {10: "tenths", 5: "fifths", 4: "quarters", 20: "twentieths"}
 
 
 def sii_sentence(row: pd.Series | Mapping, *, name: str | None = None, unit: str = "", place: str = "the area",
-                 decimals: int = 1, level: float = 0.95) -> str:
+                 decimals: int = 1, level: float = 0.95, ends: tuple[str, str] = ("most deprived", "least deprived"),
+                 parts: str | None = None) -> str:
     """Plain-English sentence for one ``sii`` row of :func:`summary_measures`.
 
     The SII is the modelled gap between the two ends of the ordered groups (rank
     0 to 1), so "the gap between the most and least deprived tenths" is its size.
+    ``ends`` names the first (most disadvantaged) and last groups' end, e.g.
+    ``("youngest", "oldest")`` for age bands; ``parts`` what the groups are
+    ("tenths" for 10 deprivation groups by default, "age groups"...).
 
     Examples
     --------
@@ -511,25 +515,37 @@ def sii_sentence(row: pd.Series | Mapping, *, name: str | None = None, unit: str
     ...        "direction": "disadvantaged_worse", "indicator": "life_expectancy_female"}
     >>> sii_sentence(row, name="life expectancy", unit="years", place="the borough")
     'The gap in life expectancy between the most and least deprived tenths of the borough is 7.9 years (95% confidence interval 6.8 to 9.1 years); the most deprived are worse off.'
+    >>> sii_sentence({**row, "direction": "advantaged_worse", "groups": 5}, name="employment", unit="points",
+    ...              ends=("youngest", "oldest"), parts="age groups", place="the borough")[:70]
+    'The gap in employment between the youngest and oldest age groups of th'
     """
     get = row.get if isinstance(row, Mapping) else row.__getitem__
     if get("measure") != "sii":
         raise ValueError("sii_sentence describes an 'sii' row")
     what = name or str(get("indicator")).replace("_", " ")
+    first, last = ends
     value = get("value")
     if value is None or not np.isfinite(value):
         note = get("note") if isinstance(row, Mapping) else row.get("note")
-        return f"The gap in {what} across deprivation could not be measured: {note}."
-    parts = _FRACTIONS.get(int(get("groups")), "groups")
+        return f"The gap in {what} between the {_between(first, last)} {parts or 'groups'} could not be measured: {note}."
+    parts = parts or _FRACTIONS.get(int(get("groups")), "groups")
     u = f" {unit}" if unit else ""
-    text = (f"The gap in {what} between the most and least deprived {parts} of {place} is "
+    text = (f"The gap in {what} between the {_between(first, last)} {parts} of {place} is "
             f"{abs(value):.{decimals}f}{u}")
     lo, hi = get("lower"), get("upper")
     if lo is not None and hi is not None and np.isfinite(lo) and np.isfinite(hi):
         a, b = sorted((abs(lo), abs(hi))) if lo * hi > 0 else (lo, hi)
         text += f" ({level * 100:g}% confidence interval {a:.{decimals}f} to {b:.{decimals}f}{u})"
     direction = get("direction")
-    tail = {"disadvantaged_worse": "; the most deprived are worse off.",
-            "advantaged_worse": "; the least deprived are worse off.",
+    tail = {"disadvantaged_worse": f"; the {first} are worse off.",
+            "advantaged_worse": f"; the {last} are worse off.",
             "none": "; there is no gap."}.get(direction, ".")
     return text + tail
+
+
+def _between(first: str, last: str) -> str:
+    """ "most deprived", "least deprived" → "most and least deprived"; "youngest", "oldest" → "youngest and oldest"."""
+    a, b = first.rsplit(" ", 1), last.rsplit(" ", 1)
+    if len(a) == 2 and len(b) == 2 and a[1] == b[1]:
+        return f"{a[0]} and {b[0]} {a[1]}"
+    return f"{first} and {last}"
