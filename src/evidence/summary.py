@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from . import inequality as ineq
-from .estimates import estimate, mover_diff_ci
+from .estimates import estimate, mover_diff_ci, z_value
 from .indicators import IndicatorsLike
 from .observations import ALL, validate
 from .suppression import suppress
@@ -120,9 +120,11 @@ def summary_measures(
     -----
     Intervals: SII/RII by OHID's simulation; ACI/RCI by the regression standard
     error (healthequal); ``d`` and ``r`` by MOVER from the two groups' intervals
-    (Zou & Donner 2008; ``r`` on the log scale); the others by simulating each
-    group's value from a normal distribution with its standard error and taking
-    percentiles (no published reference for these intervals). Proportions enter
+    (Zou & Donner 2008; ``r`` on the log scale); ``par``/``paf`` of proportions
+    by Walter's standard error as HEAT (:func:`evidence.inequality.walter_paf_se`);
+    the others by simulating each group's value from a normal distribution with
+    its standard error and taking percentiles (no published reference for these
+    intervals). Proportions enter
     the SII as fractions and the SII is scaled back to the indicator's unit.
 
     Examples
@@ -485,11 +487,18 @@ class _Context:
             return diff / m * 100 if fraction else diff
 
         v = float(f(self.y))
-        lo, hi, why = self.simulated(f, v)
         name = "population attributable fraction (%)" if fraction else "population attributable risk"
+        compared = f"{self.names[i]} ({label}) against the population-weighted mean"
+        if self.kind == "proportion":  # counts of people: Walter's standard error, as HEAT
+            scale = 100.0 if np.nanmax(self.y) > 1 else 1.0
+            se = ineq.walter_paf_se(self.y[i], self.pop[i], mu, self.pop.sum(), scale)
+            se = se * 100 if fraction else se * mu
+            z = z_value(self.level)
+            return self.result(v, v - z * se, v + z * se, f"WHO HEAT {name}; Walter's standard error",
+                               direction="none" if np.isclose(v, 0) else None, compared=compared)
+        lo, hi, why = self.simulated(f, v)
         return self.result(v, lo, hi, f"WHO HEAT {name}; simulated interval",
-                           direction="none" if np.isclose(v, 0) else None,
-                           compared=f"{self.names[i]} ({label}) against the population-weighted mean", note=why)
+                           direction="none" if np.isclose(v, 0) else None, compared=compared, note=why)
 
     def _paf(self) -> dict:
         return self._par(fraction=True)
