@@ -145,3 +145,24 @@ def test_rii_and_trend_sentences_every_branch() -> None:
     assert gs.trend_sentence({"trend": "narrowing", "trend_periods": "2020 to 2024"}).endswith("has narrowed.")
     assert gs.trend_sentence({"trend": "no_significant_change", "trend_periods": "a"}).endswith("no significant change.")
     assert gs.place_of("Leeds City Council") == "the city" and gs.place_of(None) == "the area"
+
+
+def test_several_areas_without_saying_which_is_ours_is_an_error_naming_them() -> None:
+    obs = pd.concat([_deciles({"2024": _gradient(8)}), _deciles({"2024": _gradient(6)}, area="Leeds")])
+    with pytest.raises(ev.EvidenceError, match=r"2 areas \(Leeds, Ours\); say which is yours with area="):
+        gs.gradient_table(obs, repetitions=1000)
+
+
+def test_without_polarity_the_sentence_says_which_end_is_higher() -> None:
+    obs = _deciles({"2024": _gradient(-8, base=90)}).drop(columns="polarity")
+    t = gs.gradient_table(obs, repetitions=1000)
+    assert t.loc[0, "sentence"].startswith("The gap in life expectancy between the most and least deprived tenths "
+                                           "of the area is 8.9 years")
+    assert "; the figure is higher for the most deprived." in t.loc[0, "sentence"]
+    assert t.loc[0, "trend_note"] == "needs the indicator's polarity"
+
+
+def test_many_missing_deciles_are_counted_not_listed() -> None:
+    obs = _deciles({"2024": _gradient(8)})
+    t = gs.gradient_table(obs[obs.group.isin(["1", "2", "3", "4", "5"])], repetitions=1000)
+    assert "no value for group(s) 5 of the 10 groups (6, 7, 8...)" in t.loc[0, "sentence"]

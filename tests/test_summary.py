@@ -304,3 +304,12 @@ def test_heat_par_paf_walter_standard_errors_match_healthequal_se_1e6_par_interv
     assert "Walter" in out.loc["par", "method"]
     # not a proportion: no table of people to count, so the simulated interval stays
     assert "simulated" in summary_measures(_heat_obs(), ["par"], suppress_small=False, repetitions=2000).loc[0, "method"]
+
+
+def test_fingertips_average_deprived_quintile_is_the_middle_one() -> None:
+    from evidence.summary import _ranking
+    labels = ["Least deprived quintile", "Average deprived quintile", "Most deprived quintile",
+              "Second most deprived quintile", "Second least deprived quintile"]
+    assert _ranking("LSOA11 deprivation quintiles within area", labels, None) == [
+        "Most deprived quintile", "Second most deprived quintile", "Average deprived quintile",
+        "Second least deprived quintile", "Least deprived quintile"]

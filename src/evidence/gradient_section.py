@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .errors import Problem, raise_if
 from .estimates import mover_diff_ci
 from .indicators import IndicatorsLike, load_indicators
 from .labels import characteristic_label
@@ -164,8 +165,13 @@ def gradient_table(
     comparator_areas = [str(a) for a in comparator_areas]
     if area is None:
         ours = sorted(set(obs["area"]) - set(comparator_areas))
-        area = ours[0] if len(ours) == 1 else None
-    own = obs[obs["area"] == area] if area is not None else obs[~obs["area"].isin(comparator_areas)]
+        if len(ours) > 1:
+            raise_if([Problem(f"the data cover {len(ours)} areas ({', '.join(ours[:5])}"
+                              f"{' ...' if len(ours) > 5 else ''}); say which is yours with area= and list the "
+                              "others to set beside it in comparator_areas=", column="area")],
+                     context="gaps across ordered groups")
+        area = ours[0] if ours else ""
+    own = obs[obs["area"] == area]
     own = own[own["characteristic"] != ALL]
     if pairs is None:
         pairs = list(dict.fromkeys(zip(own["indicator"], own["characteristic"], strict=True)))

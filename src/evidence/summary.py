@@ -195,11 +195,11 @@ def _worded_rank(label: str) -> tuple[int, int] | None:
 
     Examples
     --------
-    >>> _worded_rank("Third less deprived decile (IMD2019)"), _worded_rank("Most deprived quintile")
-    ((8, 10), (1, 5))
+    >>> _worded_rank("Third less deprived decile (IMD2019)"), _worded_rank("Average deprived quintile")
+    ((8, 10), (3, 5))
     """
-    if label.strip().lower().startswith("middle") and "quintile" in label.lower():
-        return 3, 5
+    if label.strip().lower().startswith(("middle", "average")) and "quintile" in label.lower():
+        return 3, 5  # Fingertips writes "Average deprived quintile" for the middle one
     m = _WORDED.match(label.strip())
     if not m:
         return None
@@ -226,7 +226,9 @@ class _Context:
             absent = [g for g in ranking if g not in present]
             extra = sorted(set(block["group"]) - set(ranking))
             if absent:
-                self.missing_note = f"no value for group(s) {', '.join(absent)}; ordered measures need every group"
+                listed = ", ".join(absent) if len(absent) <= 3 else (
+                    f"{len(absent)} of the {len(ranking)} groups ({', '.join(absent[:3])}...)")
+                self.missing_note = f"no value for group(s) {listed}; ordered measures need every group"
             if extra:
                 self.missing_note = (f"group(s) {', '.join(extra)} not in the order given; "
                                      "list every group from most to least disadvantaged")
@@ -546,9 +548,11 @@ def sii_sentence(row: pd.Series | Mapping, *, name: str | None = None, unit: str
         a, b = sorted((abs(lo), abs(hi))) if lo * hi > 0 else (lo, hi)
         text += f" ({level * 100:g}% confidence interval {a:.{decimals}f} to {b:.{decimals}f}{u})"
     direction = get("direction")
+    # without a polarity nobody is "worse off", but the reader still needs to know which end is higher
+    higher = f"; the figure is higher for the {last if value > 0 else first}."
     tail = {"disadvantaged_worse": f"; the {first} are worse off.",
             "advantaged_worse": f"; the {last} are worse off.",
-            "none": "; there is no gap."}.get(direction, ".")
+            "none": "; there is no gap."}.get(direction, higher)
     return text + tail
 
 
