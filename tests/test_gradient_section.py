@@ -109,7 +109,7 @@ def test_benchmark_column_when_comparator_areas_are_given() -> None:
     assert sii.loc["England", "compared"] == "wider" and sii.loc["Similar council", "compared"] == "similar"
     assert sii.loc["England", "value"] == pytest.approx(4 / 0.9, rel=1e-9)  # deciles at ranks 0.05..0.95
     html = gs.section_html(t)
-    assert "<th scope=\"col\">England</th>" in html and "Ours compared with England" in html
+    assert "<th scope=\"col\">England&#x27;s gap</th>" in html and "Ours compared with England" in html
     assert "Our gap is wider" in html and "Similar" in html
     narrower = gs.gradient_table(obs, "2024", area="England", comparator_areas=["Ours"], repetitions=5000)
     assert narrower.loc[(narrower.measure == "sii") & (narrower.area == "Ours"), "compared"].iloc[0] == "narrower"

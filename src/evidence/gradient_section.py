@@ -413,7 +413,8 @@ def section_html(table: pd.DataFrame, *, level: float = 0.95) -> str:
             for a in others:
                 b = block[(block["area"] == a) & (block["indicator"] == r["indicator"])
                           & (block["measure"] == r["measure"])]
-                row[a] = _fmt(*b[["value", "lower", "upper"]].iloc[0], r["measure"]) if len(b) else "no figures"
+                row[f"{a}'s gap"] = _fmt(*b[["value", "lower", "upper"]].iloc[0], r["measure"]) if len(b) \
+                    else "no figures"
                 row[f"Ours compared with {a}"] = (_COMPARED.get(b["compared"].iloc[0], "Not compared") if len(b)
                                                   else "Not compared")
             table_rows.append(row)
