@@ -160,6 +160,7 @@ def test_without_polarity_the_sentence_says_which_end_is_higher() -> None:
                                            "of the area is 8.9 years")
     assert "; the figure is higher for the most deprived." in t.loc[0, "sentence"]
     assert t.loc[0, "trend_note"] == "needs the indicator's polarity"
+    assert t.loc[0, "sentence"].endswith("Its trend is not judged: the indicator does not say whether higher is better.")
 
 
 def test_many_missing_deciles_are_counted_not_listed() -> None:

@@ -45,6 +45,7 @@ _esc = html.escape
 #: the trend marker: a shape and its words (never colour alone)
 TREND_MARKER = {"widening": "▲ Widening", "narrowing": "▼ Narrowing",
                 "no_significant_change": "► No significant change", "not_calculated": "– Not enough years"}
+NO_POLARITY = "needs the indicator's polarity"
 COLUMNS = ["indicator", "name", "unit", "characteristic", "measure", "area", "period", "value", "lower", "upper",
            "direction", "groups", "note", "trend", "trend_periods", "trend_note", "compared", "sentence"]
 
@@ -250,7 +251,7 @@ def _trend(series: pd.DataFrame, measure: str, polarity: str | None) -> dict:
     s = series.dropna(subset=["value"])
     blank = {"trend": "not_calculated", "trend_periods": None, "trend_note": "no value in any year"}
     if s.empty or polarity not in ("higher_is_better", "lower_is_better"):
-        return {**blank, "trend_note": "needs the indicator's polarity"} if len(s) else blank
+        return {**blank, "trend_note": NO_POLARITY} if len(s) else blank
     y, lo, hi = (_oriented(s[c].to_numpy(), measure, polarity) for c in ("value", "lower", "upper"))
     lo, hi = np.minimum(lo, hi), np.maximum(lo, hi)
     pseudo = pd.DataFrame({"indicator": "gradient", "period": s["period"].to_numpy(), "characteristic": ALL,
@@ -343,6 +344,8 @@ def trend_sentence(row: Mapping) -> str:
         return f"Over the last five years ({when}) this gap has narrowed."
     if t == "no_significant_change":
         return f"Over the last five years ({when}) this gap shows no significant change."
+    if row.get("trend_note") == NO_POLARITY:
+        return "Its trend is not judged: the indicator does not say whether higher is better."
     return "There are not enough years of figures to say how this gap is changing."
 
 
