@@ -167,3 +167,10 @@ def test_many_missing_deciles_are_counted_not_listed() -> None:
     obs = _deciles({"2024": _gradient(8)})
     t = gs.gradient_table(obs[obs.group.isin(["1", "2", "3", "4", "5"])], repetitions=1000)
     assert "no value for group(s) 5 of the 10 groups (6, 7, 8...)" in t.loc[0, "sentence"]
+
+
+def test_numeric_periods_from_a_spreadsheet_are_matched() -> None:
+    obs = _deciles({"2023": _gradient(8), "2024": _gradient(8)})
+    obs["period"] = obs["period"].astype(float)  # 2024.0, as Excel gives it
+    t = gs.gradient_table(obs, 2024.0, repetitions=1000)
+    assert t.loc[0, "period"] == "2024" and np.isfinite(t.loc[0, "value"])

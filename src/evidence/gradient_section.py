@@ -158,8 +158,11 @@ def gradient_table(
     'The gap in le between the most and least deprived tenths of the borough is 8.0 y'
     """
     meta = load_indicators(indicators) if indicators is not None else None
+    from .periods import normalise_period, sort_periods
+
     obs = obs.copy()
-    obs["period"] = obs["period"].astype(str)
+    obs["period"] = obs["period"].map(normalise_period)  # as summary_measures writes them (2019.0 is 2019)
+    period = normalise_period(period) if period is not None else None
     if "area" not in obs:
         obs["area"] = ""
     obs["area"] = obs["area"].fillna("").astype(str)
@@ -176,8 +179,6 @@ def gradient_table(
     own = own[own["characteristic"] != ALL]
     if pairs is None:
         pairs = list(dict.fromkeys(zip(own["indicator"], own["characteristic"], strict=True)))
-    from .periods import sort_periods
-
     rows: list[dict] = []
     for indicator, characteristic in pairs:
         sub = own[(own["indicator"] == indicator) & (own["characteristic"] == characteristic)]
