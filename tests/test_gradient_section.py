@@ -174,3 +174,22 @@ def test_numeric_periods_from_a_spreadsheet_are_matched() -> None:
     obs["period"] = obs["period"].astype(float)  # 2024.0, as Excel gives it
     t = gs.gradient_table(obs, 2024.0, repetitions=1000)
     assert t.loc[0, "period"] == "2024" and np.isfinite(t.loc[0, "value"])
+
+
+def test_report_section_with_the_schemes_comparator_areas_shows_their_gap(tmp_path) -> None:  # noqa: ANN001
+    from importlib import resources
+
+    from evidence.results import build
+
+    text = resources.files("evidence").joinpath("schemes/demo.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "scheme.yaml"
+    path.write_text(text.replace('current: "2024"', 'current: "2024"\narea: Northbrook (fictional)\n'
+                                 "comparator_areas: [England]"), encoding="utf-8")
+    scheme = ev.Scheme.from_yaml(path)
+    obs = ev.demo.observations()
+    england = obs[obs["indicator"].str.startswith("life_expectancy") & (obs["period"] == "2024")].assign(area="England")
+    england = england.assign(lower=england["value"] - 0.1, upper=england["value"] + 0.1)  # a big, precise country
+    both = pd.concat([obs, england], ignore_index=True)
+    html = gs.report_section(build(scheme, both, ev.demo.indicators()), both)
+    assert "<th scope=\"col\">England&#x27;s gap</th>" in html and "Ours compared with England" in html
+    assert FEMALE_2024 in html.replace("&#x27;", "'")  # our own figures, not England's
