@@ -135,6 +135,7 @@ def test_ordering_of_deprivation_age_and_given_orders(characteristic, groups, or
     assert o.heading == heading
     assert gs.ordering("ethnicity", ["Indian", "Chinese"]) is None
     assert gs.ordering("age_band", ["Adults", "Children"]) is None
+    assert gs.ordering("sex & age_band", ["Female & 16-34", "Female & 35-54"]) is None  # an intersection
 
 
 def test_rii_and_trend_sentences_every_branch() -> None:

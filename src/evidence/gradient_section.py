@@ -83,6 +83,8 @@ def ordering(characteristic: str, groups: Sequence[str],
     if order and characteristic in order:
         return Ordering([str(g) for g in order[characteristic]], ("most disadvantaged", "least disadvantaged"),
                         "groups", f"{characteristic_label(characteristic)} groups")
+    if re.search(r" & | × ", characteristic):  # an intersection (sex & age band) is not one ordering
+        return None
     ranked = _ranking(characteristic, groups, None)
     if ranked is not None:
         k = {10: "deciles", 5: "quintiles", 4: "quartiles", 20: "vigintiles"}.get(len(ranked), "groups")
