@@ -136,6 +136,10 @@ def test_ordering_of_deprivation_age_and_given_orders(characteristic, groups, or
     assert gs.ordering("ethnicity", ["Indian", "Chinese"]) is None
     assert gs.ordering("age_band", ["Adults", "Children"]) is None
     assert gs.ordering("sex & age_band", ["Female & 16-34", "Female & 35-54"]) is None  # an intersection
+    fingertips = gs.ordering("County & UA deprivation deciles in England (IMD2015)",
+                             ["Least deprived decile (IMD2015)", "Most deprived decile (IMD2015)"])
+    assert fingertips.groups[0] == "Most deprived decile (IMD2015)"
+    assert fingertips.heading == "County & UA deprivation deciles in England (IMD2015)"
 
 
 def test_rii_and_trend_sentences_every_branch() -> None:
@@ -146,6 +150,9 @@ def test_rii_and_trend_sentences_every_branch() -> None:
     assert gs.trend_sentence({"trend": "narrowing", "trend_periods": "2020 to 2024"}).endswith("has narrowed.")
     assert gs.trend_sentence({"trend": "no_significant_change", "trend_periods": "a"}).endswith("no significant change.")
     assert gs.place_of("Leeds City Council") == "the city" and gs.place_of(None) == "the area"
+    assert gs.place_of("Equalities team", "England") == "England"  # not "the county" from a file name
+    assert gs._quantile_heading("County & UA deprivation deciles in England (IMD2015)", 10).endswith("(IMD2015)")
+    assert gs._quantile_heading("wealth", 5) == "wealth quintiles"
 
 
 def test_several_areas_without_saying_which_is_ours_is_an_error_naming_them() -> None:
