@@ -207,3 +207,35 @@ def test_level_chart_title_agrees_with_the_status(demo_results, tmp_path):
     r2 = replace(demo_results, evaluation=below)
     html = render.measure_html(r2, m, below.query("measure_id == 'get_on_well'"), None)
     assert "Red: not met" in html and "stayed above" not in html and "fell by more than chance" in html
+
+
+# ---------------------------------------------------------------- the confidence level, from the one setting
+def _page(r, figdir: Path) -> str:
+    """Every section the report notebook shows, as one page (images left out: their text is checked in SVG)."""
+    parts = [render.title_html(r), render.verdicts_html(r), render.summary_html(r, figdir)]
+    parts += [render.objective_html(r, o, figdir) for o in r.scheme.objectives]
+    parts += [render.levelling_down_html(r), render.screen_html(r), render.quality_html(r),
+              render.glossary_html(r), render.methods_html(r)]
+    return re.sub(r'src="data:image/png;base64,[^"]*"', "", "\n".join(parts))
+
+
+@pytest.fixture(scope="module")
+def results_998():
+    return build(ev.Scheme.demo(), ev.demo.observations(), ev.demo.indicators(), level=0.998)
+
+
+def test_report_at_998_names_998_in_tables_charts_alt_text_and_glossary(results_998, tmp_path):
+    page = _page(results_998, tmp_path)
+    assert "95%" not in page and "95 out of 100" not in page
+    assert "Lower 99.8% limit" in page and "with 99.8% confidence interval" in page
+    assert "We use 99.8%: if we could repeat the count many times, 998 out of 1,000" in page
+    assert "Confidence intervals are 99.8%." in page
+    svgs = {p.name: p.read_text() for p in tmp_path.glob("*.svg")}
+    assert svgs and not [n for n, t in svgs.items() if "95%" in t]
+    keyed = [n for n, t in svgs.items() if "99.8% confidence interval" in t]
+    assert any("gap_over_time" in n for n in keyed) and any("dots" in n for n in keyed)
+
+
+def test_glossary_never_names_a_level_it_was_not_given():
+    assert "We use 95%: if we could repeat the count many times, 95 out of 100" in render.glossary_html(0.95)
+    assert "%" not in render.glossary_html()

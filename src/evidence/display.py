@@ -22,6 +22,7 @@ import pandas as pd
 
 from .narrative import comparator_phrase, gap_unit, round_half_up
 
+_INTERVAL = re.compile(r"\(-?[\d,.]+ to -?[\d,.]+\)")
 SUPPRESSED = "[c]"  # GSS symbol: confidential (small numbers); the same as render.SUPPRESSED
 NOT_AVAILABLE = "[x]"  # GSS symbol: not available
 
@@ -93,7 +94,7 @@ class Shown:
         return to_text(self.frame, self.caption)
 
 
-def show(df: pd.DataFrame, caption: str | None = None, digits: int = 1) -> Shown:
+def show(df: pd.DataFrame, caption: str | None = None, digits: int = 1, level: float | None = None) -> Shown:
     """Show a results table readably in Jupyter (and as text when printed).
 
     Parameters
@@ -106,6 +107,10 @@ def show(df: pd.DataFrame, caption: str | None = None, digits: int = 1) -> Shown
         What the table shows; default worked out from the table.
     digits : int
         Decimal places for values and gaps (ratios get two more).
+    level : float, optional
+        The confidence level the table was worked out at (the ``level`` given
+        to ``ev.gaps`` and the rest): the caption then names it, such as
+        "(99.8% confidence intervals in brackets)". Without it no level is named.
 
     Returns
     -------
@@ -126,6 +131,10 @@ def show(df: pd.DataFrame, caption: str | None = None, digits: int = 1) -> Shown
     if caption is None:  # the caption names the one indicator and year: no column repeats them on every row
         caption = _caption(df)
         frame = frame.drop(columns=[c for c in ("Indicator", "Year") if c in frame and frame[c].nunique() == 1])
+    if level is not None and frame.map(lambda v: bool(_INTERVAL.search(str(v)))).to_numpy().any():
+        from .labels import level_label
+
+        caption += f" ({level_label(level)} confidence intervals in brackets)"
     from .render import rag_badge, table_html
 
     shown = frame.copy()

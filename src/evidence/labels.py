@@ -1,4 +1,4 @@
-"""Words for readers: counts with the right plural, characteristics by name, unknown groups.
+"""Words for readers: counts with the right plural, characteristics by name, unknown groups, the confidence level.
 
 Publishers' files use codes ("seb", "ethnicity_broad", "fsm"): a reader should
 see "socio-economic background". A characteristic's label comes from the
@@ -10,6 +10,7 @@ people and are never judged as one.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 
@@ -95,3 +96,31 @@ def is_unknown_group(group: str) -> bool:
     [True, True, True, False, False]
     """
     return bool(_UNKNOWN.search(str(group)))
+
+
+def level_label(level: float) -> str:
+    """The confidence level as a reader sees it, for every table, chart, file and glossary.
+
+    Every label of an interval comes from the one setting (``level`` of the
+    report, scheme or call), never from a fixed "95%".
+
+    Examples
+    --------
+    >>> level_label(0.95), level_label(0.998), level_label(0.9), level_label(0.99999)
+    ('95%', '99.8%', '90%', '99.999%')
+    """
+    return f"{round(float(level) * 100, 6):g}%"
+
+
+def level_odds(level: float) -> str:
+    """How many intervals in how many contain the true figure, in whole numbers.
+
+    Examples
+    --------
+    >>> level_odds(0.95), level_odds(0.998), level_odds(0.9), level_odds(0.975)
+    ('95 out of 100', '998 out of 1,000', '90 out of 100', '975 out of 1,000')
+    """
+    out_of = 100
+    while out_of < 10**9 and not math.isclose(level * out_of, round(level * out_of), abs_tol=1e-6):
+        out_of *= 10
+    return f"{round(level * out_of):,} out of {out_of:,}"

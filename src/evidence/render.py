@@ -22,7 +22,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from . import charts
-from .labels import characteristic_label, is_unknown_group, plural
+from .labels import characteristic_label, is_unknown_group, level_label, level_odds, plural
 from .narrative import fmt_gap, fmt_value, gap_unit, group_phrase, round_half_up
 from .periods import sort_periods
 from .results import Results
@@ -139,6 +139,11 @@ def _num(x: float, digits: int = 1) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return SUPPRESSED
     return f"{round_half_up(x, digits):,.{digits}f}"
+
+
+def _level(r: Results) -> str:
+    """The report's confidence level as readers see it ("99.8%"): every label comes from this one setting."""
+    return level_label(r.options["level"])
 
 
 def _cap(text: str) -> str:
@@ -505,7 +510,7 @@ def _gap_chart(r: Results, m: Measure, order: pd.DataFrame, figdir: Path | None)
     subtitle = f"Gap in {name} between each group and {versus}, {gap_unit(unit)}, {periods[0]} to {periods[-1]}"
     fig = charts.gap_over_time(data.assign(group=pd.Categorical(data["group"], chosen)).sort_values("group")
                                .assign(group=lambda d: d["group"].astype(str)), title, subtitle,
-                               breaks=_breaks(r, m.indicator))
+                               breaks=_breaks(r, m.indicator), level=r.options["level"])
     numbers = data.pivot_table(index="period", columns="group", values="gap", aggfunc="first", sort=False)
     numbers = numbers.reindex(index=periods, columns=chosen)
     table = numbers.map(_num).reset_index().rename(columns={"period": "Year"})
@@ -529,7 +534,7 @@ def _values_chart(r: Results, m: Measure, s: pd.DataFrame, row: pd.Series, figdi
     periods = sort_periods(d["period"])
     title = f"The gap closed because results for all {pop} fell, not because {who} did better"
     subtitle = f"{_cap(name)}: {who} and all {pop}, {unit}, {periods[0]} to {periods[-1]}"
-    fig = charts.values_over_time(d, title, subtitle, breaks=_breaks(r, m.indicator))
+    fig = charts.values_over_time(d, title, subtitle, breaks=_breaks(r, m.indicator), level=r.options["level"])
     dd = d.set_index("period").loc[periods]
     table = pd.DataFrame({"Year": periods, _cap(who): [_num(v) for v in dd["value"]],
                           f"All {pop}": [_num(v) for v in dd["comparator_value"]]})
@@ -584,13 +589,14 @@ def _dot_chart(r: Results, m: Measure, order: pd.DataFrame, figdir: Path | None)
         else:
             title = f"No group is clearly behind all {pop}"
         subtitle = f"{_cap(name)} by {characteristic_label(ch)}, {r.current}, with all {pop} for comparison"
-        fig = charts.dot_plot(c, title, subtitle, highlight=list(order["group"]) if m.groups else None)
+        fig = charts.dot_plot(c, title, subtitle, highlight=list(order["group"]) if m.groups else None,
+                              level=r.options["level"])
         tab = c.sort_values("value", ascending=False)
         table = pd.DataFrame({
             "Group": tab["group"],
             f"Value ({unit})": [_num(v) for v in tab["value"]],
-            "Lower 95% limit": [_num(v) for v in tab["lower"]],
-            "Upper 95% limit": [_num(v) for v in tab["upper"]],
+            f"Lower {_level(r)} limit": [_num(v) for v in tab["lower"]],
+            f"Upper {_level(r)} limit": [_num(v) for v in tab["upper"]],
             "Gap to all": [_num(v) for v in tab["gap"]],
         })
         n_sup = int(c["suppressed"].sum())
@@ -643,12 +649,12 @@ def _level_chart(r: Results, m: Measure, figdir: Path | None) -> str:
                  else f"{_cap(name)} fell by more than chance would explain")
     else:
         title = f"{_cap(name)}: {fmt_value(last['value'], unit)} in {last['period']}"
-    subtitle = f"{_cap(name)}, all {pop}, {unit}, {periods[0]} to {periods[-1]}, with 95% confidence interval"
+    subtitle = f"{_cap(name)}, all {pop}, {unit}, {periods[0]} to {periods[-1]}, with {_level(r)} confidence interval"
     charts._layout(fig, charts._titles(fig, ax, title, subtitle))
     s = s.dropna(subset=["value"])
     table = pd.DataFrame({"Year": s["period"], f"Value ({unit})": [_num(v) for v in s["value"]],
-                          "Lower 95% limit": [_num(v) for v in s["lower"]],
-                          "Upper 95% limit": [_num(v) for v in s["upper"]]})
+                          f"Lower {_level(r)} limit": [_num(v) for v in s["lower"]],
+                          f"Upper {_level(r)} limit": [_num(v) for v in s["upper"]]})
     alt = (f"Line chart. {title}. " + "; ".join(f"{p}: {fmt_value(v, unit)}" for p, v in zip(s['period'], s['value'], strict=True))
            + (f". Level to keep: {m.level:g}." if m.level is not None else "."))
     return figure_html(fig, f"{m.id}_level", alt, subtitle, table, figdir)
@@ -809,8 +815,8 @@ GLOSSARY = [
     ("Statistically significant", "Too large to be explained by chance alone. Surveys and small groups give "
                                   "figures that vary from year to year by chance; we only call a change real "
                                   "when it is bigger than that."),
-    ("Confidence interval", "The range the true figure is likely to be in. We use 95%: if we could repeat the "
-                            "count many times, 95 out of 100 such ranges would contain the true figure."),
+    ("Confidence interval", "The range the true figure is likely to be in. We use {level}: if we could repeat the "
+                            "count many times, {odds} such ranges would contain the true figure."),
     ("No clear change", "The figure moved, but by less than chance could explain."),
     ("Levelling down", "A gap that got smaller because everyone else got worse, not because the group did "
                        "better. We never count it as progress."),
@@ -820,15 +826,38 @@ GLOSSARY = [
 ]
 
 
-def glossary_html() -> str:
-    """The glossary: every statistical term used, once, in plain words."""
-    items = "".join(f"<dt>{_esc(t)}</dt><dd>{_esc(d)}</dd>" for t, d in GLOSSARY)
+def glossary_html(r: Results | float | None = None) -> str:
+    """The glossary: every statistical term used, once, in plain words.
+
+    ``r`` is the report's results (or its confidence level), so the glossary
+    names the level the figures use. Without it (a notebook copied before the
+    glossary took one) the level is not named rather than named wrongly.
+
+    Examples
+    --------
+    >>> "We use 99.8%: if we could repeat the count many times, 998 out of 1,000" in glossary_html(0.998)
+    True
+    >>> "95%" in glossary_html()
+    False
+    """
+    level = r if isinstance(r, int | float) or r is None else r.options["level"]
+    words = ({"level": level_label(level), "odds": level_odds(level)} if level is not None else None)
+
+    def said(text: str) -> str:
+        if "{level}" not in text:
+            return text
+        if words is None:
+            return ("The range the true figure is likely to be in, at the confidence level given under "
+                    "\"How we worked this out\".")
+        return text.format(**words)
+
+    items = "".join(f"<dt>{_esc(t)}</dt><dd>{_esc(said(d))}</dd>" for t, d in GLOSSARY)
     return f'<section aria-labelledby="glossary"><h2 id="glossary">Words we use</h2><dl>{items}</dl></section>'
 
 
 def methods_html(r: Results) -> str:
     """How the figures were worked out, for the analyst who checks them."""
-    level = f"{r.options['level'] * 100:g}%"
+    level = _level(r)
     rule = ("any fall" if r.options["strict"] else "a statistically significant fall")
     return (
         '<section aria-labelledby="methods"><h2 id="methods">How we worked this out</h2><ul>'
