@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .errors import Problem, raise_if
@@ -198,8 +199,13 @@ def attach_metadata(obs: pd.DataFrame, indicators: IndicatorsLike = None) -> pd.
     if len(meta):
         m = meta.set_index("indicator")
         named = set(meta.loc[meta["name"].astype(str) != meta["indicator"].str.replace("_", " "), "indicator"])
+        # look each distinct indicator up once (a map over a million rows of text is slow)
+        codes, distinct = pd.factorize(out["indicator"], use_na_sentinel=True)
+        at = m.index.get_indexer(pd.Index(distinct, dtype=object))
+        rows = np.where(codes >= 0, at[np.maximum(codes, 0)] if len(at) else -1, -1)
         for col in fill:
-            mapped = out["indicator"].map(m[col]) if col in m else None
+            mapped = pd.Series(m[col].array.take(rows, allow_fill=True), index=out.index, name=col) \
+                if col in m else None
             if mapped is None:
                 continue
             if col in out and col != "name":

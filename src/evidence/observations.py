@@ -9,6 +9,8 @@ reports every problem found, naming rows and columns.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -36,6 +38,31 @@ def row_labels(obs: pd.DataFrame, mask: pd.Series | np.ndarray) -> tuple[int, ..
     if ROW_COLUMN in obs:
         return tuple(int(r) for r in obs.loc[mask, ROW_COLUMN])
     return tuple(int(i) + 1 for i in np.flatnonzero(mask))
+
+
+def map_distinct(s: pd.Series, func: Callable[[object], object]) -> np.ndarray:
+    """``func`` applied to each distinct value of ``s`` once, spread back to every row.
+
+    Gives what ``s.map(func)`` gives (``func`` sees ``None`` for a missing value)
+    at the cost of the distinct values, not the rows. Values of mixed types
+    (``1`` and ``1.0`` are equal keys but different text) go row by row.
+
+    Examples
+    --------
+    >>> map_distinct(pd.Series([" a", "b", None, " a"]), lambda v: "" if v is None else v.strip()).tolist()
+    ['a', 'b', '', 'a']
+    """
+    if pd.api.types.infer_dtype(s, skipna=True) not in ("string", "integer", "floating", "boolean", "empty"):
+        return np.array([func(None if _missing(v) else v) for v in s], dtype=object)
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    mapped = np.empty(len(uniques) + 1, dtype=object)
+    mapped[:-1] = [func(u) for u in uniques]
+    mapped[-1] = func(None)  # code -1: a missing value
+    return mapped[codes]
+
+
+def _missing(v: object) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v))
 
 
 def validate(
@@ -99,12 +126,11 @@ def validate(
     if "area" not in out:
         out["area"] = ""
     for col in TEXT:
-        s = out[col]
         if col == "period":
-            s = s.map(lambda v: normalise_period(v) if pd.notna(v) else "")
+            text = map_distinct(out[col], lambda v: normalise_period(v) if v is not None else "")
         else:
-            s = s.map(lambda v: str(v).strip() if pd.notna(v) else "")
-        out[col] = s.astype(object)
+            text = map_distinct(out[col], lambda v: str(v).strip() if v is not None else "")
+        out[col] = pd.Series(text, index=out.index, dtype=object)
         if col != "area":
             blank = (out[col] == "").to_numpy()
             if blank.any():
@@ -118,7 +144,9 @@ def validate(
             continue
         raw = out[col]
         num = pd.to_numeric(raw, errors="coerce")
-        bad = num.isna() & raw.notna() & (raw.astype(str).str.strip() != "")
+        bad = num.isna() & raw.notna()
+        if bad.any():  # text that is not a number; blank text is a missing value
+            bad[bad] = raw[bad].astype(str).str.strip() != ""
         if bad.any():  # pandas < 3 turns "1e309" into NaN: keep it infinite, so it is named as such below
             overflow = raw[bad].map(_float_or_nan)
             too_large = overflow.index[np.isinf(overflow.to_numpy(dtype=float))]
@@ -149,7 +177,7 @@ def validate(
                 )
 
     if "suppressed" in out:
-        out["suppressed"] = out["suppressed"].map(_truthy).astype(bool)
+        out["suppressed"] = map_distinct(out["suppressed"], _truthy).astype(bool)
     else:
         out["suppressed"] = False
 
@@ -210,7 +238,7 @@ def validate(
             )
         )
 
-    styles = out["period"].map(lambda p: period_style(p) if p else "")
+    styles = pd.Series(map_distinct(out["period"], lambda p: period_style(p) if p else ""), index=out.index)
     unknown = styles.isna()
     if unknown.any():
         problems.append(
@@ -267,10 +295,14 @@ PROPORTION_SCALES = (1.0, 100.0)
 RATE_SCALES = (1_000.0, 10_000.0, 100_000.0, 1_000_000.0)
 
 
-def _matches(value: np.ndarray, ratio: np.ndarray, scale: float) -> np.ndarray:
-    """Is ``value`` ``ratio × scale`` within publication rounding (1%, or 0.0006 of the scale)?"""
+def _matches(value: np.ndarray, ratio: np.ndarray, scale: float | np.ndarray) -> np.ndarray:
+    """Is ``value`` ``ratio × scale`` within publication rounding (1%, or 0.0006 of the scale up to 100)?
+
+    The absolute allowance is one decimal place's rounding (0.06) at most: a rate per 100,000 of 100 is not
+    65 deaths in 100,000 (a standardised rate published with its crude counts).
+    """
     with np.errstate(invalid="ignore"):
-        return np.abs(value - ratio * scale) <= np.maximum(0.01 * np.abs(value), 0.0006 * scale)
+        return np.abs(value - ratio * scale) <= np.maximum(0.01 * np.abs(value), 0.0006 * np.minimum(scale, 100.0))
 
 
 def _scale_words(scale: float) -> str:
