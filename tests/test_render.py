@@ -239,3 +239,62 @@ def test_report_at_998_names_998_in_tables_charts_alt_text_and_glossary(results_
 def test_glossary_never_names_a_level_it_was_not_given():
     assert "We use 95%: if we could repeat the count many times, 95 out of 100" in render.glossary_html(0.95)
     assert "%" not in render.glossary_html()
+
+
+# ---------------------------------------------------------------- chart titles for each polarity
+_FLIPPED = {"grade5_eng_maths": "no_grade5", "employment_rate": "not_in_work", "get_on_well": "not_get_on_well"}
+
+
+def _polarity_results(tmp_path: Path, lower: bool, level: float = 85):
+    """Three demo measures as the demo has them, or turned round into lower-is-better ones (not in work...).
+
+    Turned round, every gap, status and levelling-down case stays the same; only which way is better changes.
+    """
+    obs, meta = ev.demo.observations(), ev.demo.indicators()
+    obs = obs[obs["indicator"].isin(list(_FLIPPED))].copy()
+    meta = meta[meta["indicator"].isin(list(_FLIPPED))].copy()
+    if lower:
+        obs["numerator"] = obs["denominator"] - obs["numerator"]
+        obs["value"] = 100 - obs["value"]
+        obs[["lower", "upper"]] = 100 - obs[["upper", "lower"]].to_numpy()
+        obs["indicator"] = obs["indicator"].map(_FLIPPED)
+        meta["indicator"] = meta["indicator"].map(_FLIPPED)
+        meta["name"] = "not " + meta["name"]
+        meta["polarity"] = "lower_is_better"
+        level = 100 - level
+    ind = dict(zip(_FLIPPED, meta["indicator"], strict=True)) if lower else {k: k for k in _FLIPPED}
+    scheme = tmp_path / "scheme.yaml"
+    scheme.write_text(f"""name: Polarity
+baseline: "2018"
+current: "2024"
+objectives:
+  - id: o
+    title: Gaps
+    measures:
+      - {{id: fsm, title: Grade 5, indicator: {ind['grade5_eng_maths']}, characteristics: [free_school_meals],
+         groups: [Eligible for free school meals]}}
+      - {{id: work, title: Work, indicator: {ind['employment_rate']}, characteristics: [disability]}}
+      - {{id: keep, title: Cohesion, indicator: {ind['get_on_well']}, rule: maintain_level, level: {level}}}
+""")
+    return build(ev.Scheme.from_yaml(scheme), obs, meta)
+
+
+@pytest.mark.parametrize("lower", [False, True], ids=["higher_is_better", "lower_is_better"])
+@pytest.mark.parametrize("keep", [85, 87], ids=["level_kept", "level_passed"])
+def test_chart_titles_say_behind_and_worse_the_right_way_round(tmp_path, lower, keep):
+    r = _polarity_results(tmp_path, lower, keep)
+    page = render.objective_html(r, r.scheme.objectives[0], None)
+    alts = re.findall(r'alt="([^"]*)"', page)
+    dots = [a for a in alts if a.startswith("Dot chart.") and "furthest behind" in a]
+    assert dots and all((" above all " if lower else " below all ") in a for a in dots), dots
+    levelling = [a for a in alts if "The gap closed because" in a]
+    assert levelling and all("did worse, not because" in a and " fell" not in a.split(".")[1] for a in levelling)
+    level = [a for a in alts if a.startswith("Line chart.") and ("level" in a.lower())]
+    row = r.evaluation.set_index("measure_id").loc["keep"]
+    if keep == 85:  # everyone's 86.5% (13.5% turned round) is well inside the level
+        assert row["status"] == "level_maintained"
+        assert any(("stayed below" if lower else "stayed above") in a for a in level), level
+    else:  # and past 87% (13%) in 2024
+        assert row["status"] == "below_level"
+        assert any(("rose above" if lower else "fell below") in a for a in level), level
+        assert ("above the level to keep" if lower else "below the level to keep") in row["summary"]

@@ -504,8 +504,7 @@ def _gap_chart(r: Results, m: Measure, order: pd.DataFrame, figdir: Path | None)
     unit, pop = data["unit"].iloc[0], data["population"].iloc[0]
     name = data["name"].iloc[0]
     title = _chart_title(first)
-    versus = {"overall": f"all {pop}", "rest": f"other {pop}", "best": "the best-off group",
-              "reference": "the reference group"}[m.comparator]
+    versus = _versus(m.comparator, pop)
     periods = sort_periods(data["period"])
     subtitle = f"Gap in {name} between each group and {versus}, {gap_unit(unit)}, {periods[0]} to {periods[-1]}"
     fig = charts.gap_over_time(data.assign(group=pd.Categorical(data["group"], chosen)).sort_values("group")
@@ -526,20 +525,33 @@ def _gap_chart(r: Results, m: Measure, order: pd.DataFrame, figdir: Path | None)
     return html_out
 
 
+def _versus(comparator: str, pop: str) -> str:
+    """Who a chart compares each group with, in words."""
+    return {"overall": f"all {pop}", "rest": f"other {pop}", "best": "the best-off group",
+            "reference": "the reference group"}.get(comparator, f"all {pop}")
+
+
+def _yes(x: object) -> bool:
+    return x is not None and x is not pd.NA and not (isinstance(x, float) and math.isnan(x)) and bool(x)
+
+
 def _values_chart(r: Results, m: Measure, s: pd.DataFrame, row: pd.Series, figdir: Path | None) -> str:
     """For levelling down: the group's own result and everyone's, to show why the gap closed."""
     d = s[(s["group"] == row["group"]) & (s["characteristic"] == row["characteristic"])]
     unit, pop, name = row["unit"], row["population"], row["name"]
     who = group_phrase(row["characteristic"], row["group"], pop)
+    versus = _versus(m.comparator, pop)
     periods = sort_periods(d["period"])
-    title = f"The gap closed because results for all {pop} fell, not because {who} did better"
-    subtitle = f"{_cap(name)}: {who} and all {pop}, {unit}, {periods[0]} to {periods[-1]}"
+    # "did worse", never "fell": for a lower-is-better measure (absence, unemployment) getting worse is a rise
+    worse = versus if m.comparator == "overall" or _yes(row.get("comparator_worse")) else f"all {pop}"
+    title = f"The gap closed because {worse} did worse, not because {who} did better"
+    subtitle = f"{_cap(name)}: {who} and {versus}, {unit}, {periods[0]} to {periods[-1]}"
     fig = charts.values_over_time(d, title, subtitle, breaks=_breaks(r, m.indicator), level=r.options["level"])
     dd = d.set_index("period").loc[periods]
     table = pd.DataFrame({"Year": periods, _cap(who): [_num(v) for v in dd["value"]],
-                          f"All {pop}": [_num(v) for v in dd["comparator_value"]]})
+                          _cap(versus): [_num(v) for v in dd["comparator_value"]]})
     alt = (f"Line chart. {title}. {_cap(who)}: {fmt_value(dd['value'].iloc[0], unit)} in {periods[0]} and "
-           f"{fmt_value(dd['value'].iloc[-1], unit)} in {periods[-1]}. All {pop}: "
+           f"{fmt_value(dd['value'].iloc[-1], unit)} in {periods[-1]}. {_cap(versus)}: "
            f"{fmt_value(dd['comparator_value'].iloc[0], unit)} and {fmt_value(dd['comparator_value'].iloc[-1], unit)}.")
     return figure_html(fig, f"{m.id}_{row['group']}_values".replace(" ", "_"), alt, subtitle, table, figdir)
 
@@ -585,7 +597,9 @@ def _dot_chart(r: Results, m: Measure, order: pd.DataFrame, figdir: Path | None)
         significant = worst is not None and pd.notna(worst["significant"]) and bool(worst["significant"])
         if significant and worst["gap"] > 0:
             who = _cap(group_phrase(ch, worst["group"], pop))
-            title = f"{who} are furthest behind: {fmt_gap(worst['gap'], unit)} below all {pop}"
+            # behind is below for a higher-is-better measure, above for a lower-is-better one (absence, obesity)
+            side = "above" if worst["polarity"] == "lower_is_better" else "below"
+            title = f"{who} are furthest behind: {fmt_gap(worst['gap'], unit)} {side} all {pop}"
         else:
             title = f"No group is clearly behind all {pop}"
         subtitle = f"{_cap(name)} by {characteristic_label(ch)}, {r.current}, with all {pop} for comparison"
@@ -642,11 +656,16 @@ def _level_chart(r: Results, m: Measure, figdir: Path | None) -> str:
     row = r.evaluation[r.evaluation["measure_id"] == m.id]
     status = row["status"].iloc[0] if len(row) else None
     last = shown.iloc[-1]
+    # for a lower-is-better measure the level to keep is a ceiling: worse is above it, and getting worse is a rise
+    lower = known["polarity"].iloc[0] == "lower_is_better" if "polarity" in known else False
+    good_side, fell = ("below", "rose") if lower else ("above", "fell")
     if status == "level_maintained":
-        title = f"{_cap(name)} held its level" + (" and stayed above the level to keep" if m.level is not None else "")
+        title = f"{_cap(name)} held its level" + (f" and stayed {good_side} the level to keep" if m.level is not None
+                                                  else "")
     elif status == "below_level":
-        title = (f"{_cap(name)} fell below the level to keep" if m.level is not None and last["value"] < m.level
-                 else f"{_cap(name)} fell by more than chance would explain")
+        past = m.level is not None and (last["value"] > m.level if lower else last["value"] < m.level)
+        title = (f"{_cap(name)} {'rose above' if lower else 'fell below'} the level to keep" if past
+                 else f"{_cap(name)} {fell} by more than chance would explain")
     else:
         title = f"{_cap(name)}: {fmt_value(last['value'], unit)} in {last['period']}"
     subtitle = f"{_cap(name)}, all {pop}, {unit}, {periods[0]} to {periods[-1]}, with {_level(r)} confidence interval"
