@@ -227,7 +227,7 @@ def results_998():
 def test_report_at_998_names_998_in_tables_charts_alt_text_and_glossary(results_998, tmp_path):
     page = _page(results_998, tmp_path)
     assert "95%" not in page and "95 out of 100" not in page
-    assert "Lower 99.8% limit" in page and "with 99.8% confidence interval" in page
+    assert "Value (%), with 99.8% confidence interval" in page and "with 99.8% confidence intervals" in page
     assert "We use 99.8%: if we could repeat the count many times, 998 out of 1,000" in page
     assert "Confidence intervals are 99.8%." in page
     svgs = {p.name: p.read_text() for p in tmp_path.glob("*.svg")}
@@ -298,3 +298,61 @@ def test_chart_titles_say_behind_and_worse_the_right_way_round(tmp_path, lower, 
         assert row["status"] == "below_level"
         assert any(("rose above" if lower else "fell below") in a for a in level), level
         assert ("above the level to keep" if lower else "below the level to keep") in row["summary"]
+
+
+# ---------------------------------------------------------------- one format, one table of words
+def test_numbers_behind_the_charts_use_the_one_interval_format_and_c_for_suppressed(demo_results, tmp_path):
+    """The report's tables write a figure as ev.show does: ``25.8 (25.6 to 26.0)``, [c] when suppressed."""
+    from evidence.display import interval
+
+    page = "".join(render.objective_html(demo_results, o, tmp_path) for o in demo_results.scheme.objectives)
+    s = demo_results.series
+    row = s[(s["indicator"] == "employment_rate") & (s["group"] == "Disabled") & (s["period"] == "2024")].iloc[0]
+    assert f"<td>{interval(row['value'], row['lower'], row['upper'])}</td>" in page  # the dot chart's numbers
+    assert f"<td>{interval(row['gap'], row['gap_lower'], row['gap_upper'])}</td>" in page  # the gap chart's
+    assert "Lower 95% limit" not in page
+    roma = s[(s["indicator"] == "attainment8_mean") & (s["group"] == "Roma") & (s["period"] == "2024")]
+    if len(roma) and roma["suppressed"].iloc[0]:
+        assert re.search(r'<th scope="row">Roma</th><td>\[c\]</td><td>\[c\]</td>', page)
+
+
+def test_one_table_of_status_words_for_the_report_files_and_show(demo_results, tmp_path):
+    """Every status reads the same in the workbook, the CSV-derived headings and ev.show: one table, in labels."""
+    import openpyxl
+
+    from evidence import display, labels, outputs
+
+    assert display.STATUS_WORDS is labels.STATUS_WORDS
+    assert not hasattr(outputs, "_STATUS_WORDS")
+    assert set(labels.STATUS_WORDS) >= set(ev.scheme.RAG)  # every status the scheme rates has its words
+    path = outputs.write_excel(demo_results, tmp_path / "t.xlsx")
+    rows = list(openpyxl.load_workbook(path, read_only=True)["Measures"].iter_rows(values_only=True))
+    head = next(i for i, r in enumerate(rows) if r[0] == "Objective")
+    results = {r[rows[head].index("Result")] for r in rows[head + 1:]}
+    ev_ = demo_results.evaluation
+    assert results == {labels.STATUS_WORDS[s] for s in ev_["status"]}
+    shown = {w for _, w in map(display.status_words, ev_["status"])}
+    assert shown == results
+
+
+# ---------------------------------------------------------------- one year: the scheme's baseline report
+@pytest.mark.parametrize("only_one_period", [False, True], ids=["baseline_is_current", "data_of_one_year"])
+def test_one_year_report_never_says_from_x_to_x_or_claims_a_change(only_one_period):
+    obs = ev.demo.observations()
+    if only_one_period:
+        obs = obs[obs["period"] == "2024"]
+    r = build(ev.Scheme.demo(), obs, ev.demo.indicators(), period="2024", baseline="2024")
+    said = render.sentences(r)
+    page = " ".join([render.title_html(r), render.verdicts_html(r), render.summary_html(r),
+                     *(render.objective_html(r, o) for o in r.scheme.objectives), render.levelling_down_html(r)])
+    assert "2024 to 2024" not in page and "2024 and 2024" not in page and "2024 or 2024" not in page
+    assert not re.search(r"\bfrom ([\d.,]+%?( \w+)*) to \1\b", page), "from x to x"
+    assert not [s for s in said if re.search(r"stayed at|hardly moved|small enough to be chance|narrowed|widened", s)]
+    assert "baseline report, 2024" in page and "We made" not in page
+    judged = r.evaluation[r.evaluation["rule"] != "representation"]
+    assert set(judged["rag"]) == {"grey"} and set(judged["rag_label"]) == {"Grey: not yet measurable"}
+    assert judged["gap_change"].isna().all()
+    fsm = judged[judged["group"] == "Eligible for free school meals"]["summary"].iloc[0]
+    assert fsm.startswith("In 2024, the year the scheme measures from, pupils eligible for free school meals were "
+                          "14.7 percentage points behind all pupils")
+    assert _bad_words(said) == []

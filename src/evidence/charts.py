@@ -20,7 +20,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from afcharts.af_colours import get_af_colours  # noqa: E402
 
-from .labels import level_label  # noqa: E402
+from .labels import RAG_WORDS, level_label  # noqa: E402
 from .narrative import gap_unit  # noqa: E402
 from .periods import sort_periods  # noqa: E402
 
@@ -303,7 +303,7 @@ def status_grid(evaluation: pd.DataFrame, title: str, subtitle: str) -> plt.Figu
     # a bar is never squeezed into a thin line: at least 3.4 inches, bars at most 0.6 of their row
     fig, ax = plt.subplots(figsize=(WIDTH, max(3.4, 0.42 * len(counts) + 1.9)))
     left = np.zeros(len(counts))
-    words = {"green": "met", "amber": "no clear change", "red": "not met", "grey": "not judged"}
+    words = RAG_WORDS
     for rag in ("green", "amber", "red", "grey"):
         colour, hatch = RAG_STYLE[rag]
         vals = counts[rag].to_numpy()

@@ -12,13 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from .labels import level_label
+from .labels import COMPARATOR_WORDS, level_label
 from .narrative import comparator_phrase, fmt_gap, fmt_value, group_phrase
 from .periods import sort_periods
 
-#: each comparator in words
-COMPARED_WITH = {"overall": "everyone", "rest": "everyone else in the characteristic",
-                 "reference": "the reference group", "best": "the best-off group"}
+#: each comparator in words (the one table, in labels)
+COMPARED_WITH = COMPARATOR_WORDS
 
 
 def as_list(value: str | list[str] | None) -> list[str] | None:
@@ -134,8 +133,10 @@ def gap_chart_html(gaps: pd.DataFrame, indicator: str, characteristic: str, figd
     gaps were worked out at, named in the chart's key and its text.
     """
     from . import charts
+    from .display import interval
+    from .labels import NOT_AVAILABLE
     from .narrative import gap_unit
-    from .render import SUPPRESSED, figure_html
+    from .render import _years, figure_html
 
     d = gaps[(gaps["indicator"] == indicator) & (gaps["characteristic"] == characteristic)]
     if d.empty:
@@ -152,13 +153,15 @@ def gap_chart_html(gaps: pd.DataFrame, indicator: str, characteristic: str, figd
                  f"{versus} in {periods[-1]}")
     else:
         title = f"No group was clearly behind {versus} in {periods[-1]}"
-    subtitle = (f"Gap in {name} between each group and {versus}, {gap_unit(unit)}, {periods[0]} to {periods[-1]}")
+    subtitle = (f"Gap in {name} between each group and {versus}, {gap_unit(unit)}, {_years(periods)}, "
+                f"with {level_label(level)} confidence intervals")
     ordered = d.assign(group=pd.Categorical(d["group"], groups)).sort_values(["group", "period"])
     fig = charts.gap_over_time(ordered.assign(group=ordered["group"].astype(str)), title, subtitle,
                                max_groups=len(groups), level=level)
-    shown = d.assign(gap_text=[SUPPRESSED if s else _num(g) for s, g in zip(d["suppressed"], d["gap"], strict=True)])
+    shown = d.assign(gap_text=[interval(g, lo, hi, suppressed=s) for g, lo, hi, s in
+                               zip(d["gap"], d["gap_lower"], d["gap_upper"], d["suppressed"], strict=True)])
     table = (shown.pivot_table(index="period", columns="group", values="gap_text", aggfunc="first", sort=False)
-             .reindex(index=periods, columns=groups).fillna("[x]").reset_index()
+             .reindex(index=periods, columns=groups).fillna(NOT_AVAILABLE).reset_index()
              .rename(columns={"period": "Year"}))
     table.columns.name = None
     bits = []

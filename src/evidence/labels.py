@@ -42,6 +42,38 @@ CHARACTERISTICS = {
     "ward": "ward",
 }
 
+#: GSS symbols, the same in every table, chart, file and ``ev.show``: confidential (small numbers), not
+#: available, not applicable
+SUPPRESSED, NOT_AVAILABLE, NOT_APPLICABLE = "[c]", "[x]", "[z]"
+
+#: each status in words, the one table for the report, the workbook, the CSV and ``ev.show``. The colour
+#: (``scheme.RAG``, which may also weigh the scheme's minimum change) comes with its own words, so these
+#: never judge: "gap narrowed", not "real progress", beside a change too small to count
+STATUS_WORDS = {
+    "narrowed": "gap narrowed",
+    "narrowed_levelling_down": "gap narrowed by levelling down: not progress",
+    "reversed": "moved from behind to ahead",
+    "widened": "gap widened",
+    "no_significant_change": "no clear change",
+    "no_gap": "no clear gap",
+    "insufficient_data": "not enough data",
+    "not_comparable": "not comparable (the measure changed)",
+    "improved": "improved",
+    "not_improved": "no clear improvement",
+    "worsened": "got worse",
+    "level_maintained": "level maintained",
+    "below_level": "level not kept",
+    "in_line": "in line with the population",
+    "under_represented": "under-represented",
+    "over_represented": "over-represented",
+}
+#: each colour of a measure's status in words (the badge says "Green: met"; a chart's key and table "met")
+RAG_WORDS = {"green": "met", "amber": "no clear change", "red": "not met", "grey": "not judged"}
+#: each comparator in words
+COMPARATOR_WORDS = {"overall": "everyone", "rest": "everyone else", "reference": "a reference group",
+                    "best": "the best-off group", "baseline": "its baseline level", "none": "nothing",
+                    "population share": "its share of the population"}
+
 _UNKNOWN = re.compile(
     r"\b(unclassified|unknown|not stated|not recorded|not collected|missing|refused|prefer not to say|"
     r"no response|information not (yet )?obtained|not obtained|not known(?! to be))\b", re.IGNORECASE)
@@ -124,3 +156,16 @@ def level_odds(level: float) -> str:
     while out_of < 10**9 and not math.isclose(level * out_of, round(level * out_of), abs_tol=1e-6):
         out_of *= 10
     return f"{round(level * out_of):,} out of {out_of:,}"
+
+
+def status_label(status: object) -> str:
+    """A status code in words (:data:`STATUS_WORDS`); an unknown code made readable; anything else as it is.
+
+    Examples
+    --------
+    >>> status_label("narrowed_levelling_down"), status_label("below_level"), status_label("getting_worse")
+    ('gap narrowed by levelling down: not progress', 'level not kept', 'getting worse')
+    """
+    if not isinstance(status, str):
+        return status
+    return STATUS_WORDS.get(status, status.replace("_", " "))

@@ -27,11 +27,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+# GSS symbols and status words: the one table in labels, shared with the report and ev.show
+from .labels import COMPARATOR_WORDS, STATUS_WORDS
+from .labels import NOT_APPLICABLE as NOT_APPLICABLE
+from .labels import NOT_AVAILABLE as NOT_AVAILABLE
+from .labels import SUPPRESSED as SUPPRESSED
 from .results import Results
-
-SUPPRESSED = "[c]"  # GSS symbols: confidential (small numbers), not available, not applicable
-NOT_AVAILABLE = "[x]"
-NOT_APPLICABLE = "[z]"
 
 #: the tables written, with their sheet names, titles and the columns they keep
 TABLES = {
@@ -324,15 +325,6 @@ HEADINGS = {
 _RULES = {"gap_not_widen": "the gap must not widen and should narrow",
           "improve_where_gap": "groups with a gap must improve",
           "maintain_level": "the level must be kept", "representation": "shares must match the population"}
-_COMPARATORS = {"overall": "everyone", "rest": "everyone else", "reference": "a reference group",
-                "best": "the best-off group", "baseline": "its baseline level", "none": "nothing",
-                "population share": "its share of the population"}
-_STATUS_WORDS = {"narrowed": "gap narrowed", "narrowed_levelling_down": "gap narrowed by levelling down",
-                 "reversed": "moved from behind to ahead", "widened": "gap widened",
-                 "no_significant_change": "no clear change", "no_gap": "no clear gap",
-                 "insufficient_data": "not enough data", "not_comparable": "not comparable (series break)",
-                 "improved": "improved", "not_improved": "no clear improvement", "worsened": "got worse",
-                 "level_maintained": "level maintained", "below_level": "below the level"}
 
 
 def _in_words(t: pd.DataFrame) -> pd.DataFrame:
@@ -341,7 +333,7 @@ def _in_words(t: pd.DataFrame) -> pd.DataFrame:
     from .narrative import gap_unit
 
     t = t.copy()
-    for col, words in (("rule", _RULES), ("comparator", _COMPARATORS), ("status", _STATUS_WORDS)):
+    for col, words in (("rule", _RULES), ("comparator", COMPARATOR_WORDS), ("status", STATUS_WORDS)):
         if col in t:
             t[col] = t[col].map(lambda v, w=words: w.get(v, v) if isinstance(v, str) else v)
     if "characteristic" in t:

@@ -22,7 +22,17 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from . import charts
-from .labels import characteristic_label, is_unknown_group, level_label, level_odds, plural
+from .display import interval  # the one format of a value and its interval
+from .labels import (
+    NOT_AVAILABLE,
+    RAG_WORDS,
+    characteristic_label,
+    is_unknown_group,
+    level_label,
+    level_odds,
+    plural,
+)
+from .labels import SUPPRESSED as SUPPRESSED
 from .narrative import fmt_gap, fmt_value, gap_unit, group_phrase, round_half_up
 from .periods import sort_periods
 from .results import Results
@@ -40,7 +50,6 @@ from .verdicts import (
     verdict,
 )
 
-SUPPRESSED = "[c]"
 #: where the exported page puts its table of contents (empty in JupyterLab)
 TOC_MARK = '<div class="toc-here"></div>'
 RAG_ICON = {"green": "✔", "amber": "▲", "red": "✖", "grey": "○"}
@@ -169,9 +178,28 @@ def title_html(r: Results) -> str:
         beside = getattr(s, "comparator_areas", None)
         where = (f" Figures for {_esc(area)}"
                  + (f", with {_esc(', '.join(beside))} for comparison" if beside else "") + ".")
-    return (f"<h1>{_esc(s.name)}: progress report, {r.baseline} to {r.current}</h1>\n"
+    if _one_year(r):  # the scheme's first year: where we stand, the figures later years are compared with
+        return (f"<h1>{_esc(s.name)}: baseline report, {r.current}</h1>\n"
+                f'<p class="lead">{who}Where we are in {r.current}, the year the scheme measures from. Later reports '
+                f"will compare their figures with these.{where}</p>")
+    return (f"<h1>{_esc(s.name)}: progress report, {_span(r)}</h1>\n"
             f'<p class="lead">{who}Where we are in {r.current}, compared with {r.baseline}, the year the '
             f"scheme measures from.{where}</p>")
+
+
+def _one_year(r: Results) -> bool:
+    """True when the report's current year is its baseline: nothing can have changed yet."""
+    return r.baseline == r.current
+
+
+def _years(periods: list[str]) -> str:
+    """First to last of a chart's years, or the one year once."""
+    return periods[0] if len(periods) == 1 or periods[0] == periods[-1] else f"{periods[0]} to {periods[-1]}"
+
+
+def _span(r: Results) -> str:
+    """The years the report covers, "2018 to 2024", or one year once ("2024", never "2024 to 2024")."""
+    return r.current if _one_year(r) else f"{r.baseline} to {r.current}"
 
 
 def verdicts_html(r: Results) -> str:
@@ -197,7 +225,7 @@ def verdicts_html(r: Results) -> str:
     ld = _levelling_rows(r)
     parts.append('<h3 id="warnings">Levelling down: warnings</h3>')
     if ld.empty:
-        parts.append(f"<p>No gap narrowed because everyone got worse between {r.baseline} and {r.current}.</p>")
+        parts.append(f"<p>{_no_levelling_down(r)}</p>")
     else:
         shown = list(ld["summary"].head(3))
         more = len(ld) - len(shown)
@@ -208,6 +236,12 @@ def verdicts_html(r: Results) -> str:
     parts.append(f'<p class="rule">{_esc(colour_rule_text(r))}</p>')
     parts.append("</section>")
     return "\n".join(parts)
+
+
+def _no_levelling_down(r: Results) -> str:
+    if _one_year(r):
+        return f"{r.current} is the year the scheme measures from, so no gap can have narrowed yet, for any reason."
+    return f"No gap narrowed by levelling down between {r.baseline} and {r.current}."
 
 
 def colour_rule_text(r: Results) -> str:
@@ -270,7 +304,9 @@ def summary_html(r: Results, figdir: Path | None = None) -> str:
         parts.append(f"<p>{_esc(r.scheme.description)}</p>")
     parts.append(
         f"<p>The scheme has {plural(n_obj, 'objective')} and {plural(n_meas, 'measure')} of success. "
-        f"We compared {r.current} with the baseline year, {r.baseline}, for {plural(len(ev), 'group')} of people.</p>")
+        + (f"{r.current} is the year the scheme measures from, so this report sets out where "
+           f"{plural(len(ev), 'group')} of people stand; later reports will say what changed.</p>" if _one_year(r) else
+           f"We compared {r.current} with the baseline year, {r.baseline}, for {plural(len(ev), 'group')} of people.</p>"))
     counts = ev["rag"].value_counts()
     items = [f"<li>{rag_badge(rag, label)}: {plural(int(counts.get(rag, 0)), 'group')}</li>"
              for rag, label in (("green", GREEN), ("amber", AMBER), ("red", RED))]
@@ -281,14 +317,15 @@ def summary_html(r: Results, figdir: Path | None = None) -> str:
     parts.append('<ul class="counts">' + "".join(items) + "</ul>")
     parts.append("<h3>What changed</h3>")
     parts.append("<ul>" + "".join(f"<li>{_esc(t)}</li>" for t in headlines(r)) + "</ul>")
-    parts.append(f"<p>{_esc(chance_text(r.comparisons, r.options['level'], r.options.get('adjust')))}</p>")
+    if r.comparisons:  # one year: no test of change was made, so none could be chance
+        parts.append(f"<p>{_esc(chance_text(r.comparisons, r.options['level'], r.options.get('adjust')))}</p>")
     rows = []
     for obj in r.scheme.objectives:
         for m in obj.measures:
             e = ev[ev["measure_id"] == m.id]
             rows.append({"Objective": obj.title, "Measure of success": m.title,
                          "Verdict": verdict_badge(verdict(e["rag"])), "Groups": counts_text(e["rag"], e["rag_label"])})
-    table = table_html(pd.DataFrame(rows), f"Verdict on each measure of success, {r.baseline} to {r.current}",
+    table = table_html(pd.DataFrame(rows), f"Verdict on each measure of success, {_span(r)}",
                        row_header="Measure of success", raw=["Verdict"])
     parts.append(details_html(f"Verdict on each of the {plural(n_meas, 'measure')} of success", table))
     parts.append(_status_chart(r, figdir))
@@ -326,17 +363,17 @@ def _status_chart(r: Results, figdir: Path | None) -> str:
     red = int((ev["rag"] == "red").sum())
     title = (f"{plural(red, 'group')} did not meet {'its' if red == 1 else 'their'} measure of success" if red else
              "No group failed its measure of success")
-    fig = charts.status_grid(ev, title, f"Number of groups by status under each measure, {r.baseline} to {r.current}")
+    fig = charts.status_grid(ev, title, f"Number of groups by status under each measure, {_span(r)}")
     grid = ev.groupby(["measure_id", "rag"], sort=False).size().unstack(fill_value=0).reindex(
         columns=["green", "amber", "red", "grey"], fill_value=0)
     names = ev.drop_duplicates("measure_id").set_index("measure_id")["measure"]
     grid = grid.loc[list(dict.fromkeys(ev["measure_id"]))]
-    table = pd.DataFrame({"Measure": names[grid.index].to_numpy(), "Met": grid["green"].to_numpy(),
-                          "No clear change": grid["amber"].to_numpy(), "Not met": grid["red"].to_numpy(),
-                          "Not judged": grid["grey"].to_numpy()})
+    table = pd.DataFrame({"Measure": names[grid.index].to_numpy(),
+                          **{_cap(RAG_WORDS[rag]): grid[rag].to_numpy() for rag in ("green", "amber", "red", "grey")}})
     alt = ("Bar chart of the number of groups by status under each measure. " + " ".join(
-        f"{row['Measure']}: {row['Met']} met, {row['No clear change']} no clear change, {row['Not met']} not met, "
-        f"{row['Not judged']} not judged." for _, row in table.iterrows()))
+        f"{row['Measure']}: " + ", ".join(f"{row[_cap(RAG_WORDS[rag])]} {RAG_WORDS[rag]}"
+                                          for rag in ("green", "amber", "red", "grey")) + "."
+        for _, row in table.iterrows()))
     chart = figure_html(fig, "status_grid", alt, "Status of every group under each measure", table.astype(str), figdir)
     return f'<details class="chart"><summary>Chart: status of every group under each measure</summary>\n{chart}\n</details>'
 
@@ -358,7 +395,9 @@ def headlines(r: Results) -> list[str]:
     out = list(red.loc[red["status"] != "narrowed_levelling_down", "summary"])
     out += list(ev.loc[ev["rag"] == "green", "summary"][ev["status"] != "level_maintained"])
     out += list(red.loc[red["status"] == "narrowed_levelling_down", "summary"])
-    if not out:
+    if not out and _one_year(r):
+        out = [f"{r.current} is the year the scheme measures from, so no gap can have changed yet."]
+    elif not out:
         out = ["No gap changed by more than chance would explain, or by more than the scheme's minimum."]
     return out[:8]
 
@@ -454,7 +493,7 @@ def measure_html(r: Results, m: Measure, e: pd.DataFrame, figdir: Path | None) -
         })
         if r.previous:
             rows[f"Since {r.previous}"] = order["since_last"].to_numpy()
-        table = table_html(rows, f"{m.title}: status of each group, {r.baseline} to {r.current}", raw=["Status"])
+        table = table_html(rows, f"{m.title}: status of each group, {_span(r)}", raw=["Status"])
         parts.append(details_html(f"Status of all {plural(len(e), 'group')}", table))
     if m.rule in ("gap_not_widen", "improve_where_gap"):
         gap = _gap_chart(r, m, order, figdir)
@@ -506,13 +545,14 @@ def _gap_chart(r: Results, m: Measure, order: pd.DataFrame, figdir: Path | None)
     title = _chart_title(first)
     versus = _versus(m.comparator, pop)
     periods = sort_periods(data["period"])
-    subtitle = f"Gap in {name} between each group and {versus}, {gap_unit(unit)}, {periods[0]} to {periods[-1]}"
+    subtitle = (f"Gap in {name} between each group and {versus}, {gap_unit(unit)}, {_years(periods)}, "
+                f"with {_level(r)} confidence intervals")
     fig = charts.gap_over_time(data.assign(group=pd.Categorical(data["group"], chosen)).sort_values("group")
                                .assign(group=lambda d: d["group"].astype(str)), title, subtitle,
                                breaks=_breaks(r, m.indicator), level=r.options["level"])
     numbers = data.pivot_table(index="period", columns="group", values="gap", aggfunc="first", sort=False)
     numbers = numbers.reindex(index=periods, columns=chosen)
-    table = numbers.map(_num).reset_index().rename(columns={"period": "Year"})
+    table = _pivot_text(data.assign(text=_intervals(data, "gap")), periods, chosen)
     alt_bits = []
     for g in chosen:
         col = numbers[g].dropna()
@@ -523,6 +563,28 @@ def _gap_chart(r: Results, m: Measure, order: pd.DataFrame, figdir: Path | None)
     for _, row in order[order["status"] == "narrowed_levelling_down"].iterrows():
         html_out += "\n" + _values_chart(r, m, s, row, figdir)
     return html_out
+
+
+def _intervals(d: pd.DataFrame, col: str, lower: str | None = "", upper: str | None = "") -> list[str]:
+    """Each row's ``col`` with its interval, as the report writes every figure: ``25.8 (25.6 to 26.0)``, or [c].
+
+    ``lower``/``upper`` default to the column's own limits (``lower``/``upper`` for ``value``, ``gap_lower``/...
+    otherwise); ``None`` leaves the interval out.
+    """
+    if lower == "":
+        lower, upper = ("lower", "upper") if col == "value" else (f"{col}_lower", f"{col}_upper")
+    hidden = d["suppressed"].fillna(False).astype(bool) if "suppressed" in d else pd.Series(False, index=d.index)
+    lo = d[lower] if lower in d else pd.Series(None, index=d.index, dtype=object)
+    hi = d[upper] if upper in d else pd.Series(None, index=d.index, dtype=object)
+    return [interval(v, a, b, suppressed=h) for v, a, b, h in zip(d[col], lo, hi, hidden, strict=True)]
+
+
+def _pivot_text(d: pd.DataFrame, periods: list[str], groups: list[str]) -> pd.DataFrame:
+    """A year-by-group table of the ``text`` column; a year with no figure is [x]."""
+    t = d.pivot_table(index="period", columns="group", values="text", aggfunc="first", sort=False)
+    t = t.reindex(index=periods, columns=groups).fillna(NOT_AVAILABLE).reset_index().rename(columns={"period": "Year"})
+    t.columns.name = None
+    return t
 
 
 def _versus(comparator: str, pop: str) -> str:
@@ -545,11 +607,11 @@ def _values_chart(r: Results, m: Measure, s: pd.DataFrame, row: pd.Series, figdi
     # "did worse", never "fell": for a lower-is-better measure (absence, unemployment) getting worse is a rise
     worse = versus if m.comparator == "overall" or _yes(row.get("comparator_worse")) else f"all {pop}"
     title = f"The gap closed because {worse} did worse, not because {who} did better"
-    subtitle = f"{_cap(name)}: {who} and {versus}, {unit}, {periods[0]} to {periods[-1]}"
+    subtitle = f"{_cap(name)}: {who} and {versus}, {unit}, {_years(periods)}"
     fig = charts.values_over_time(d, title, subtitle, breaks=_breaks(r, m.indicator), level=r.options["level"])
     dd = d.set_index("period").loc[periods]
-    table = pd.DataFrame({"Year": periods, _cap(who): [_num(v) for v in dd["value"]],
-                          _cap(versus): [_num(v) for v in dd["comparator_value"]]})
+    table = pd.DataFrame({"Year": periods, _cap(who): _intervals(dd, "value"),
+                          _cap(versus): _intervals(dd, "comparator_value", "comparator_lower", "comparator_upper")})
     alt = (f"Line chart. {title}. {_cap(who)}: {fmt_value(dd['value'].iloc[0], unit)} in {periods[0]} and "
            f"{fmt_value(dd['value'].iloc[-1], unit)} in {periods[-1]}. {_cap(versus)}: "
            f"{fmt_value(dd['comparator_value'].iloc[0], unit)} and {fmt_value(dd['comparator_value'].iloc[-1], unit)}.")
@@ -608,10 +670,8 @@ def _dot_chart(r: Results, m: Measure, order: pd.DataFrame, figdir: Path | None)
         tab = c.sort_values("value", ascending=False)
         table = pd.DataFrame({
             "Group": tab["group"],
-            f"Value ({unit})": [_num(v) for v in tab["value"]],
-            f"Lower {_level(r)} limit": [_num(v) for v in tab["lower"]],
-            f"Upper {_level(r)} limit": [_num(v) for v in tab["upper"]],
-            "Gap to all": [_num(v) for v in tab["gap"]],
+            f"Value ({unit}), with {_level(r)} confidence interval": _intervals(tab, "value"),
+            f"Gap to all ({gap_unit(unit)})": _intervals(tab, "gap", None, None),
         })
         n_sup = int(c["suppressed"].sum())
         alt = (f"Dot chart. {title}. All {pop}: {fmt_value(c['comparator_value'].iloc[0], unit)}. "
@@ -668,12 +728,11 @@ def _level_chart(r: Results, m: Measure, figdir: Path | None) -> str:
                  else f"{_cap(name)} {fell} by more than chance would explain")
     else:
         title = f"{_cap(name)}: {fmt_value(last['value'], unit)} in {last['period']}"
-    subtitle = f"{_cap(name)}, all {pop}, {unit}, {periods[0]} to {periods[-1]}, with {_level(r)} confidence interval"
+    subtitle = f"{_cap(name)}, all {pop}, {unit}, {_years(periods)}, with {_level(r)} confidence interval"
     charts._layout(fig, charts._titles(fig, ax, title, subtitle))
     s = s.dropna(subset=["value"])
-    table = pd.DataFrame({"Year": s["period"], f"Value ({unit})": [_num(v) for v in s["value"]],
-                          f"Lower {_level(r)} limit": [_num(v) for v in s["lower"]],
-                          f"Upper {_level(r)} limit": [_num(v) for v in s["upper"]]})
+    table = pd.DataFrame({"Year": s["period"],
+                          f"Value ({unit}), with {_level(r)} confidence interval": _intervals(s, "value")})
     alt = (f"Line chart. {title}. " + "; ".join(f"{p}: {fmt_value(v, unit)}" for p, v in zip(s['period'], s['value'], strict=True))
            + (f". Level to keep: {m.level:g}." if m.level is not None else "."))
     return figure_html(fig, f"{m.id}_level", alt, subtitle, table, figdir)
@@ -688,8 +747,7 @@ def levelling_down_html(r: Results) -> str:
              "worse. The second is levelling down. This report never counts levelling down as progress: the "
              "scheme asks for gaps to close by the group doing better, not by others doing worse.</p>"]
     if ld.empty:
-        parts.append("<p>No gap narrowed by levelling down between "
-                     f"{r.baseline} and {r.current}.</p>")
+        parts.append(f"<p>{_no_levelling_down(r)}</p>")
     else:
         parts.append(f"<p>{len(ld)} gap{'s' if len(ld) != 1 else ''} narrowed by levelling down. "
                      "These are not counted as progress:</p>")
@@ -702,7 +760,7 @@ def levelling_down_html(r: Results) -> str:
             "Everyone now": [fmt_value(v, u) for v, u in zip(ld["all_current"], ld["unit"], strict=True)],
             "Why it is not progress": ld["summary"],
         })
-        parts.append(table_html(rows, f"Gaps that narrowed by levelling down, {r.baseline} to {r.current}"))
+        parts.append(table_html(rows, f"Gaps that narrowed by levelling down, {_span(r)}"))
     parts.append("</section>")
     return "\n".join(parts)
 
@@ -900,7 +958,8 @@ def sentences(r: Results) -> list[str]:
     out = list(ev["summary"].dropna()) + headlines(r) + list(_levelling_rows(r).get("summary", pd.Series()).dropna())
     for o in r.scheme.objectives:
         out += findings(ev[ev["objective_id"] == o.id])
-    out += [colour_rule_text(r), chance_text(r.comparisons, r.options["level"], r.options.get("adjust"))]
+    out += [colour_rule_text(r)]
+    out += [chance_text(r.comparisons, r.options["level"], r.options.get("adjust"))] if r.comparisons else []
     out += [since_text(r, ev[ev["objective_id"] == o.id]) for o in r.scheme.objectives]
     screen = screened(r)
     out += list(screen.loc[screen["flag"] == "disadvantaged", "finding"].head(12))
