@@ -356,3 +356,30 @@ def test_one_year_report_never_says_from_x_to_x_or_claims_a_change(only_one_peri
     assert fsm.startswith("In 2024, the year the scheme measures from, pupils eligible for free school meals were "
                           "14.7 percentage points behind all pupils")
     assert _bad_words(said) == []
+
+
+# ---------------------------------------------------------------- comparator areas beside the scheme's own
+def test_comparator_areas_shown_beside_the_area_with_each_gap(tmp_path):
+    import numpy as np
+
+    obs = ev.demo.observations()
+    england = obs.assign(area="England")
+    counts = england["denominator"].notna() & england["lower"].isna()  # England's own counts, a little higher
+    england.loc[counts, "numerator"] = (england.loc[counts, "numerator"] * 1.1).round().clip(
+        upper=england.loc[counts, "denominator"])
+    england["value"] = np.where(counts, 100 * england["numerator"] / england["denominator"], england["value"])
+    both = pd.concat([obs, england], ignore_index=True)
+    text = (Path(ev.__file__).parent / "schemes" / "demo.yaml").read_text()
+    path = tmp_path / "two.yaml"
+    path.write_text(text + '\narea: "Northbrook (fictional)"\ncomparator_areas: [England]\n')
+    r = build(ev.Scheme.from_yaml(path), both, ev.demo.indicators())
+    m = next(m for _, m in r.scheme.measures() if m.id == "g5_fsm")
+    html = render.areas_html(r, m)
+    assert "Beside other areas: Northbrook (fictional) and England in 2024" in html
+    assert '<th scope="col">Gap, England (percentage points)</th>' in html
+    a = r.areas[(r.areas["indicator"] == "grade5_eng_maths") & (r.areas["period"] == "2024")].set_index(["area", "group"])
+    gap = a.loc[("England", "All"), "value"] - a.loc[("England", "Eligible for free school meals"), "value"]
+    from evidence.display import interval
+
+    assert f"<td>{interval(gap)}</td>" in html  # England's gap, beside ours
+    assert render.areas_html(build(ev.Scheme.demo(), obs, ev.demo.indicators()), m) == ""  # one area: nothing

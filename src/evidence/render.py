@@ -495,6 +495,7 @@ def measure_html(r: Results, m: Measure, e: pd.DataFrame, figdir: Path | None) -
             rows[f"Since {r.previous}"] = order["since_last"].to_numpy()
         table = table_html(rows, f"{m.title}: status of each group, {_span(r)}", raw=["Status"])
         parts.append(details_html(f"Status of all {plural(len(e), 'group')}", table))
+    parts.append(areas_html(r, m))
     if m.rule in ("gap_not_widen", "improve_where_gap"):
         gap = _gap_chart(r, m, order, figdir)
         if gap and not e["rag"].isin(["red", "green"]).any() and "<figure>" in gap:
@@ -508,6 +509,53 @@ def measure_html(r: Results, m: Measure, e: pd.DataFrame, figdir: Path | None) -
     elif m.rule == "maintain_level":
         parts.append(_level_chart(r, m, figdir))
     return "\n".join(p for p in parts if p)
+
+
+def areas_html(r: Results, m: Measure) -> str:
+    """The measure's groups in the scheme's area beside its comparator areas, now: each value and each gap.
+
+    "Our gap beside England's": a gap is the group's distance from everyone in
+    the same area, above zero when the group is worse off. Empty when the
+    scheme names no ``comparator_areas``.
+    """
+    a = getattr(r, "areas", None)
+    if a is None or a.empty or m.rule == "representation":
+        return ""
+    a = a[(a["indicator"] == m.indicator) & (a["period"] == r.current)]
+    if a.empty:
+        return ""
+    areas = list(dict.fromkeys(a["area"]))
+    if len(areas) < 2:
+        return ""
+    everyone = a[a["group"] == "All"].set_index("area")
+    groups = a[a["group"] != "All"]
+    if m.rule == "maintain_level":
+        groups = groups.iloc[0:0]
+    order = [("All", "All"), *dict.fromkeys(zip(groups["characteristic"], groups["group"], strict=True))]
+    meta = r.indicators.set_index("indicator")
+    lower = meta["polarity"].get(m.indicator) == "lower_is_better" if "polarity" in meta else False
+    unit = a["unit"].dropna().iloc[0] if a["unit"].notna().any() else ""
+    pop = (meta["population"].get(m.indicator) if "population" in meta else None) or "people"
+    cells: dict[str, list[str]] = {"Group": []}
+    for ch, g in order:
+        cells["Group"].append(f"All {pop}" if g == "All" else _cap(group_phrase(ch, g, pop)))
+        for area in areas:
+            row = a[(a["area"] == area) & (a["characteristic"] == ch) & (a["group"] == g)]
+            hidden = bool(row["suppressed"].iloc[0]) if len(row) else False
+            value = row["value"].iloc[0] if len(row) else float("nan")
+            cells.setdefault(f"{area} ({unit})", []).append(
+                interval(value, row["lower"].iloc[0] if len(row) else None, row["upper"].iloc[0] if len(row) else None,
+                         suppressed=hidden))
+            if len(order) > 1:
+                base = everyone["value"].get(area, float("nan")) if area in everyone.index else float("nan")
+                gap = (value - base) if lower else (base - value)
+                cells.setdefault(f"Gap, {area} ({gap_unit(unit)})", []).append(
+                    "" if g == "All" else interval(gap, suppressed=hidden or bool(everyone["suppressed"].get(area, False))))
+    own, others = areas[0], ", ".join(areas[1:])
+    table = table_html(pd.DataFrame(cells), f"{m.title}: {own} beside {others}, {r.current}, with {_level(r)} "
+                       "confidence intervals; a gap above zero means the group is worse off than everyone in "
+                       "the same area")
+    return details_html(f"Beside other areas: {own} and {others} in {r.current}", table)
 
 
 def _breaks(r: Results, indicator: str) -> list[str]:
