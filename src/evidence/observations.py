@@ -373,7 +373,7 @@ def infer_kind(obs: pd.DataFrame, *, warn: bool = True) -> pd.DataFrame:
         ratio = np.where(den > 0, num / den, np.nan)
     counted = np.isfinite(ratio) & np.isfinite(value)
     inferred: list[str] = []
-    blank = np.array([k is None for k in kind], dtype=bool)
+    blank = pd.isna(kind)  # None: the kind was not given
     for name in pd.unique(ind[blank]):
         rows = blank & (ind == name)
         c = rows & counted
@@ -407,7 +407,7 @@ def infer_kind(obs: pd.DataFrame, *, warn: bool = True) -> pd.DataFrame:
     out["kind_note"] = note
 
     # a proportion whose multiplier is unknown: per cent if its unit says so or any value is above 1
-    prop = np.array([k == "proportion" for k in kind], dtype=bool)
+    prop = np.asarray(kind == "proportion", dtype=bool)
     unknown = prop & ~np.isfinite(mult)
     if unknown.any():
         over_one = pd.Series(value > 1, index=out.index).groupby(ind).transform("any").to_numpy()
