@@ -372,7 +372,10 @@ def estimate(obs: pd.DataFrame, level: float = 0.95, *, indicators: IndicatorsLi
         ``obs`` plus ``est``, ``est_lower``, ``est_upper``, ``se_est``,
         ``weight`` (the group's size for overlap corrections), ``scale``,
         ``has_counts``, ``count_num`` and ``count_den`` (the counts used),
-        ``ci_method``, ``ci_note`` and ``kind_note`` (what was inferred).
+        ``ci_method``, ``ci_note``, ``kind_note`` (what was inferred) and
+        ``n_df``, the sample size behind Student's t: the Kish effective
+        sample size ``n_eff`` where the row has one (a weighted survey
+        estimate from :func:`evidence.aggregate.aggregate`), else ``n``.
 
     Examples
     --------
@@ -392,6 +395,8 @@ def estimate(obs: pd.DataFrame, level: float = 0.95, *, indicators: IndicatorsLi
 
     value, num, den, n, se = col("value"), col("numerator"), col("denominator"), col("n"), col("se")
     lower, upper = col("lower"), col("upper")
+    # degrees of freedom of a weighted survey mean come from its Kish effective sample size, as its se does
+    n_df = col("n_eff").fillna(n) if "n_eff" in out else n
     kind = out["kind"] if "kind" in out else pd.Series("score", index=out.index)
     unit = out["unit"] if "unit" in out else pd.Series("", index=out.index)
     mult = col("multiplier")
@@ -444,8 +449,8 @@ def estimate(obs: pd.DataFrame, level: float = 0.95, *, indicators: IndicatorsLi
     # 3. a standard error
     m = ~done & se.notna().to_numpy() & np.isfinite(est)
     if m.any():
-        use_t = (kind[m] == "mean").to_numpy() & (n[m] > 1).to_numpy()
-        tl, th = t_ci(est[m], se[m], np.where(use_t, n[m], np.nan), level)
+        use_t = (kind[m] == "mean").to_numpy() & (n_df[m] > 1).to_numpy()
+        tl, th = t_ci(est[m], se[m], np.where(use_t, n_df[m], np.nan), level)
         lo[m], hi[m], s[m] = tl, th, se[m]
         method[m] = np.where(use_t, "Student's t from standard error", "normal from standard error")
         done |= m
@@ -473,4 +478,5 @@ def estimate(obs: pd.DataFrame, level: float = 0.95, *, indicators: IndicatorsLi
     out["count_num"], out["count_den"] = num.where(counts).to_numpy(float), den.where(counts).to_numpy(float)
     out["weight"], out["scale"], out["has_counts"] = weight, np.where(done & counts.to_numpy(), scale, np.nan), counts.to_numpy()
     out["ci_method"], out["ci_note"] = method, note
+    out["n_df"] = n_df.to_numpy(dtype=float)
     return out

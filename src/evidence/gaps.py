@@ -162,7 +162,7 @@ def gaps_prepared(
     if comparator in ("overall", "rest"):
         # only the figures the comparison uses: carrying every text column through the merge costs more than the sums
         allrows = est.loc[is_all, ["indicator", "period", "area", "est", "est_lower", "est_upper", "se_est", "weight",
-                                   "n", "has_counts", "count_num", "count_den", "ci_note"]
+                                   "n", "n_df", "has_counts", "count_num", "count_den", "ci_note"]
                           ].drop_duplicates(["indicator", "period", "area"])
         c = g[["indicator", "period", "area"]].merge(
             allrows, on=["indicator", "period", "area"], how="left", suffixes=("", "_c")
@@ -294,11 +294,11 @@ def _pair(g: pd.DataFrame, c: pd.DataFrame, level: float) -> dict[str, np.ndarra
         lo[prop], hi[prop] = dl * s, dh * s
         rlo[prop], rhi[prop] = katz_ratio_ci(*args, level=level)
         method[prop] = "Newcombe hybrid score (difference); Katz log (ratio)"
-    means = ~prop & (kind == "mean") & (g["n"].to_numpy(dtype=float) > 1) & (c["n"].to_numpy(dtype=float) > 1) \
+    means = ~prop & (kind == "mean") & (g["n_df"].to_numpy(dtype=float) > 1) & (c["n_df"].to_numpy(dtype=float) > 1) \
         & np.isfinite(g["se_est"].to_numpy(dtype=float)) & np.isfinite(c["se_est"].to_numpy(dtype=float))
     if means.any():
-        lo[means], hi[means] = welch_diff_ci(gv[means], g["se_est"][means], g["n"][means],
-                                             cv[means], c["se_est"][means], c["n"][means], level)
+        lo[means], hi[means] = welch_diff_ci(gv[means], g["se_est"][means], g["n_df"][means],
+                                             cv[means], c["se_est"][means], c["n_df"][means], level)
         method[means] = "Welch (difference); delta method on the log scale (ratio)"
     other = ~prop & ~means & np.isfinite(g["est_lower"].to_numpy(dtype=float)) & np.isfinite(c["est_lower"].to_numpy(dtype=float))
     if other.any():
@@ -359,7 +359,7 @@ def _overall(g: pd.DataFrame, a: pd.DataFrame, level: float) -> dict[str, np.nda
     var = np.where(known_w, var_w, vg + va)
     ok = ses & (var > 0)
     # Student's t for means with sizes: Welch-Satterthwaite degrees of freedom, group against the rest
-    ng, na = g["n"].to_numpy(dtype=float), a["n"].to_numpy(dtype=float)
+    ng, na = g["n_df"].to_numpy(dtype=float), a["n_df"].to_numpy(dtype=float)  # Kish n_eff for survey means
     is_mean = (g["kind"] == "mean").to_numpy() & (ng > 1)
     with np.errstate(divide="ignore", invalid="ignore"):
         df = np.where(known_w, welch_df(np.sqrt(vg), ng, np.sqrt(np.where(vrest > 0, vrest, np.nan)), na - ng),
