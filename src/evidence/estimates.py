@@ -37,6 +37,22 @@ def z_value(level: float = 0.95) -> float:
     return float(stats.norm.ppf(0.5 + level / 2))
 
 
+def choose(condition: ArrayLike, yes: str, no: str) -> np.ndarray:
+    """``yes`` where ``condition`` holds, else ``no``: an object array sharing the two strings.
+
+    ``np.where`` on two string literals makes a fixed-width text array, a copy
+    of the longer text for every row (hundreds of MB at a million rows).
+
+    Examples
+    --------
+    >>> choose(np.array([True, False]), "exact Poisson", "Byar").tolist()
+    ['exact Poisson', 'Byar']
+    """
+    pair = np.empty(2, dtype=object)
+    pair[0], pair[1] = no, yes
+    return pair[np.asarray(condition, dtype=bool).astype(np.intp)]
+
+
 def _arr(x: ArrayLike) -> np.ndarray:
     return np.asarray(x, dtype=float)
 
@@ -436,7 +452,7 @@ def estimate(obs: pd.DataFrame, level: float = 0.95, *, indicators: IndicatorsLi
         est[m] = np.where(np.isnan(est[m]), p * scale[m], est[m])
         lo[m], hi[m] = wl * scale[m], wh * scale[m]
         s[m] = np.sqrt(p * (1 - p) / den[m].to_numpy()) * scale[m]
-        method[m] = np.where(implied[m], "Wilson score (counts implied by value and sample size)", "Wilson score")
+        method[m] = choose(implied.to_numpy()[m], "Wilson score (counts implied by value and sample size)", "Wilson score")
     # 2. rates from counts: exact Poisson (<10) or Byar
     m = is_rate.to_numpy()
     if m.any():
@@ -444,7 +460,7 @@ def estimate(obs: pd.DataFrame, level: float = 0.95, *, indicators: IndicatorsLi
         est[m] = np.where(np.isnan(est[m]), rv * scale[m], est[m])
         lo[m], hi[m] = rl * scale[m], rh * scale[m]
         s[m] = np.sqrt(num[m].to_numpy()) / den[m].to_numpy() * scale[m]
-        method[m] = np.where(num[m].to_numpy() < 10, "exact Poisson", "Byar")
+        method[m] = choose(num[m].to_numpy() < 10, "exact Poisson", "Byar")
     done = is_prop.to_numpy() | is_rate.to_numpy()
     # 3. a standard error
     m = ~done & se.notna().to_numpy() & np.isfinite(est)
@@ -452,7 +468,7 @@ def estimate(obs: pd.DataFrame, level: float = 0.95, *, indicators: IndicatorsLi
         use_t = (kind[m] == "mean").to_numpy() & (n_df[m] > 1).to_numpy()
         tl, th = t_ci(est[m], se[m], np.where(use_t, n_df[m], np.nan), level)
         lo[m], hi[m], s[m] = tl, th, se[m]
-        method[m] = np.where(use_t, "Student's t from standard error", "normal from standard error")
+        method[m] = choose(use_t, "Student's t from standard error", "normal from standard error")
         done |= m
     # 4. a published interval
     m = ~done & lower.notna().to_numpy() & upper.notna().to_numpy() & np.isfinite(est)
@@ -463,7 +479,7 @@ def estimate(obs: pd.DataFrame, level: float = 0.95, *, indicators: IndicatorsLi
         lo[m] = np.where(same, lower[m], est[m] - z * s_pub)
         hi[m] = np.where(same, upper[m], est[m] + z * s_pub)
         s[m] = s_pub
-        method[m] = np.where(same, "published interval", "rebuilt from published interval")
+        method[m] = choose(same, "published interval", "rebuilt from published interval")
         done |= m
 
     note = np.full(nrow, None, dtype=object)

@@ -37,6 +37,7 @@ import pandas as pd
 from scipy import stats
 
 from .estimates import (
+    choose,
     estimate,
     katz_ratio_ci,
     mover_diff_ci,
@@ -381,21 +382,14 @@ def _overall(g: pd.DataFrame, a: pd.DataFrame, level: float) -> dict[str, np.nda
         method[ok & indep & rows] = dist + ", group and whole population treated as independent (conservative)"
     note = _notes(g, a, lo)
     no_size = ~(np.isfinite(w) & (w > 0) & (w < 1))
-    indep_note = np.where(no_size, _text("compared with the whole population as if independent, because no group and "
-                          "whole-population sizes (n) were given: the interval is wider than an exact one, never narrower"),
-                          _text("compared with the whole population as if independent, because the published standard "
-                                "errors do not fit the group's share of the population: the interval is wider than an "
-                                "exact one, never narrower"))
+    indep_note = choose(no_size, "compared with the whole population as if independent, because no group and "
+                        "whole-population sizes (n) were given: the interval is wider than an exact one, never narrower",
+                        "compared with the whole population as if independent, because the published standard errors "
+                        "do not fit the group's share of the population: the interval is wider than an exact one, "
+                        "never narrower")
     note = np.where(ok & indep & pd.isna(note), indep_note, note)
     return {"diff": diff, "diff_lo": lo, "diff_hi": hi, "ratio": ratio, "ratio_lo": rlo, "ratio_hi": rhi,
             "method": method, "note": note}
-
-
-def _text(words: str) -> np.ndarray:
-    """A text as a 0-d object array: ``np.where`` then shares it between rows instead of copying it into each."""
-    out = np.empty((), dtype=object)
-    out[()] = words
-    return out
 
 
 def _notes(g: pd.DataFrame, c: pd.DataFrame, lo: np.ndarray) -> np.ndarray:
