@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Mutation testing of the statistical core with mutmut (run by hand; CPU heavy).
 #
-#   scripts/mutation.sh [module ...]       # default: estimates gaps progress suppression scheme
+#   scripts/mutation.sh [module ...]       # default: estimates gaps progress suppression scheme verdicts
+#   ONLY='x_estimate*' scripts/mutation.sh estimates   # only the mutants whose names match (fnmatch globs,
+#                                                      # space-separated), e.g. one function of a big module
 #
 # Each module is mutated in its own copy of the repository under ${MUTATION_DIR:-/tmp/evidence-mutation},
 # against its fast tests only, at the lowest CPU priority and within ${BUDGET:-1800} seconds per module,
@@ -9,11 +11,13 @@
 # (killed + timeout) / mutants checked, with the number not checked within the budget. Survivors: `cd $MUTATION_DIR/<module> && mutmut results`,
 # then `mutmut show NAME`. The copies are left for that; delete them when done. Run it with the
 # project's virtual environment active (mutmut is in the test extra).
-set -euo pipefail
+set -euo pipefail -o noglob
 repo="$(cd "$(dirname "$0")/.." && pwd)"
+# the reference cases live in ../shared: tests in the copy would not find them and would skip, not fail
+export EVIDENCE_SHARED="${EVIDENCE_SHARED:-$(cd "$repo/../shared" 2>/dev/null && pwd || echo "$repo/../shared")}"
 base="${MUTATION_DIR:-/tmp/evidence-mutation}"
 modules=("$@")
-[ ${#modules[@]} -eq 0 ] && modules=(estimates gaps progress suppression scheme)
+[ ${#modules[@]} -eq 0 ] && modules=(estimates gaps progress suppression scheme verdicts)
 
 tests_for() {  # the fast tests that exercise each module
   case "$1" in
@@ -22,6 +26,7 @@ tests_for() {  # the fast tests that exercise each module
     progress)    echo "tests/test_progress.py tests/test_narrative.py" ;;
     suppression) echo "tests/test_suppression.py" ;;
     scheme)      echo "tests/test_scheme.py" ;;
+    verdicts)    echo "tests/test_verdicts.py tests/test_scheme.py" ;;
     *)           echo "tests/test_$1.py" ;;
   esac
 }
@@ -40,7 +45,8 @@ with open(path, "a", encoding="utf-8") as f:
     f.write(f"pytest_add_cli_args_test_selection = {tests!r}\n".replace("'", '"'))
     f.write('pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "-x"]\n')
 PY
-  (cd "$dir" && nice -n 19 timeout "${BUDGET:-1800}" python3 -m mutmut run --max-children "${JOBS:-1}" >run.log 2>&1) || true
+  (cd "$dir" && nice -n 19 timeout "${BUDGET:-1800}" python3 -m mutmut run --max-children "${JOBS:-1}" \
+    $(for g in ${ONLY:-}; do echo "evidence.$m.$g"; done) >run.log 2>&1) || true
   (cd "$dir" && python3 -m mutmut export-cicd-stats >/dev/null 2>&1) || true
   python3 - "$dir" "$m" <<'PY'
 import json, sys

@@ -140,3 +140,16 @@ def test_funnel_significance_against_the_benchmark_proportion() -> None:
     # Leeds' disabled residents: 80 of 200 against England's 52%
     assert out.loc["Disabled", "funnel"] == proportion_significance([80.0], [200.0], 0.52)[0] == "Low (0.001)"
     assert out.loc["All", "funnel"] == "Not significant"
+
+
+def test_rate_funnel_against_england_agrees_with_fingertips_compared_to_england_for_every_county_and_ua() -> None:
+    # a crude rate's Poisson funnel (events against those England's rate expects) uses the same exact/Byar limits
+    # as the area's interval, so its level is Fingertips' own "Compared to England" at 95% and 99.8%
+    obs, raw, meta = _campylobacter()
+    out = _agreement(benchmark(obs, "England", indicators=meta, gaps=False), raw, "Compared to England value or percentiles")
+    judged = out[out["fingertips"].isin(["better", "similar", "worse"]) & out["funnel"].notna()]
+    assert len(judged) > 100
+    from_funnel = judged["funnel"].map(lambda f: "similar" if f == "Not significant" else
+                                       "worse" if f.startswith("High") else "better")  # lower is better
+    assert (from_funnel == judged["fingertips"]).all()
+    assert (judged["funnel"].str.endswith("(0.001)") == (judged["compared_99_8"] != "similar")).all()

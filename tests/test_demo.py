@@ -42,3 +42,41 @@ def test_shipped_survey_records_are_the_generator_output_and_aggregate_as_plante
     young_women = obs[(obs.group == "Female & 16-34")].set_index("period")["value"]
     everyone = obs[(obs.group == "All")].set_index("period")["value"]
     assert (everyone - young_women)["2024"] > (everyone - young_women)["2018"] + 10  # the planted widening
+
+
+def test_shipped_mortality_records_are_the_generator_output():
+    shipped = pd.read_csv(ev.demo.MORTALITY_RECORDS, dtype={"period": str})
+    pd.testing.assert_frame_equal(shipped, ev.demo.mortality_records(), check_dtype=False)
+    assert shipped["age_band"].drop_duplicates().tolist() == ev.demo.AGE_BANDS  # OHID's 20 bands, 90+ open
+    assert len(ev.demo.AGE_BANDS) == 20 and (shipped["deaths"] <= shipped["population"]).all()
+
+
+def test_demo_life_expectancy_rows_are_health_life_expectancy_of_the_shipped_deaths():
+    m = pd.read_csv(ev.demo.MORTALITY_RECORDS, dtype={"period": str})
+    obs = ev.demo.observations()
+    le = obs[obs["indicator"].str.startswith("life_expectancy")].set_index(["indicator", "period", "group"])
+    assert len(le) == 2 * 7 * 11  # two sexes, seven years, ten deciles and everyone
+    for (sex, indicator) in (("Female", "life_expectancy_female"), ("Male", "life_expectancy_male")):
+        for d in (1, 5, 10):
+            rows = m[(m["sex"] == sex) & (m["deprivation_decile"] == d) & (m["period"] == "2024")]
+            want = ev.health.life_expectancy(rows, age="age_band").iloc[0]
+            label = "1 (most deprived)" if d == 1 else "10 (least deprived)" if d == 10 else str(d)
+            got = le.loc[(indicator, "2024", label)]
+            assert (got["value"], got["lower"], got["upper"]) == (want["value"], want["lower"], want["upper"])
+            assert got["n"] == rows["population"].sum()
+        everyone = m[(m["sex"] == sex) & (m["period"] == "2018")].groupby("age_band", sort=False)[
+            ["population", "deaths"]].sum().reset_index()
+        want = ev.health.life_expectancy(everyone, age="age_band").iloc[0]
+        assert le.loc[(indicator, "2018", "All"), "value"] == want["value"]
+
+
+def test_demo_life_expectancy_gradient_is_about_7_years_for_women_and_9_for_men():
+    obs = ev.demo.observations()
+    le = obs[obs["indicator"].str.startswith("life_expectancy")]
+    wide = le.pivot_table(index=["indicator", "period"], columns="group", values="value")
+    gap = (wide["10 (least deprived)"] - wide["1 (most deprived)"]).groupby("indicator").mean()
+    assert 6 <= gap["life_expectancy_female"] <= 8
+    assert 8 <= gap["life_expectancy_male"] <= 10
+    assert (wide["All"].xs("life_expectancy_female") > wide["All"].xs("life_expectancy_male")).all()
+    sii = ev.summary_measures(le, ["sii"], indicators=ev.demo.indicators(), repetitions=2000)
+    assert sii["value"].between(6, 13).all() and (sii["direction"] == "disadvantaged_worse").all()

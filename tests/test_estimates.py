@@ -20,8 +20,10 @@ from evidence.estimates import (
     rate_ci,
     se_from_ci,
     t_ci,
+    welch_df,
     welch_diff_ci,
     wilson_ci,
+    z_value,
 )
 
 
@@ -225,3 +227,294 @@ def test_katz_interval_contains_a_zero_or_infinite_ratio():
 
     l2, h2 = confint_proportions_2indep(5, 20, 10, 20, method="log", compare="ratio")
     assert float(lo) == pytest.approx(l2) and float(hi) == pytest.approx(h2)
+
+
+# --- planted-bug guards (issue 8, mutation testing): defaults, edge shapes, every branch of estimate() ----------
+
+_Z95 = 1.959963984540054  # scipy.stats.norm.ppf(0.975)
+
+
+def _quiet(fn, *args, **kw):
+    """Call with every warning an error: zero counts and missing sizes must not spill numpy warnings."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return fn(*args, **kw)
+
+
+def test_z_value_default_and_bounds():
+    assert z_value() == pytest.approx(_Z95, rel=1e-12)
+    assert z_value(0.998) == pytest.approx(3.090232306167813, rel=1e-12)
+    for bad in (0, 1, 1.5, -0.5, 95):
+        with pytest.raises(ValueError, match="between 0 and 1"):
+            z_value(bad)
+
+
+def test_defaults_are_95_percent():
+    # each function's default level is 95% (OHID's PHEindicatormethods reference values at 95%)
+    assert [round(float(v), 4) for v in byar_ci(65)] == [50.1632, 82.8491]
+    v, lo, hi = rate_ci(65, 100_000)  # per 100,000 by default
+    assert float(v) == pytest.approx(65.0) and round(float(lo), 4) == 50.1632
+    lo, hi = t_ci(10.0, 1.0, 8)
+    assert float(hi) == pytest.approx(10 + 2.364624251592784, rel=1e-12)  # scipy.stats.t.ppf(0.975, 7)
+    m, lo, hi = mean_ci([1.0, 2.0, 3.0])
+    from scipy import stats
+
+    assert lo == pytest.approx(2 - stats.t.ppf(0.975, 2) / np.sqrt(3), rel=1e-12)  # sd = 1
+
+
+def test_level_reaches_statsmodels():
+    # at 99.8% every interval is wider than at 95%, and equals statsmodels' own at alpha = 0.002
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    for fn, method, args in ((newcombe_diff_ci, "newcomb", (56, 70, 48, 80)), (katz_ratio_ci, "log", (56, 70, 48, 80)),
+                             (katz_ratio_ci, "log-adjusted", (0, 70, 48, 80))):
+        lo, hi = fn(*args, level=0.998)
+        el, eh = confint_proportions_2indep(*args, method=method, compare="diff" if fn is newcombe_diff_ci else "ratio",
+                                            alpha=0.002)
+        if method == "log-adjusted":
+            el = 0.0  # x1 = 0: the ratio is 0, so the lower limit is 0
+        assert float(lo) == pytest.approx(el, rel=1e-9) and float(hi) == pytest.approx(eh, rel=1e-9)
+
+
+def test_inputs_of_any_numeric_type_and_shape():
+    # object columns (a pandas column with a missing value) and scalars against arrays broadcast
+    lo, hi = _quiet(wilson_ci, pd.Series([81, None], dtype=object), [263, 263])
+    assert round(float(lo[0]), 4) == 0.2553 and np.isnan(lo[1]) and np.isnan(hi[1])
+    lo, hi = wilson_ci(81, [263, 263])
+    assert lo.shape == (2,) and round(float(hi[1]), 4) == 0.3662
+    lo, hi = wilson_ci([81, 81], 263)
+    assert lo.shape == (2,) and hi.shape == (2,)
+
+
+def test_zero_and_missing_sizes_give_nan_quietly():
+    lo, hi = _quiet(wilson_ci, [0, 5, np.nan, 5], [0, np.nan, 10, 0])
+    assert np.isnan(lo).all() and np.isnan(hi).all()
+    for fn in (newcombe_diff_ci, katz_ratio_ci):
+        lo, hi = _quiet(fn, [5, 5, 5, np.nan], [0, 10, 10, 10], [3, 3, np.nan, 3], [10, 0, 10, 10])
+        assert np.isnan(lo).all() and np.isnan(hi).all() and lo.dtype == float, fn.__name__
+    lo, hi = _quiet(katz_ratio_ci, [0, 5], [10, 10], [5, 0], [10, 10])  # zero counts: no warnings either
+    assert lo[0] == 0.0 and np.isinf(hi[1])
+    lo, hi = _quiet(byar_ci, [0, 1, 10])
+    assert lo[0] == 0.0 and hi[0] == pytest.approx(1 * (1 - 1 / 9 + _Z95 / 3) ** 3)  # Byar's upper at x = 0
+    lo, hi = _quiet(exact_poisson_ci, [0, np.nan])
+    assert lo[0] == 0.0 and np.isnan(hi[1])
+    v, lo, hi = _quiet(rate_ci, [5, 5], [0, np.nan])
+    assert np.isnan(v).all() and np.isnan(lo).all()
+    assert np.isfinite(_quiet(welch_df, 1.0, 1, 1.0, 10))
+    m, lo, hi = _quiet(mean_ci, [])
+    assert np.isnan(m) and np.isnan(lo) and np.isnan(hi)
+    m, lo, hi = _quiet(mean_ci, [5.0, np.nan])  # one value: a mean, no interval
+    assert m == 5.0 and np.isnan(lo) and np.isnan(hi)
+
+
+def test_katz_with_samples_of_one():
+    # n = 1 is a valid (if tiny) sample: the formula still applies
+    lo, hi = katz_ratio_ci(1, 1, 2, 4)
+    se = np.sqrt(1 / 1 - 1 / 1 + 1 / 2 - 1 / 4)
+    assert float(lo) == pytest.approx(2 * np.exp(-_Z95 * se)) and float(hi) == pytest.approx(2 * np.exp(_Z95 * se))
+    lo, hi = katz_ratio_ci(2, 4, 1, 1)
+    assert float(lo) == pytest.approx(0.5 * np.exp(-_Z95 * se))
+
+
+def test_rate_exact_below_ten_byar_from_ten():
+    # OHID phe_rate: exact Poisson for fewer than 10 events, Byar from 10
+    for x in (9, 10, 11):
+        v, lo, hi = rate_ci(x, 1.0, 1.0)
+        expected = exact_poisson_ci(x) if x < 10 else byar_ci(x)
+        assert (float(lo), float(hi)) == pytest.approx(tuple(float(e) for e in expected), rel=1e-12), x
+    v, lo, hi = rate_ci(5, 1, 1.0)  # a denominator of one person-year is still a denominator
+    assert float(v) == 5.0 and np.isfinite(lo)
+    lo, hi = byar_ci(0)
+    assert float(lo) == 0.0
+
+
+def test_t_ci_quantile_by_sample_size():
+    from scipy import stats
+
+    for n, q in ((np.nan, _Z95), (1, _Z95), (0, _Z95), (2, stats.t.ppf(0.975, 1)), (3, stats.t.ppf(0.975, 2))):
+        lo, hi = t_ci(10.0, 1.0, n)
+        assert (float(lo), float(hi)) == pytest.approx((10 - q, 10 + q), rel=1e-12), n
+
+
+def test_mean_ci_of_two_values():
+    m, lo, hi = mean_ci([1.0, 3.0])
+    from scipy import stats
+
+    half = stats.t.ppf(0.975, 1) * np.sqrt(2) / np.sqrt(2)  # t(1 df) * sd / sqrt(n), sd = sqrt(2)
+    assert m == 2.0 and (lo, hi) == pytest.approx((2 - half, 2 + half), rel=1e-12)
+
+
+def test_welch_degrees_of_freedom_edges():
+    from scipy import stats
+
+    # v2 = 0: df = (v1)^2 / (v1^2 / (n1 - 1)) = n1 - 1 = 1
+    lo, hi = welch_diff_ci(10, 1, 2, 8, 0, 2)
+    q = stats.t.ppf(0.975, 1)
+    assert (float(lo), float(hi)) == pytest.approx((2 - q, 2 + q), rel=1e-12)
+    # a Kish effective size between 1 and 2 gives fractional degrees of freedom below 1
+    df = float(welch_df(1, 1.5, 1, 1.5))
+    assert df == pytest.approx(4 / (2 / 0.5))
+    lo, hi = welch_diff_ci(10, 1, 1.5, 8, 1, 1.5)
+    q = stats.t.ppf(0.975, df) * np.sqrt(2)
+    assert (float(lo), float(hi)) == pytest.approx((2 - q, 2 + q), rel=1e-12)
+    # one observation on a side (df 0) or an unknown size: the normal quantile
+    for n1 in (1, np.nan):
+        lo, hi = welch_diff_ci(10, 1, n1, 8, 1, 30)
+        assert (float(lo), float(hi)) == pytest.approx((2 - _Z95 * np.sqrt(2), 2 + _Z95 * np.sqrt(2)), rel=1e-12)
+
+
+def _row(**kw):
+    base = {"indicator": "x", "value": np.nan, "kind": "score", "unit": "", "multiplier": np.nan, "ci_level": 0.95}
+    return {**base, **kw}
+
+
+def _expected_rows():
+    """Each shape estimate() handles, with the interval worked out here from scipy/statsmodels or by hand."""
+    from scipy import stats
+    from statsmodels.stats.proportion import proportion_confint
+
+    def wilson(x, n, s):
+        lo, hi = proportion_confint(x, n, method="wilson")
+        return lo * s, hi * s, np.sqrt(x / n * (1 - x / n) / n) * s
+
+    def poisson(x, n, s):  # exact (Garwood) below 10, Byar otherwise: by hand
+        if x < 10:
+            lo, hi = stats.chi2.ppf(0.025, 2 * x) / 2, stats.chi2.ppf(0.975, 2 * x + 2) / 2
+        else:
+            lo = x * (1 - 1 / (9 * x) - _Z95 / (3 * np.sqrt(x))) ** 3
+            hi = (x + 1) * (1 - 1 / (9 * (x + 1)) + _Z95 / (3 * np.sqrt(x + 1))) ** 3
+        return lo / n * s, hi / n * s, np.sqrt(x) / n * s
+
+    t7 = stats.t.ppf(0.975, 7)
+    z90 = stats.norm.ppf(0.95)
+    rows = [  # (input row, est, lower, upper, se, ci_method, ci_note, scale, count_num, count_den, weight)
+        (_row(value=30.8, numerator=81, denominator=263, kind="proportion", unit="%"),
+         30.8, *wilson(81, 263, 100), "Wilson score", None, 100, 81, 263, 263),
+        # the multiplier comes from value / (numerator / denominator), not from the unit
+        (_row(value=0.308, numerator=81, denominator=263, kind="proportion", unit="%"),
+         0.308, *wilson(81, 263, 1), "Wilson score", None, 1, 81, 263, 263),
+        (_row(value=30.8, numerator=81, denominator=263, kind="proportion", unit="per cent"),
+         30.8, *wilson(81, 263, 100), "Wilson score", None, 100, 81, 263, 263),
+        (_row(value=30.8, numerator=81, denominator=263, kind="proportion", multiplier=100.0),
+         30.8, *wilson(81, 263, 100), "Wilson score", None, 100, 81, 263, 263),
+        (_row(numerator=81, denominator=263, kind="proportion", multiplier=100.0),  # no value: from the counts
+         100 * 81 / 263, *wilson(81, 263, 100), "Wilson score", None, 100, 81, 263, 263),
+        (_row(value=65.0, numerator=65, denominator=100_000, kind="rate", multiplier=100_000.0),
+         65.0, *poisson(65, 100_000, 100_000), "Byar", None, 100_000, 65, 100_000, 100_000),
+        (_row(value=10.0, numerator=10, denominator=100_000, kind="rate", multiplier=100_000.0),
+         10.0, *poisson(10, 100_000, 100_000), "Byar", None, 100_000, 10, 100_000, 100_000),
+        (_row(value=9.0, numerator=9, denominator=100_000, kind="rate", multiplier=100_000.0),
+         9.0, *poisson(9, 100_000, 100_000), "exact Poisson", None, 100_000, 9, 100_000, 100_000),
+        (_row(value=4.0, numerator=4, denominator=1000, kind="rate"),  # per 1,000 from the data
+         4.0, *poisson(4, 1000, 1000), "exact Poisson", None, 1000, 4, 1000, 1000),
+        (_row(numerator=65, denominator=1000, kind="rate", multiplier=1000.0),
+         65.0, *poisson(65, 1000, 1000), "Byar", None, 1000, 65, 1000, 1000),
+        # a published percentage with only its sample size: the counts it implies (45% of 200 = 90)
+        (_row(value=45.0, n=200, kind="proportion", unit="%"),
+         45.0, *wilson(90, 200, 100), "Wilson score (counts implied by value and sample size)", None, 100, 90, 200, 200),
+        (_row(value=45.0, n=200, lower=40.0, kind="proportion", unit="%"),  # half an interval is no interval
+         45.0, *wilson(90, 200, 100), "Wilson score (counts implied by value and sample size)", None, 100, 90, 200, 200),
+        # a standard error: Student's t for a mean with n, the normal otherwise
+        (_row(value=50.0, se=2.0, n=8, kind="mean"),
+         50.0, 50 - t7 * 2, 50 + t7 * 2, 2.0, "Student's t from standard error", None, np.nan, np.nan, np.nan, 8),
+        (_row(value=50.0, se=2.0, kind="mean"),
+         50.0, 50 - _Z95 * 2, 50 + _Z95 * 2, 2.0, "normal from standard error", None, np.nan, np.nan, np.nan, np.nan),
+        (_row(value=50.0, se=2.0, n=1, kind="mean"),
+         50.0, 50 - _Z95 * 2, 50 + _Z95 * 2, 2.0, "normal from standard error", None, np.nan, np.nan, np.nan, 1),
+        (_row(value=50.0, se=2.0, n=8, kind="score"),
+         50.0, 50 - _Z95 * 2, 50 + _Z95 * 2, 2.0, "normal from standard error", None, np.nan, np.nan, np.nan, 8),
+        (_row(value=45.0, se=3.5, n=200, kind="proportion", unit="%"),  # a survey's own standard error wins
+         45.0, 45 - _Z95 * 3.5, 45 + _Z95 * 3.5, 3.5, "normal from standard error", None, np.nan, np.nan, np.nan, 200),
+        # a published interval: kept at its own level, rebuilt from its standard error at another
+        (_row(value=80.0, lower=79.0, upper=81.0, kind="life_expectancy"),
+         80.0, 79.0, 81.0, 2 / (2 * _Z95), "published interval", None, np.nan, np.nan, np.nan, np.nan),
+        (_row(value=80.0, lower=79.0, upper=81.0, kind="life_expectancy", ci_level=np.nan),
+         80.0, 79.0, 81.0, 2 / (2 * _Z95), "published interval", None, np.nan, np.nan, np.nan, np.nan),
+        (_row(value=80.0, lower=79.0, upper=81.5, kind="life_expectancy", ci_level=0.90),
+         80.0, 80 - _Z95 * 2.5 / (2 * z90), 80 + _Z95 * 2.5 / (2 * z90), 2.5 / (2 * z90), "rebuilt from published interval",
+         None, np.nan, np.nan, np.nan, np.nan),
+        (_row(value=45.0, n=200, lower=40.0, upper=50.0, kind="proportion", unit="%"),
+         45.0, 40.0, 50.0, 10 / (2 * _Z95), "published interval", None, np.nan, np.nan, np.nan, 200),
+        # nothing to go on, or nothing at all
+        (_row(value=80.0), 80.0, np.nan, np.nan, np.nan, "none",
+         "no counts, standard error or interval published, so no confidence interval", np.nan, np.nan, np.nan, np.nan),
+        (_row(value=80.0, upper=81.0), 80.0, np.nan, np.nan, np.nan, "none",
+         "no counts, standard error or interval published, so no confidence interval", np.nan, np.nan, np.nan, np.nan),
+        (_row(n=50), np.nan, np.nan, np.nan, np.nan, "none", "no value", np.nan, np.nan, np.nan, 50),
+        (_row(value=80.0, suppressed=True), 80.0, np.nan, np.nan, np.nan, "none", "suppressed (small numbers)",
+         np.nan, np.nan, np.nan, np.nan),
+        # a rate whose value is not its counts' ratio (a standardised rate): the counts are not used
+        (_row(value=66.0, numerator=65, denominator=1000, kind="rate", multiplier=1000.0), 66.0, np.nan, np.nan,
+         np.nan, "none", "no counts, standard error or interval published, so no confidence interval",
+         np.nan, np.nan, np.nan, 1000),
+        (_row(value=65.5, numerator=65, denominator=1000, kind="rate", multiplier=1000.0),  # within 1%: rounding
+         65.5, *poisson(65, 1000, 1000), "Byar", None, 1000, 65, 1000, 1000),
+        # counts of a kind with no count-based interval (a score) are not used either
+        (_row(value=30.8, numerator=81, denominator=263, kind="score", multiplier=100.0), 30.8, np.nan, np.nan,
+         np.nan, "none", "no counts, standard error or interval published, so no confidence interval",
+         np.nan, np.nan, np.nan, 263),
+        (_row(value=0.0, numerator=0, denominator=0, kind="rate", multiplier=1000.0), 0.0, np.nan, np.nan, np.nan,
+         "none", "no counts, standard error or interval published, so no confidence interval", np.nan, np.nan,
+         np.nan, 0),
+    ]
+    return rows
+
+
+def test_estimate_every_shape():
+    rows = _expected_rows()
+    obs = pd.DataFrame([r[0] for r in rows])
+    obs["suppressed"] = obs["suppressed"].astype("boolean").fillna(False).astype(bool)
+    out = _quiet(estimate, obs)
+    cols = ["est", "est_lower", "est_upper", "se_est", "ci_method", "ci_note", "scale", "count_num", "count_den",
+            "weight"]
+    for i, r in enumerate(rows):
+        got = out.iloc[i]
+        for c, e in zip(cols, r[1:], strict=True):
+            if e is None:
+                assert pd.isna(got[c]), (i, c, got[c])
+            elif isinstance(e, str):
+                assert got[c] == e, (i, c, got[c], e)
+            else:
+                assert float(got[c]) == pytest.approx(e, rel=1e-9, nan_ok=True), (i, c, got[c], e)
+        assert bool(got["has_counts"]) == np.isfinite(r[8]), (i, "has_counts")
+    for c in ("est", "est_lower", "est_upper", "se_est", "scale", "count_num", "count_den", "weight"):
+        assert out[c].dtype == float, c
+
+
+def test_estimate_without_optional_columns():
+    # only a value and a standard error: the defaults (no unit, kind score, 95% published level) apply
+    out = _quiet(estimate, pd.DataFrame({"value": [50.0, 60.0], "se": [2.0, np.nan], "lower": [np.nan, 58.0],
+                                         "upper": [np.nan, 62.0]}))
+    assert out["ci_method"].tolist() == ["normal from standard error", "published interval"]
+    assert out["est_lower"].tolist() == pytest.approx([50 - _Z95 * 2, 58.0])
+    assert out["se_est"].tolist() == pytest.approx([2.0, 4 / (2 * _Z95)])
+    assert out["weight"].isna().all() and not out["has_counts"].any() and out["ci_note"].isna().all()
+    wide = _quiet(estimate, pd.DataFrame({"value": [60.0], "lower": [58.0], "upper": [62.0]}), 0.998)
+    assert wide.loc[0, "est_lower"] == pytest.approx(60 - 3.090232306167813 * 4 / (2 * _Z95))
+    # a proportion with its counts and nothing else said: the scale comes from the counts, 100 with unit %
+    out = _quiet(estimate, pd.DataFrame({"value": [45.0], "n": [200], "kind": ["proportion"], "unit": ["%"]}))
+    assert out.loc[0, "scale"] == 100 and out.loc[0, "count_num"] == 90
+
+
+def test_estimate_level_reaches_every_method():
+    rows = [_row(value=30.8, numerator=81, denominator=263, kind="proportion", unit="%"),
+            _row(value=65.0, numerator=65, denominator=100_000, kind="rate", multiplier=100_000.0),
+            _row(value=50.0, se=2.0, n=8, kind="mean")]
+    out = estimate(pd.DataFrame(rows), 0.998)
+    lo, _ = wilson_ci(81, 263, 0.998)
+    rl, _ = byar_ci(65, 0.998)
+    tl, _ = t_ci(50.0, 2.0, 8, 0.998)
+    assert out["est_lower"].tolist() == pytest.approx([100 * float(lo), float(rl), float(tl)], rel=1e-12)
+
+
+def test_estimate_never_uses_counts_for_a_standardised_rate():
+    # a directly standardised rate of 100 per 100,000 published with its crude counts (65 deaths in 100,000):
+    # the counts are not the value's, so Byar's interval around 65 (50.2 to 82.8) must not be given to the 100
+    obs = pd.DataFrame([_row(value=100.0, numerator=65, denominator=100_000, kind="rate", multiplier=100_000.0)])
+    out = estimate(obs)
+    assert out.loc[0, "ci_method"] == "none" and not out.loc[0, "has_counts"]
+    # but publication rounding of a crude rate is still accepted: 65.04 per 100,000 is 65 / 100,000
+    obs["value"] = 65.04
+    assert estimate(obs).loc[0, "ci_method"] == "Byar"

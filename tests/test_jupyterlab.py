@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -97,12 +98,14 @@ def test_explore_notebook_runs_all_cells_in_jupyterlab(lab):
             page.goto(f"{lab['url']}/lab/tree/explore_gaps.ipynb?token={lab['token']}")
             tab = page.locator(".lm-TabBar-tab.jp-mod-current", has_text="explore_gaps.ipynb")
             tab.wait_for(timeout=90_000)
-            page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(timeout=90_000)
+            # the kernel is connected and idle (the toolbar's indicator already says idle while there is "No
+            # Kernel", and Run All then runs nothing): the status bar says "Python 3 (ipykernel) | Idle"
+            page.locator(".jp-StatusBar-Widget", has_text=re.compile(r"ipykernel\) \| Idle")).wait_for(timeout=120_000)
             page.wait_for_timeout(1500)  # let the kernel's language_info arrive, as a person would
             assert "jp-mod-dirty" not in (tab.get_attribute("class") or ""), "opened already marked as modified"
             page.get_by_role("menuitem", name="Run", exact=True).click()
             page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-            page.locator(".jp-OutputArea-output h2#paragraph").wait_for(timeout=120_000)
+            page.locator(".jp-OutputArea-output h2#paragraph").wait_for(timeout=180_000)
             page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(timeout=120_000)
             page.keyboard.press("Control+s")
             page.wait_for_function(
@@ -110,6 +113,9 @@ def test_explore_notebook_runs_all_cells_in_jupyterlab(lab):
             page.locator(".jp-OutputArea-output h2#paragraph").scroll_into_view_if_needed()
             page.screenshot(path=str(shot))
             shown = page.locator(".jp-OutputArea-output").all_inner_texts()
+        except Exception:
+            page.screenshot(path=str(shot.with_name("jupyterlab-failed.png")))  # what the officer would see
+            raise
         finally:
             browser.close()
     nb = json.loads(notebook.read_text(encoding="utf-8"))

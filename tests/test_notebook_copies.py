@@ -85,3 +85,15 @@ def test_cli_notebooks(tmp_path):
     again = run_cli("notebooks", "nb", cwd=tmp_path)
     assert again.returncode == 2 and "add --force" in again.stderr and "Traceback" not in again.stderr
     assert run_cli("notebooks", "nb", "--force", cwd=tmp_path).returncode == 0
+
+
+def test_init_copies_the_notebooks_beside_the_scheme_and_keeps_yours(tmp_path):
+    ev.demo.observations().to_csv(tmp_path / "observations.csv", index=False)
+    (tmp_path / "plan").mkdir()
+    (tmp_path / "plan" / "explore_gaps.ipynb").write_text("my own work", encoding="utf-8")
+    done = run_cli("init", "observations.csv", "--out", "plan/scheme.yaml", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    for name in ("scheme_progress.ipynb", "workforce_profile.ipynb"):
+        assert _is_clean(tmp_path / "plan" / name) and f"wrote plan/{name}" in done.stdout
+    assert (tmp_path / "plan" / "explore_gaps.ipynb").read_text(encoding="utf-8") == "my own work"
+    assert "kept your plan/explore_gaps.ipynb" in done.stdout

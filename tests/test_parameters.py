@@ -77,3 +77,11 @@ def test_other_types(obs):
     msg = _message({"strict": "yes", "min_numerator": 2.5, "indicator": 3, "adjust": "bonferroni"}, obs=obs)
     assert "strict must be True, False or None" in msg and "min_numerator must be a whole number" in msg
     assert "indicator must be text in quotes" in msg and "adjust: 'bonferroni' is not an adjustment" in msg
+
+
+def test_workforce_snapshot_date_and_smallest_group():
+    assert check_parameters({"snapshot": "2024-03-31", "min_n": 10}) == {"snapshot": "2024-03-31", "min_n": 10}
+    msg = _message({"snapshot": 2024 - 3 - 31, "min_n": 2.5})  # a date typed without quotes: 1990
+    assert 'snapshot is the number 1990, not a date' in msg and 'snapshot = "2024-03-31"' in msg
+    assert "min_n must be a whole number of people, 0 or more, not 2.5: write for example min_n = 10" in msg
+    assert "snapshot 'end of March' is not a date" in _message({"snapshot": "end of March"})

@@ -21,15 +21,19 @@ def _sha(path) -> str:
 @pytest.fixture(scope="module")
 def user_run(tmp_path_factory):
     """An officer copies the notebooks, adds a cell of their own to the report and runs it."""
-    cwd = tmp_path_factory.mktemp("officer")
+    return _run_copy_with_cell(tmp_path_factory.mktemp("officer"), "scheme_progress", "ours",
+                               '<h2 id="ours">Our own note</h2><p>Checked by the policy team.</p>')
+
+
+def _run_copy_with_cell(cwd, name: str, out: str, html: str):
+    """Copy the notebooks as an officer does, add a cell showing ``html`` to the copy of ``name``, run it."""
     templates = {p: _sha(p) for p in NOTEBOOKS.glob("*.ipynb")}
     assert run_cli("notebooks", cwd=cwd).returncode == 0
-    copy = cwd / "scheme_progress.ipynb"
+    copy = cwd / f"{name}.ipynb"
     nb = nbformat.read(str(copy), as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(
-        "# Cell: our own note\ndisplay(HTML('<h2 id=\"ours\">Our own note</h2><p>Checked by the policy team.</p>'))"))
+    nb.cells.append(nbformat.v4.new_code_cell(f"# Cell: our own note\ndisplay(HTML({html!r}))"))
     nbformat.write(nb, str(copy))
-    done = run_cli("report", "--notebook", "scheme_progress.ipynb", "--out", "ours", cwd=cwd)
+    done = run_cli("report", "--notebook", copy.name, "--out", out, cwd=cwd)
     return cwd, copy, templates, done
 
 
@@ -90,3 +94,64 @@ def test_bad_parameter_from_the_command_line_in_a_separate_process(tmp_path):
     done = run_cli("report", "--notebook", "explore_gaps", "-p", "indicator=grade5_eng_math", cwd=tmp_path)
     assert done.returncode == 2 and 'Did you mean "grade5_eng_maths"?' in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.fixture(scope="module")
+def workforce_run(tmp_path_factory):
+    """An officer adds a cell of their own to their copy of the workforce profile and runs it."""
+    return _run_copy_with_cell(tmp_path_factory.mktemp("hr"), "workforce_profile", "hr",
+                               '<h2 id="hr-note">HR note</h2><p>Agreed with the staff networks.</p>')
+
+
+def test_workforce_copy_with_extra_cell_is_run(workforce_run):
+    cwd, copy, templates, done = workforce_run
+    assert done.returncode == 0, done.stderr
+    assert f"Running the workforce notebook {copy.resolve()}" in done.stderr
+    html = (cwd / "hr" / "report.html").read_text(encoding="utf-8")
+    assert "Agreed with the staff networks." in html and '<a href="#hr-note">HR note</a>' in html
+    assert "workforce profile, 31 March 2024" in html and "<p>Workforce profile</p>" in html
+    for name in ("tables.xlsx", "representation.csv", "report.ipynb"):
+        assert (cwd / "hr" / name).exists()
+    assert {p: _sha(p) for p in templates} == templates  # the package's template is unchanged
+
+
+def test_workforce_manifest_records_the_copy_and_can_be_replaced_next_year(workforce_run):
+    from evidence.report import check_target
+
+    cwd, copy, _, _ = workforce_run
+    manifest = json.loads((cwd / "hr" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["notebook"] == {"file": str(copy.resolve()), "sha256": _sha(copy), "built_in": False}
+    assert manifest["tool"] == "evidence" and manifest["report"] == "workforce profile"
+    assert set(manifest["outputs"]) >= {"report.html", "tables.xlsx", "report.ipynb"}
+    check_target(cwd / "hr")  # the next run may replace the folder it wrote (it refused before)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--scheme", "s.yaml"], "--scheme does not apply to the workforce profile"),
+    (["-p", "min_n=2.5"], "min_n must be a whole number of people"),
+    (["-p", "level=0.9"], "--parameter cannot set level (use --level)"),
+    (["--staff", "staff.csv"], "staff_path: there is no file at {cwd}/staff.csv"),
+])
+def test_workforce_bad_parameter_exit_2_with_the_message(tmp_path, monkeypatch, capsys, args, message):
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", "--notebook", "workforce", *args, "--out", "out"]) == 2
+    err = capsys.readouterr().err
+    assert message.format(cwd=tmp_path) in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_workforce_options_refused_for_a_scheme_report(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", "--staff", "staff.csv", "--out", "out"]) == 2
+    assert "--staff does not apply to a scheme report" in capsys.readouterr().err
+
+
+def test_each_notebook_runs_only_as_its_own_kind_of_report(tmp_path):
+    from evidence.report import report
+    from evidence.workforce_report import workforce_report
+
+    with pytest.raises(EvidenceError, match="is a workforce profile notebook, not a scheme report"):
+        report(notebook=NOTEBOOKS / "workforce_profile.ipynb", out=tmp_path / "a")
+    with pytest.raises(EvidenceError, match="is not a workforce profile notebook"):
+        workforce_report(tmp_path / "b", notebook="explore_gaps")
+    assert not list(tmp_path.iterdir())

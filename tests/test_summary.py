@@ -262,3 +262,54 @@ def test_sii_sentence_in_words() -> None:
     assert text.endswith("the most deprived are worse off.")
     missing = summary_measures(obs[obs.group != "3"], ["sii"], suppress_small=False, repetitions=2000).iloc[0]
     assert "could not be measured: no value for group(s) 3" in sii_sentence(missing, name="life expectancy")
+
+
+def test_worded_decile_labels_with_their_number_first_are_ordered_by_that_number() -> None:
+    from evidence.summary import _ranking
+    labels = ["10 (least deprived)", "2", "1 (most deprived)", *map(str, range(3, 10))]
+    assert _ranking("deprivation_decile", labels, None) == ["1 (most deprived)", *map(str, range(2, 10)),
+                                                            "10 (least deprived)"]
+    assert _ranking("age_decile", ["10-19", "20-29"], None) is None  # an age band is not a rank
+    assert _ranking("deprivation_decile", ["1 (most deprived)", "2"], None)[2:4] == ["3", "4"]  # missing noticed
+
+
+def test_heat_par_paf_walter_standard_errors_match_healthequal_se_1e6_par_interval_at_R_tolerance() -> None:
+    """healthequal test-paf.R/test-parisk.R: SE 0.10689361 (tol 1e-6); PAR CI 10.14 to 27.41 (tol 0.01).
+
+    healthequal puts the PAF's fraction-scale SE around the PAF in per cent; ours is on the PAF's own
+    scale, so its interval is healthequal's widened 100-fold about the estimate.
+    """
+    from evidence.estimates import z_value
+    from evidence.inequality import walter_paf_se
+    exp = pd.read_csv(shared_file("data", "reference", "heat", "healthequal_ordered_expected.csv")).set_index("measure")
+    h = pd.read_csv(shared_file("data", "reference", "heat", "healthequal_ordered_inputs.csv"))
+    mean = float((h.est * h["pop"]).sum() / h["pop"].sum())
+    se = walter_paf_se(60.0, 105.0, mean, float(h["pop"].sum()), 100.0)
+    assert se == pytest.approx(exp.loc["paf", "expected_se"], rel=1e-6)
+    assert se * mean == pytest.approx(exp.loc["parisk", "expected_se"], rel=1e-6)
+
+    out = summary_measures(_heat_obs().assign(kind="proportion", unit="%"), ["par", "paf"],
+                           suppress_small=False).set_index("measure")
+    tol = float(exp.loc["parisk", "tolerance_in_R_test"])
+    assert out.loc["par", "lower"] == pytest.approx(exp.loc["parisk", "expected_lowerci"], rel=tol)
+    assert out.loc["par", "upper"] == pytest.approx(exp.loc["parisk", "expected_upperci"], rel=tol)
+    paf = exp.loc["paf"]
+    assert out.loc["paf", "value"] == pytest.approx(paf.expected_estimate, rel=1e-6)
+    # the file's estimate and limit are each rounded near 1e-6 (their difference is 4e-6 off z·SE), and the
+    # 100-fold widening multiplies that; the half-width below checks the SE itself at 1e-6
+    assert out.loc["paf", "lower"] == pytest.approx(paf.expected_estimate - 100 * (paf.expected_estimate
+                                                                                   - paf.expected_lowerci), abs=1e-3)
+    half = (out.loc["paf", "upper"] - out.loc["paf", "lower"]) / (2 * z_value(0.95))
+    assert half == pytest.approx(100 * paf.expected_se, rel=1e-6)
+    assert "Walter" in out.loc["par", "method"]
+    # not a proportion: no table of people to count, so the simulated interval stays
+    assert "simulated" in summary_measures(_heat_obs(), ["par"], suppress_small=False, repetitions=2000).loc[0, "method"]
+
+
+def test_fingertips_average_deprived_quintile_is_the_middle_one() -> None:
+    from evidence.summary import _ranking
+    labels = ["Least deprived quintile", "Average deprived quintile", "Most deprived quintile",
+              "Second most deprived quintile", "Second least deprived quintile"]
+    assert _ranking("LSOA11 deprivation quintiles within area", labels, None) == [
+        "Most deprived quintile", "Second most deprived quintile", "Average deprived quintile",
+        "Second least deprived quintile", "Least deprived quintile"]

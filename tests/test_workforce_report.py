@@ -61,6 +61,11 @@ def test_text_from_data_cannot_become_a_formula():
 
 
 def test_own_files_and_bad_input(tmp_path):
+    done = run_cli("report", "--notebook", "workforce", "--staff", "staff.csv", "--population", "p.csv",
+                   cwd=tmp_path)
+    assert done.returncode == 2 and f"there is no file at {tmp_path / 'staff.csv'}" in done.stderr
+    assert f"there is no file at {tmp_path / 'p.csv'}" in done.stderr  # every missing file named at once
+    census().to_csv(tmp_path / "p.csv", index=False)
     (tmp_path / "staff.csv").write_text("staff_id,start_date\nA,not a date\n")
     done = run_cli("report", "--notebook", "workforce", "--staff", "staff.csv", "--population", "p.csv",
                    cwd=tmp_path)

@@ -10,7 +10,7 @@ with the levelling-down rule, and a yearly scheme progress report.
 True
 """
 
-from . import demo, demo_workforce, health, workforce
+from . import demo, demo_workforce, funnel, gradient_section, health, workforce
 from .aggregate import aggregate
 from .benchmark import benchmark
 from .display import show
@@ -50,6 +50,8 @@ __all__ = [
     "estimate",
     "gaps",
     "health",
+    "funnel",
+    "gradient_section",
     "harmonise_groups",
     "load_indicators",
     "pay_gap",

@@ -27,7 +27,7 @@ import pandas as pd
 
 from .errors import Problem, raise_if
 from .estimates import estimate, mover_diff_ci
-from .funnel import proportion_significance
+from .funnel import proportion_significance, ratio_significance
 from .gaps import gaps_prepared
 from .indicators import IndicatorsLike
 from .observations import ALL, validate
@@ -74,8 +74,9 @@ def benchmark(
         than the benchmark's own: ``value``, ``benchmark``, ``benchmark_value``,
         ``compared_95``, ``compared_99_8`` (``better``, ``similar``, ``worse``,
         or ``higher``/``lower`` without polarity, or ``not_compared``), ``funnel``
-        (for proportions with counts: the funnel-plot outlier level against the
-        benchmark proportion, see :mod:`evidence.funnel`) and, with
+        (for proportions and crude rates with counts: the funnel-plot outlier
+        level against the benchmark's proportion or rate, see
+        :mod:`evidence.funnel`) and, with
         ``gaps``, ``gap``, ``benchmark_gap``, ``gap_difference`` with its
         interval and ``gap_compared`` (``wider``, ``similar``, ``narrower``).
 
@@ -135,6 +136,13 @@ def benchmark(
         r = rows[ok]
         funnel[ok] = proportion_significance(r["count_num"].to_numpy(float), r["count_den"].to_numpy(float),
                                              (r["benchmark_value"] / r["scale"]).to_numpy(float))
+    # a crude rate with counts: its events against those the benchmark rate expects (Poisson funnel)
+    rate = ((rows["kind"] == "rate") & rows["has_counts"].astype(bool) & np.isfinite(rows["benchmark_value"])
+            & rows["scale"].notna()).to_numpy()
+    if rate.any():
+        r = rows[rate]
+        expected = (r["count_den"] * r["benchmark_value"] / r["scale"]).to_numpy(float)
+        funnel[rate] = ratio_significance(r["count_num"].to_numpy(float), expected)
     rows["funnel"] = funnel
     out_cols = ["indicator", "name", "period", "area", "characteristic", "group", "polarity", "value",
                 "benchmark", "benchmark_value"] + [f"compared_{_label(lv)}" for lv in levels] + ["funnel"]

@@ -112,8 +112,8 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--quiet", action="store_true", help="print nothing but errors")
     r.add_argument("--notebook", default="scheme",
                    help="which report: scheme (the scheme progress report, default), workforce (the workforce "
-                        "profile), explore_gaps (the exploration notebook), or the path of your own copy of the "
-                        "scheme or exploration notebook (see: evidence notebooks)")
+                        "profile), explore_gaps (the exploration notebook), or the path of your own copy of any of "
+                        "them (see: evidence notebooks)")
     r.add_argument("--staff", help="workforce: HR records, one row per person (default: the demo council)")
     r.add_argument("--applicants", help="workforce: recruitment records, one row per applicant")
     r.add_argument("--population", help="workforce: the population to compare with (characteristic, group, count)")
@@ -168,15 +168,19 @@ def _report(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"[{time.perf_counter() - start:5.1f}s] {msg}", file=sys.stderr, flush=True)
 
-    if args.notebook in ("workforce", "workforce_profile"):
+    if _is_workforce(args.notebook):
         from .workforce_report import workforce_report
 
+        _not_for(args, "the workforce profile", ["scheme", "baseline", "observations", "indicators", "strict",
+                                                 "adjust", "pdf"])
         target = workforce_report(args.out, staff=args.staff, applicants=args.applicants, population=args.population,
                                   pay_gap_returns=args.pay_gap_returns, snapshot=args.period,
-                                  level=args.level or 0.95, progress=say)
+                                  level=args.level or 0.95, notebook=None if args.notebook in ("workforce", "workforce_profile") else args.notebook,
+                                  parameters=dict(args.parameter) or None, progress=say)
         if not args.quiet:
             print(f"Open {Path(target) / 'report.html'} in a browser.")
         return 0
+    _not_for(args, "a scheme report", ["staff", "applicants", "population", "pay_gap_returns"])
     target = report(args.scheme, args.period, args.baseline, args.out, observations=args.observations,
                     indicators=args.indicators, level=args.level, strict=args.strict, adjust=args.adjust, pdf=args.pdf,
                     notebook=None if args.notebook in ("scheme", "scheme_progress") else args.notebook,
@@ -184,6 +188,28 @@ def _report(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"Open {Path(target) / 'report.html'} in a browser.")
     return 0
+
+
+def _is_workforce(notebook: str) -> bool:
+    """``--notebook workforce``, or the path of a copy of the workforce profile notebook."""
+    if notebook in ("workforce", "workforce_profile"):
+        return True
+    if notebook in ("scheme", "scheme_progress", "explore_gaps") or not notebook.endswith(".ipynb"):
+        return False
+    from .report import resolve_notebook
+    from .workforce_report import is_workforce_notebook
+
+    return is_workforce_notebook(resolve_notebook(notebook))
+
+
+def _not_for(args: argparse.Namespace, what: str, options: list[str]) -> None:
+    """Options of the other kind of report are an error, not silently ignored."""
+    given = [f"--{o.replace('_', '-')}" for o in options if getattr(args, o) not in (None, False, [])]
+    if given:
+        from .errors import Problem, raise_if
+
+        raise_if([Problem(f"{', '.join(given)} {'does' if len(given) == 1 else 'do'} not apply to {what}; "
+                          "leave {} out".format("it" if len(given) == 1 else "them"))])
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -214,12 +240,23 @@ def _notebooks(args: argparse.Namespace) -> int:
     for path in copy_notebooks(args.folder, force=args.force):
         print(f"wrote {path}")
     print("Open them in JupyterLab; run your copy of the report with: evidence report --notebook PATH")
+    return 0
+
+
 def _init(args: argparse.Namespace) -> int:
     from .init import init
 
     scheme, meta = init(args.files, args.out, area=args.area, filters=dict(args.filter) or None, format=args.format,
                         mapping=args.mapping, name=args.name, force=args.force)
-    print(f"wrote {scheme} and {meta}\nNext: edit them, then run  evidence validate {scheme}")
+    print(f"wrote {scheme} and {meta}")
+    from .notebook_copies import copy_missing
+
+    written, kept = copy_missing(Path(scheme).parent)  # the officer's own notebooks, beside the scheme
+    for path in written:
+        print(f"wrote {path}")
+    if kept:
+        print("kept your " + ", ".join(str(p) for p in kept) + " (evidence notebooks --force replaces them)")
+    print(f"Next: edit them, then run  evidence validate {scheme}")
     return 0
 
 

@@ -154,15 +154,9 @@ def observations() -> pd.DataFrame:
         planted = {("disability", "Disabled"): 52.0 + 8.0 * t[i]}
         out += _prop_block("employment_rate", year, 10_000, emp_all, chars, planted, rng=rng, effect_scale=0.8)
 
-    # --- health: life expectancy by deprivation decile (published intervals) --------
-    for i, year in enumerate(YEARS):
-        covid = 1.1 if year in ("2020", "2021") else (0.5 if year == "2022" else 0.0)
-        for ind, base, slope in (("life_expectancy_female", 82.6, 7.0), ("life_expectancy_male", 78.9, 9.0)):
-            all_le = base + 0.1 * i - covid
-            out.append(_ci_row(ind, year, "All", "All", all_le, 0.13))
-            for d, label in enumerate(_DECILES):
-                le = all_le - slope * (0.5 - d / 9) - (0.15 * covid * (9 - d) / 9) + rng.normal(0, 0.25)
-                out.append(_ci_row(ind, year, "deprivation_decile", label, le, 0.42))
+    # --- health: life expectancy by deprivation decile, from the shipped deaths and populations ----
+    out += life_expectancy_observations().to_dict("records")
+    rng.normal(0, 0.25, 2 * len(YEARS) * len(_DECILES))  # draws the LE rows once used: later figures stay as they were
 
     # --- residents' survey: satisfaction and cohesion -------------------------------
     survey = {"ethnicity_broad": _BROAD, "age_band": _AGE_SURVEY, "disability": _DISABILITY}
@@ -252,6 +246,92 @@ def survey_records(per_year: int = 1000) -> pd.DataFrame:
             "weight": np.round(weight / weight.mean(), 4),
         }))
     return pd.concat(frames, ignore_index=True)
+
+
+#: deaths and populations by year, sex, deprivation decile and OHID age band (written by :func:`mortality_records`)
+MORTALITY_RECORDS = Path(__file__).parent / "data" / "demo_mortality.csv"
+#: OHID's 20 life-table age bands
+AGE_BANDS = ["0", "1-4"] + [f"{a}-{a + 4}" for a in range(5, 90, 5)] + ["90+"]
+# death rates per person-year by band, England-like around 2018 (women), and men's relative to women's
+_MORTALITY_F = np.array([0.0035, 0.00012, 0.00007, 0.00008, 0.0002, 0.00025, 0.0003, 0.00045, 0.0007, 0.0011,
+                         0.0017, 0.0026, 0.004, 0.0063, 0.0098, 0.016, 0.028, 0.05, 0.095, 0.21])
+_MALE_EXCESS = np.array([1.2, 1.2, 1.2, 1.3, 2.4, 2.8, 2.6, 2.2, 1.9, 1.7, 1.6, 1.55, 1.55, 1.55, 1.5, 1.45, 1.4,
+                         1.33, 1.25, 1.15])
+_AGE_SHARE = np.array([0.012, 0.048, 0.06, 0.058, 0.055, 0.065, 0.08, 0.082, 0.075, 0.068, 0.065, 0.065, 0.06,
+                       0.052, 0.045, 0.042, 0.03, 0.022, 0.013, 0.007])
+#: log hazard ratio between the most and least deprived tenths: about 7 years of life expectancy for women, 9 for men
+_DEPRIVATION_LOG_HR = {"Female": 0.68, "Male": 0.80}
+_LE_INDICATOR = {"Female": "life_expectancy_female", "Male": "life_expectancy_male"}
+
+
+def mortality_records() -> pd.DataFrame:
+    """Deaths and mid-year populations by year, sex, deprivation decile and OHID age band.
+
+    Each tenth of the borough (decile 1 most deprived) has about 20,000 women
+    and 20,000 men. Death rates are England-like, fall 1% a year, rise in the
+    pandemic (2020-2022, more in deprived areas), and are higher in more deprived
+    deciles by a constant hazard ratio, so life expectancy at birth is about 7
+    years lower in decile 1 than in decile 10 for women and 9 for men. Deaths are
+    Poisson draws (seeded). The package ships this table
+    (:data:`MORTALITY_RECORDS`); :func:`life_expectancy_observations` turns it
+    into the demo's life expectancy rows with :func:`evidence.health.life_expectancy`.
+
+    Examples
+    --------
+    >>> m = mortality_records()
+    >>> len(m), m["age_band"].nunique(), int(m["deaths"].sum() < m["population"].sum())
+    (2800, 20, 1)
+    """
+    rng = np.random.default_rng(SEED + 13)
+    share = _AGE_SHARE / _AGE_SHARE.sum()
+    covid = {"2020": 0.15, "2021": 0.12, "2022": 0.05}
+    rows = []
+    for i, year in enumerate(YEARS):
+        for sex in ("Female", "Male"):
+            base = _MORTALITY_F * (_MALE_EXCESS if sex == "Male" else 1.0) * 0.99**i
+            for d in range(1, 11):
+                size = 20_000 + int(rng.integers(-1500, 1500))
+                pop = np.maximum(np.round(size * share * rng.lognormal(0, 0.03, len(share))), 1)
+                deprived = (10 - d) / 9  # 1 in the most deprived tenth, 0 in the least
+                hazard = np.exp(_DEPRIVATION_LOG_HR[sex] * (deprived - 0.5))
+                hazard *= 1 + covid.get(year, 0.0) * (0.5 + deprived)
+                deaths = np.minimum(rng.poisson(base * hazard * pop), pop)
+                rows += [{"period": year, "sex": sex, "deprivation_decile": d, "age_band": a,
+                          "population": int(p), "deaths": int(x)}
+                         for a, p, x in zip(AGE_BANDS, pop, deaths, strict=True)]
+    return pd.DataFrame(rows)
+
+
+def life_expectancy_observations(records: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Life expectancy at birth by deprivation decile (and for everyone), from deaths and populations.
+
+    :func:`evidence.health.life_expectancy` (Chiang II, Silcocks' interval) on
+    the shipped :data:`MORTALITY_RECORDS` (or ``records``): one observation per
+    indicator × year × decile, and the whole borough from the deciles' sums, with
+    ``n`` the population (the weight the SII and the overlap correction use).
+
+    Examples
+    --------
+    >>> le = life_expectancy_observations()
+    >>> sorted(le["indicator"].unique()), len(le)
+    (['life_expectancy_female', 'life_expectancy_male'], 154)
+    """
+    from .health import life_expectancy
+
+    m = pd.read_csv(MORTALITY_RECORDS, dtype={"period": str}) if records is None else records
+    m = m.assign(group=m["deprivation_decile"].map(lambda d: _DECILES[int(d) - 1]),
+                 characteristic="deprivation_decile")
+    everyone = (m.groupby(["period", "sex", "age_band"], sort=False)[["population", "deaths"]].sum()
+                .reset_index().assign(group="All", characteristic="All"))
+    both = pd.concat([everyone, m], ignore_index=True)
+    by = ["period", "sex", "characteristic", "group"]
+    le = life_expectancy(both, age="age_band", by=by)
+    le = le[le["start_age"] == 0]
+    size = both.groupby(by, sort=False)["population"].sum().rename("n").reset_index()
+    le = le.merge(size, on=by, how="left")
+    return pd.DataFrame({"indicator": le["sex"].map(_LE_INDICATOR), "period": le["period"],
+                         "characteristic": le["characteristic"], "group": le["group"], "value": le["value"],
+                         "lower": le["lower"], "upper": le["upper"], "n": le["n"]})
 
 
 def _shares(groups: dict[str, tuple[float, float]], total: int, rng: np.random.Generator) -> dict[str, int]:

@@ -19,6 +19,7 @@ from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
 from .indicators import IndicatorsLike, attach_metadata
+from .observations import _matches as matches_counts
 from .observations import infer_kind
 
 ArrayLike = np.ndarray | pd.Series | list | float
@@ -422,8 +423,7 @@ def estimate(obs: pd.DataFrame, level: float = 0.95, *, indicators: IndicatorsLi
         ratio = num / den
     scale = _infer_scale(value, ratio, unit, mult)
     # counts are used only when the value is their ratio (a DSR, say, is not count/denominator)
-    tol = np.maximum(0.01 * value.abs(), 0.0006 * scale)
-    consistent = value.isna() | ((value - ratio * scale).abs() <= tol)
+    consistent = value.isna() | pd.Series(matches_counts(value.to_numpy(), ratio.to_numpy(), scale), index=out.index)
     # counts give an interval only for a proportion or rate (stated, or inferred by infer_kind for the indicator)
     counts = num.notna() & den.notna() & (den > 0) & consistent & kind.isin(["proportion", "rate"])
     # a published percentage with only its sample size: counts implied by value x n (Wilson still applies),

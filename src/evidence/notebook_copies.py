@@ -113,6 +113,32 @@ def copy_notebooks(folder: str | Path = ".", names: list[str] | None = None, for
     return written
 
 
+def copy_missing(folder: str | Path = ".") -> tuple[list[Path], list[Path]]:
+    """Copy the built-in notebooks that are not in ``folder`` yet; keep the ones there (``evidence init``).
+
+    Returns
+    -------
+    tuple of lists of Path
+        The copies written, and the files already there that were kept as they were.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> _ = copy_notebooks(folder, ["explore_gaps"])
+    >>> written, kept = copy_missing(folder)
+    >>> sorted(p.name for p in written), [p.name for p in kept]
+    (['scheme_progress.ipynb', 'workforce_profile.ipynb'], ['explore_gaps.ipynb'])
+    """
+    from .report import builtin_notebooks
+
+    folder = Path(folder).expanduser()
+    there = {n: folder / p.name for n, p in builtin_notebooks().items()}
+    kept = [t for t in there.values() if t.exists() or t.is_symlink()]
+    missing = [n for n, t in there.items() if t not in kept]
+    return (copy_notebooks(folder, missing) if missing else []), kept
+
+
 def for_this_python(text: str) -> str:
     """The notebook with the language details this Python's kernel reports, as JupyterLab would save them.
 

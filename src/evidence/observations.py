@@ -295,10 +295,14 @@ PROPORTION_SCALES = (1.0, 100.0)
 RATE_SCALES = (1_000.0, 10_000.0, 100_000.0, 1_000_000.0)
 
 
-def _matches(value: np.ndarray, ratio: np.ndarray, scale: float) -> np.ndarray:
-    """Is ``value`` ``ratio × scale`` within publication rounding (1%, or 0.0006 of the scale)?"""
+def _matches(value: np.ndarray, ratio: np.ndarray, scale: float | np.ndarray) -> np.ndarray:
+    """Is ``value`` ``ratio × scale`` within publication rounding (1%, or 0.0006 of the scale up to 100)?
+
+    The absolute allowance is one decimal place's rounding (0.06) at most: a rate per 100,000 of 100 is not
+    65 deaths in 100,000 (a standardised rate published with its crude counts).
+    """
     with np.errstate(invalid="ignore"):
-        return np.abs(value - ratio * scale) <= np.maximum(0.01 * np.abs(value), 0.0006 * scale)
+        return np.abs(value - ratio * scale) <= np.maximum(0.01 * np.abs(value), 0.0006 * np.minimum(scale, 100.0))
 
 
 def _scale_words(scale: float) -> str:

@@ -28,6 +28,7 @@ import pandas as pd
 from .errors import EvidenceError, Problem
 
 PERIOD_NAMES = ("period", "baseline", "current")
+DATE_NAMES = ("snapshot",)  # the workforce profile's snapshot date
 COMPARATORS = ("overall", "rest", "reference", "best")
 ADJUSTMENTS = ("holm", "bh")
 #: parameters naming files or folders that must exist (``output_dir`` is made by the run)
@@ -45,7 +46,7 @@ def check_parameters(params: Mapping[str, Any], obs: pd.DataFrame | None = None,
         (or injected by papermill). Names checked: ``period``, ``baseline``,
         ``current`` (periods); ``indicator(s)``, ``characteristic(s)``, ``area``
         (must be in ``obs``); ``comparator``, ``reference``; ``level``; ``strict``;
-        ``min_numerator``, ``min_denominator``; ``adjust``; any name ending
+        ``min_numerator``, ``min_denominator``, ``min_n``; ``snapshot`` (a date); ``adjust``; any name ending
         ``_path`` (must exist) and ``output_dir``. Other names pass unchanged.
     obs : DataFrame, optional
         The observations, once loaded: periods, indicators and characteristics
@@ -99,10 +100,12 @@ def check_parameters(params: Mapping[str, Any], obs: pd.DataFrame | None = None,
         elif name == "strict":
             if not isinstance(value, bool):
                 problems.append(Problem(f"strict must be True, False or None, not {value!r}: write strict = True"))
-        elif name in ("min_numerator", "min_denominator"):
+        elif name in DATE_NAMES:
+            out[name] = _date(name, value, problems)
+        elif name in ("min_numerator", "min_denominator", "min_n"):
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 problems.append(Problem(f"{name} must be a whole number of people, 0 or more, not {value!r}: "
-                                        f"write for example {name} = {10 if 'denominator' in name else 5}"))
+                                        f"write for example {name} = {5 if 'numerator' in name else 10}"))
         elif name.endswith("_path") or name in _OUTPUT_PATHS:
             out[name] = _paths(name, value, base, problems, must_exist=name not in _OUTPUT_PATHS)
     if problems:
@@ -172,6 +175,22 @@ def _sorted_periods(obs: pd.DataFrame | None) -> list[str]:
         return sort_periods(obs["period"].dropna().astype(str).unique().tolist())
     except (ValueError, KeyError):
         return sorted(obs["period"].dropna().astype(str).unique())
+
+
+def _date(name: str, value: Any, problems: list[Problem]) -> Any:
+    """A date in quotes: ``2024-03-31`` typed without quotes is the number 1990."""
+    fix = f'write the date in quotes: {name} = "2024-03-31"'
+    if not isinstance(value, str):
+        what = f"the number {value:g}" if isinstance(value, int | float) and not isinstance(value, bool) else \
+            repr(value)
+        problems.append(Problem(f"{name} is {what}, not a date: a date typed without quotes is subtracted out by "
+                                f"Python; {fix}"))
+        return value
+    try:
+        return str(pd.Timestamp(value.strip()).date())
+    except (ValueError, TypeError):
+        problems.append(Problem(f"{name} {value!r} is not a date; {fix}"))
+        return value
 
 
 # ---------------------------------------------------------------- names
@@ -267,7 +286,7 @@ def _paths(name: str, value: Any, base: Path, problems: list[Problem], must_exis
 def _known(name: str) -> bool:
     return (name in PERIOD_NAMES or name.endswith("_path") or name in _OUTPUT_PATHS or name in {
         "indicator", "indicators", "characteristic", "characteristics", "area", "comparator", "adjust", "reference",
-        "level", "strict", "min_numerator", "min_denominator"})
+        "level", "strict", "min_numerator", "min_denominator", "min_n", *DATE_NAMES})
 
 
 def check_notebook(namespace: dict[str, Any], obs: pd.DataFrame | None = None) -> None:

@@ -103,6 +103,12 @@ def report(
     say = progress or (lambda msg: log.info(msg))
     notebook_file = resolve_notebook(notebook)
     from .parameters import check_parameters
+    from .workforce_report import is_workforce_notebook
+
+    if is_workforce_notebook(notebook_file):
+        raise_if([Problem(f"{notebook_file} is a workforce profile notebook, not a scheme report: run it with "
+                          f"evidence report --notebook {notebook_file} (or evidence.workforce_report.workforce_report"
+                          "(notebook=...))")])
 
     # every parameter checked before anything runs: one message with the fixes, exit 2 on the command line
     check_parameters({"scheme_path": scheme, "period": period, "baseline": baseline, "observations_path": observations,
@@ -207,9 +213,10 @@ _RUN_PARAMETERS = {"scheme_path": "--scheme", "period": "--period", "baseline": 
                    "min_denominator": "the scheme", "adjust": "--adjust"}
 
 
-def _add_parameters(params: dict[str, Any], extra: dict[str, Any] | None) -> None:
-    """Add a notebook's own parameters; the run's own ones have options of their own."""
-    taken = [f"{k} (use {_RUN_PARAMETERS[k]})" for k in (extra or {}) if k in _RUN_PARAMETERS]
+def _add_parameters(params: dict[str, Any], extra: dict[str, Any] | None,
+                    run: dict[str, str] = _RUN_PARAMETERS) -> None:
+    """Add a notebook's own parameters; the run's own ones (``run``) have options of their own."""
+    taken = [f"{k} (use {run[k]})" for k in (extra or {}) if k in run]
     if taken:
         raise_if([Problem("--parameter cannot set " + ", ".join(taken))])
     for key, value in (extra or {}).items():
@@ -330,15 +337,26 @@ def to_html(executed: Path, title: str) -> str:
     return _PAGE.format(title=page_title, css=_CSS, body=body, generated=dt.date.today().strftime("%d %B %Y"))
 
 
+def _sha(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
 def _manifest(folder: Path, scheme: Scheme, inputs: list[Path], params: dict[str, Any],
               notebook: Path = NOTEBOOK) -> None:
-    def sha(path: Path) -> str:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-
-    files = {str(p): sha(Path(p)) for p in inputs}
+    files = {str(p): _sha(Path(p)) for p in inputs}
     if not inputs:
         demo_src = Path(__file__).parent / "demo.py"
-        files["built-in demo data (evidence/demo.py)"] = sha(demo_src)
+        files["built-in demo data (evidence/demo.py)"] = _sha(demo_src)
+    write_manifest(folder, {"scheme": {"name": scheme.name, "file": str(scheme.path), "sha256": scheme.hash()},
+                            "inputs": files}, params, notebook)
+
+
+def write_manifest(folder: Path, head: dict[str, Any], params: dict[str, Any], notebook: Path) -> None:
+    """``manifest.json``: what the run read (``head``), the notebook and its hash, the outputs, the versions.
+
+    Every report's manifest says ``"tool": "evidence"``, so a later run knows it
+    may replace the folder (:func:`check_target`).
+    """
     versions = {}
     for pkg in _PACKAGES:
         try:
@@ -346,10 +364,8 @@ def _manifest(folder: Path, scheme: Scheme, inputs: list[Path], params: dict[str
         except metadata.PackageNotFoundError:
             versions[pkg] = None
     manifest = {
-        "tool": MANIFEST_TOOL,
-        "scheme": {"name": scheme.name, "file": str(scheme.path), "sha256": scheme.hash()},
-        "inputs": files,
-        "notebook": {"file": str(notebook), "sha256": sha(notebook), "built_in": notebook.parent == NOTEBOOKS},
+        "tool": MANIFEST_TOOL, **head,
+        "notebook": {"file": str(notebook), "sha256": _sha(notebook), "built_in": notebook.parent == NOTEBOOKS},
         "parameters": params,
         "outputs": sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()),
         "versions": {"python": platform.python_version(), **versions},
@@ -399,8 +415,9 @@ def check_target(target: Path) -> None:
     try:
         listed = json.loads(manifest.read_text(encoding="utf-8"))
         outputs = set(listed["outputs"])
-        if not {"scheme", "versions"} <= set(listed):
-            raise KeyError("scheme")
+        # "tool" marks every manifest; reports from before it carry a scheme and versions
+        if listed.get("tool") != MANIFEST_TOOL and not {"scheme", "versions"} <= set(listed):
+            raise KeyError("tool")
     except (ValueError, KeyError, TypeError, OSError):
         raise_if([Problem("this folder's manifest.json is not one evidence wrote, so the folder will not be "
                           "replaced; choose another --out", file=where)])

@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from . import inequality as ineq
-from .estimates import estimate, mover_diff_ci
+from .estimates import estimate, mover_diff_ci, z_value
 from .indicators import IndicatorsLike
 from .observations import ALL, validate
 from .suppression import suppress
@@ -120,9 +120,11 @@ def summary_measures(
     -----
     Intervals: SII/RII by OHID's simulation; ACI/RCI by the regression standard
     error (healthequal); ``d`` and ``r`` by MOVER from the two groups' intervals
-    (Zou & Donner 2008; ``r`` on the log scale); the others by simulating each
-    group's value from a normal distribution with its standard error and taking
-    percentiles (no published reference for these intervals). Proportions enter
+    (Zou & Donner 2008; ``r`` on the log scale); ``par``/``paf`` of proportions
+    by Walter's standard error as HEAT (:func:`evidence.inequality.walter_paf_se`);
+    the others by simulating each group's value from a normal distribution with
+    its standard error and taking percentiles (no published reference for these
+    intervals). Proportions enter
     the SII as fractions and the SII is scaled back to the indicator's unit.
 
     Examples
@@ -172,10 +174,13 @@ def _ranking(characteristic: str, groups: list[str], order: Mapping[str, Sequenc
             by_rank = {w[0]: str(g) for g, w in zip(groups, worded, strict=True)}
             return [by_rank.get(i, f"{_WORDS_K[k]} {i}") for i in range(1, k + 1)]
     m = _QUANTILE.search(characteristic)
-    if m and all(re.fullmatch(r"\d+", str(g)) for g in groups):
+    # "3", or "1 (most deprived)": the number is the rank (but not an age band such as "10-19")
+    numbered = [re.match(r"\s*(\d+)(?!\S*\d)\b", str(g)) for g in groups]
+    if m and groups and all(numbered):
+        ranks = {int(n.group(1)): str(g) for n, g in zip(numbered, groups, strict=True)}
         # every quantile 1..k is expected, so a decile missing from the data is noticed
-        k = _QUANTILES.get(m.group(0).lower()) or max(int(g) for g in groups)
-        return [str(i) for i in range(1, max(k, max(int(g) for g in groups)) + 1)]
+        k = _QUANTILES.get(m.group(0).lower()) or max(ranks)
+        return [ranks.get(i, str(i)) for i in range(1, max(k, max(ranks)) + 1)]
     return None
 
 
@@ -190,11 +195,11 @@ def _worded_rank(label: str) -> tuple[int, int] | None:
 
     Examples
     --------
-    >>> _worded_rank("Third less deprived decile (IMD2019)"), _worded_rank("Most deprived quintile")
-    ((8, 10), (1, 5))
+    >>> _worded_rank("Third less deprived decile (IMD2019)"), _worded_rank("Average deprived quintile")
+    ((8, 10), (3, 5))
     """
-    if label.strip().lower().startswith("middle") and "quintile" in label.lower():
-        return 3, 5
+    if label.strip().lower().startswith(("middle", "average")) and "quintile" in label.lower():
+        return 3, 5  # Fingertips writes "Average deprived quintile" for the middle one
     m = _WORDED.match(label.strip())
     if not m:
         return None
@@ -221,7 +226,9 @@ class _Context:
             absent = [g for g in ranking if g not in present]
             extra = sorted(set(block["group"]) - set(ranking))
             if absent:
-                self.missing_note = f"no value for group(s) {', '.join(absent)}; ordered measures need every group"
+                listed = ", ".join(absent) if len(absent) <= 3 else (
+                    f"{len(absent)} of the {len(ranking)} groups ({', '.join(absent[:3])}...)")
+                self.missing_note = f"no value for group(s) {listed}; ordered measures need every group"
             if extra:
                 self.missing_note = (f"group(s) {', '.join(extra)} not in the order given; "
                                      "list every group from most to least disadvantaged")
@@ -482,11 +489,18 @@ class _Context:
             return diff / m * 100 if fraction else diff
 
         v = float(f(self.y))
-        lo, hi, why = self.simulated(f, v)
         name = "population attributable fraction (%)" if fraction else "population attributable risk"
+        compared = f"{self.names[i]} ({label}) against the population-weighted mean"
+        if self.kind == "proportion":  # counts of people: Walter's standard error, as HEAT
+            scale = 100.0 if np.nanmax(self.y) > 1 else 1.0
+            se = ineq.walter_paf_se(self.y[i], self.pop[i], mu, self.pop.sum(), scale)
+            se = se * 100 if fraction else se * mu
+            z = z_value(self.level)
+            return self.result(v, v - z * se, v + z * se, f"WHO HEAT {name}; Walter's standard error",
+                               direction="none" if np.isclose(v, 0) else None, compared=compared)
+        lo, hi, why = self.simulated(f, v)
         return self.result(v, lo, hi, f"WHO HEAT {name}; simulated interval",
-                           direction="none" if np.isclose(v, 0) else None,
-                           compared=f"{self.names[i]} ({label}) against the population-weighted mean", note=why)
+                           direction="none" if np.isclose(v, 0) else None, compared=compared, note=why)
 
     def _paf(self) -> dict:
         return self._par(fraction=True)
@@ -496,11 +510,15 @@ _FRACTIONS = {10: "tenths", 5: "fifths", 4: "quarters", 20: "twentieths"}
 
 
 def sii_sentence(row: pd.Series | Mapping, *, name: str | None = None, unit: str = "", place: str = "the area",
-                 decimals: int = 1, level: float = 0.95) -> str:
+                 decimals: int = 1, level: float = 0.95, ends: tuple[str, str] = ("most deprived", "least deprived"),
+                 parts: str | None = None) -> str:
     """Plain-English sentence for one ``sii`` row of :func:`summary_measures`.
 
     The SII is the modelled gap between the two ends of the ordered groups (rank
     0 to 1), so "the gap between the most and least deprived tenths" is its size.
+    ``ends`` names the first (most disadvantaged) and last groups' end, e.g.
+    ``("youngest", "oldest")`` for age bands; ``parts`` what the groups are
+    ("tenths" for 10 deprivation groups by default, "age groups"...).
 
     Examples
     --------
@@ -508,25 +526,39 @@ def sii_sentence(row: pd.Series | Mapping, *, name: str | None = None, unit: str
     ...        "direction": "disadvantaged_worse", "indicator": "life_expectancy_female"}
     >>> sii_sentence(row, name="life expectancy", unit="years", place="the borough")
     'The gap in life expectancy between the most and least deprived tenths of the borough is 7.9 years (95% confidence interval 6.8 to 9.1 years); the most deprived are worse off.'
+    >>> sii_sentence({**row, "direction": "advantaged_worse", "groups": 5}, name="employment", unit="points",
+    ...              ends=("youngest", "oldest"), parts="age groups", place="the borough")[:70]
+    'The gap in employment between the youngest and oldest age groups of th'
     """
     get = row.get if isinstance(row, Mapping) else row.__getitem__
     if get("measure") != "sii":
         raise ValueError("sii_sentence describes an 'sii' row")
     what = name or str(get("indicator")).replace("_", " ")
+    first, last = ends
     value = get("value")
     if value is None or not np.isfinite(value):
         note = get("note") if isinstance(row, Mapping) else row.get("note")
-        return f"The gap in {what} across deprivation could not be measured: {note}."
-    parts = _FRACTIONS.get(int(get("groups")), "groups")
+        return f"The gap in {what} between the {_between(first, last)} {parts or 'groups'} could not be measured: {note}."
+    parts = parts or _FRACTIONS.get(int(get("groups")), "groups")
     u = f" {unit}" if unit else ""
-    text = (f"The gap in {what} between the most and least deprived {parts} of {place} is "
+    text = (f"The gap in {what} between the {_between(first, last)} {parts} of {place} is "
             f"{abs(value):.{decimals}f}{u}")
     lo, hi = get("lower"), get("upper")
     if lo is not None and hi is not None and np.isfinite(lo) and np.isfinite(hi):
         a, b = sorted((abs(lo), abs(hi))) if lo * hi > 0 else (lo, hi)
         text += f" ({level * 100:g}% confidence interval {a:.{decimals}f} to {b:.{decimals}f}{u})"
     direction = get("direction")
-    tail = {"disadvantaged_worse": "; the most deprived are worse off.",
-            "advantaged_worse": "; the least deprived are worse off.",
-            "none": "; there is no gap."}.get(direction, ".")
+    # without a polarity nobody is "worse off", but the reader still needs to know which end is higher
+    higher = f"; the figure is higher for the {last if value > 0 else first}."
+    tail = {"disadvantaged_worse": f"; the {first} are worse off.",
+            "advantaged_worse": f"; the {last} are worse off.",
+            "none": "; there is no gap."}.get(direction, higher)
     return text + tail
+
+
+def _between(first: str, last: str) -> str:
+    """ "most deprived", "least deprived" → "most and least deprived"; "youngest", "oldest" → "youngest and oldest"."""
+    a, b = first.rsplit(" ", 1), last.rsplit(" ", 1)
+    if len(a) == 2 and len(b) == 2 and a[1] == b[1]:
+        return f"{a[0]} and {b[0]} {a[1]}"
+    return f"{first} and {last}"

@@ -10,9 +10,6 @@ displays, the CSV and Excel files it writes, and :func:`workforce_report`.
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import json
 import logging
 import shutil
 import tempfile
@@ -37,6 +34,10 @@ _FLAG = {"adverse": ("red", "Less favourable"), "favourable": ("green", "More fa
 STAFF_COLUMNS = ["start_date", "leave_date", "leave_reason", "grade_band", "ethnicity", "sex", "disability",
                  "hourly_pay", "bonus", "full_pay"]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: parameters the run sets itself; the command line has an option for each
+_RUN_PARAMETERS = {"staff_path": "--staff", "applicants_path": "--applicants", "population_path": "--population",
+                   "pay_gap_returns_path": "--pay-gap-returns", "snapshot": "--period", "level": "--level",
+                   "output_dir": "--out"}
 
 
 # ---------------------------------------------------------------- data
@@ -353,6 +354,20 @@ def write_files(r: WorkforceResults, folder: Path) -> list[Path]:
 
 
 # ---------------------------------------------------------------- the run
+def is_workforce_notebook(path: str | Path) -> bool:
+    """Whether a notebook is (a copy of) the workforce profile: its parameters cell sets ``staff_path``.
+
+    Examples
+    --------
+    >>> from evidence.report import NOTEBOOK
+    >>> is_workforce_notebook(NOTEBOOK.parent / "workforce_profile.ipynb"), is_workforce_notebook(NOTEBOOK)
+    (True, False)
+    """
+    import papermill as pm
+
+    return "staff_path" in pm.inspect_notebook(str(path))
+
+
 def workforce_report(
     out: str | Path | None = None,
     *,
@@ -363,25 +378,77 @@ def workforce_report(
     snapshot: str | None = None,
     organisation: str | None = None,
     level: float = 0.95,
+    notebook: str | Path | None = None,
+    parameters: dict | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Path:
     """Produce the workforce profile report; with no arguments, the built-in demo's.
+
+    Parameters
+    ----------
+    out : path, optional
+        Output folder; default ``reports/workforce/<snapshot date>``.
+    staff, applicants, population, pay_gap_returns : path, optional
+        The council's own files (see ``evidence report --help``); default the demo council.
+    snapshot : str, optional
+        The snapshot date, such as ``"2024-03-31"``.
+    organisation : str, optional
+        The council's name.
+    level : float
+        Confidence level.
+    notebook : str or path, optional
+        The notebook to run: the built-in ``workforce_profile`` (default) or the
+        path of your own copy (``evidence notebooks`` makes one). Its hash is
+        recorded in ``manifest.json``.
+    parameters : dict, optional
+        Further notebook parameters (for example ``{"min_n": 20}``).
+    progress : callable, optional
+        Called with a short message at each step.
 
     Returns
     -------
     Path
         The report folder: ``report.html``, ``tables.xlsx``, CSV tables,
         ``figures/``, ``report.ipynb`` and ``manifest.json``.
+
+    Raises
+    ------
+    EvidenceError
+        A bad parameter or file, an output folder the tool may not replace, or a
+        notebook that is not a workforce profile; nothing is written.
     """
-    from .report import _as_param, _execute, _swap, to_html
+    from .parameters import check_parameters
+    from .report import (
+        _add_parameters,
+        _as_param,
+        _execute,
+        _sha,
+        _swap,
+        check_target,
+        resolve_notebook,
+        to_html,
+        write_manifest,
+    )
 
     say = progress or (lambda msg: log.info(msg))
+    notebook_file = resolve_notebook(notebook or "workforce_profile")
+    if not is_workforce_notebook(notebook_file):
+        from .errors import EvidenceError, Problem
+
+        raise EvidenceError([Problem(f"--notebook: {notebook_file} is not a workforce profile notebook (its "
+                                     "parameters cell does not set staff_path); give your copy of "
+                                     "workforce_profile.ipynb (make one with: evidence notebooks)")])
+    # every parameter checked before anything runs: one message with the fixes, exit 2 on the command line
+    check_parameters({"staff_path": staff, "applicants_path": applicants, "population_path": population,
+                      "pay_gap_returns_path": pay_gap_returns, "snapshot": snapshot, "level": level,
+                      **(parameters or {})})
     say("Checking the workforce data")
     staff_df, _, _, _ = load(staff, applicants, population, pay_gap_returns)  # bad input stops here, not in a cell
     from . import demo_workforce
 
     snap = pd.Timestamp(snapshot) if snapshot else demo_workforce.SNAPSHOT
     target = Path(out) if out else Path("reports") / "workforce" / snap.strftime("%Y-%m-%d")
+    check_target(target)  # before the long run: a folder we may not replace fails now
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     tmp.chmod(0o755)
@@ -390,22 +457,20 @@ def workforce_report(
                   "population_path": _as_param(population), "pay_gap_returns_path": _as_param(pay_gap_returns),
                   "snapshot": str(snap.date()), "organisation": organisation, "level": level,
                   "output_dir": str(tmp.resolve())}
-        say("Running the workforce notebook")
+        _add_parameters(params, parameters, _RUN_PARAMETERS)
+        builtin = notebook_file == NOTEBOOK
+        say("Running the workforce notebook" + ("" if builtin else f" {notebook_file}"))
         executed = tmp / "report.ipynb"
-        _execute(NOTEBOOK, executed, params)
+        _execute(notebook_file, executed, params)
         say("Writing HTML")
         html = to_html(executed, title="Workforce profile").replace(
             "<p>Equality scheme progress report</p>", "<p>Workforce profile</p>", 1)
         (tmp / "report.html").write_text(html, encoding="utf-8")
-        inputs = {str(p): hashlib.sha256(Path(p).read_bytes()).hexdigest()
-                  for p in (staff, applicants, population, pay_gap_returns) if p}
+        inputs = {str(p): _sha(Path(p)) for p in (staff, applicants, population, pay_gap_returns) if p}
         if not staff:
-            inputs["built-in demo workforce (evidence/demo_workforce.py)"] = hashlib.sha256(
-                Path(demo_workforce.__file__).read_bytes()).hexdigest()
-        manifest = {"report": "workforce profile", "inputs": inputs, "parameters": {**params, "output_dir": str(target)},
-                    "outputs": sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file()),
-                    "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+            inputs["built-in demo workforce (evidence/demo_workforce.py)"] = _sha(Path(demo_workforce.__file__))
+        write_manifest(tmp, {"report": "workforce profile", "inputs": inputs},
+                       {**params, "output_dir": str(target)}, notebook_file)
         _swap(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

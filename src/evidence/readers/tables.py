@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import bars
 from ..errors import EvidenceError, Problem, raise_if
 
 ROW = "source_row"
@@ -58,6 +59,7 @@ def _dialect(text: str, suffix: str) -> str:
     return "excel"
 
 
+@bars.while_reading  # a big file shows a bar of the bytes read, on a terminal and in JupyterLab
 def read_grid(path: Path, sheet: str | int | None = None) -> pd.DataFrame:
     """Every cell of the file as text or None, indexed by the row number a person sees.
 
@@ -67,7 +69,7 @@ def read_grid(path: Path, sheet: str | int | None = None) -> pd.DataFrame:
     suffix = path.suffix.lower()
     try:
         if suffix in (".csv", ".txt", ".tsv"):
-            text = decode(path.read_bytes(), str(path))
+            text = decode(bars.read_bytes(path), str(path))  # a big file: a bar of the bytes read
             rows = list(csv.reader(io.StringIO(text), dialect=_dialect(text, suffix)))
         elif suffix in (".xlsx", ".xlsm"):
             if not zipfile.is_zipfile(path):
@@ -113,7 +115,7 @@ def _clean_cell(v: object) -> object:
 def _excel_rows(path: Path, sheet: str | int | None) -> list[list]:
     import openpyxl
 
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    wb = openpyxl.load_workbook(bars.opened(path), read_only=True, data_only=True)  # the bar follows the rows
     try:
         if sheet is None:
             ws = wb.worksheets[0]
