@@ -111,7 +111,35 @@ CASES = {
     "init over an existing scheme": (lambda w: ["init", "observations.csv", "--out", "scheme.yaml"],
                                      ["already exists", "--force"]),
     "report --out over the user's folder": (lambda w: ["report", "--out", "."], ["not written by evidence"]),
+    # mappings written by hand: every mistake is named by its key, never a fault in evidence (exit 3)
+    "mapping with a broken wide pattern": (lambda w: _mapping(w, "wide: {columns: '^(abc$', into: group}\n"),
+                                           ["map.yaml", "'wide.columns' is not a valid pattern", "brackets"]),
+    "mapping header_row as words": (lambda w: _mapping(w, "header_row: three\n"),
+                                    ["map.yaml", "'header_row' must be a row number"]),
+    "mapping wide as a list": (lambda w: _mapping(w, "wide: [a]\n"), ["map.yaml", "'wide' must be a mapping"]),
+    "mapping columns as one name": (lambda w: (w / "map.yaml").write_text("columns: group\n")
+                                    and ["validate", "--mapping", "map.yaml", "observations.csv"],
+                                    ["map.yaml", "'columns' must be a mapping"]),
+    "mapping filter on a column not in the file": (lambda w: _mapping(w, "filters: {school: x}\n"),
+                                                   ["cannot filter on 'school'", "the columns are indicator"]),
+    "mapping filter value not in the file": (lambda w: _mapping(w, "filters: {area: Nowhere}\n"),
+                                             ["filter value 'Nowhere' is not in this column", "Northbrook"]),
+    "a folder named as a data file": (lambda w: (w / "raw").mkdir() or ["validate", "raw"], ["is a folder, not a file"]),
+    "validate scheme --filter on a column not in its data": (
+        lambda w: ["validate", "scheme.yaml", "--filter", "school=x"], ["cannot filter on 'school'"]),
+    "validate scheme --filter with only demo data": (lambda w: ["validate", _scheme(
+        w, "observations: observations.csv", "observations: demo"), "--filter", "area=x"],
+        ["--filter area=x cannot apply", "built-in demo"]),
+    "init a scheme whose mapping is missing": (lambda w: ["init", "observations.csv", "--out", "new.yaml", "--mapping",
+                                                          "nosuch.yaml"], ["nosuch.yaml", "file not found"]),
 }
+
+
+def _mapping(work: Path, extra: str) -> list[str]:
+    """A mapping of the demo's own columns plus one mistake, as a user writes it."""
+    (work / "map.yaml").write_text("columns: {indicator: indicator, period: period, characteristic: characteristic, "
+                                   "group: group, value: value}\n" + extra)
+    return ["validate", "--mapping", "map.yaml", "observations.csv"]
 
 
 @pytest.mark.parametrize("case", list(CASES))

@@ -62,3 +62,22 @@ def test_init_with_a_mapping_for_a_table_in_no_known_format(tmp_path):
     s = ev.Scheme.from_yaml(scheme)
     assert s.sources()[0]["mapping"] == tmp_path / "m.yaml"
     assert [m.characteristics for _, m in s.measures()] == [["disability"]]
+
+
+def test_init_quotes_names_yaml_would_misread_and_keeps_a_readers_polarity(tmp_path):
+    """People Survey characteristics look like "Age [J02]"; a pay gap is lower-is-better; a blank total compares
+    nothing."""
+    rows = []
+    for period in ("2019", "2020"):
+        rows += [dict(indicator="ees", period=period, characteristic="Age [J02]", group=g, value=v, polarity=p)
+                 for g, v, p in (("16-34, all", 0.6, "lower_is_better"), ("35+", 0.5, "lower_is_better"))]
+        rows.append(dict(indicator="ees", period=period, characteristic="All", group="All", value=None,
+                         polarity="lower_is_better"))
+    pd.DataFrame(rows).to_csv(tmp_path / "obs.csv", index=False)
+    scheme, meta = init([tmp_path / "obs.csv"], tmp_path / "s.yaml")
+    s = ev.Scheme.from_yaml(scheme)
+    (m,) = [m for _, m in s.measures()]
+    assert m.characteristics == ["Age [J02]"] and m.comparator == "best"
+    from evidence.indicators import load_indicators
+
+    assert load_indicators(meta).set_index("indicator").loc["ees", "polarity"] == "lower_is_better"

@@ -9,10 +9,12 @@ this issue and a local-authority file with a comparator area.
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import pandas as pd
 import pytest
+import yaml
 
 from conftest import shared_file
 from evidence.cli import main
@@ -65,3 +67,158 @@ def test_init_validate_report_on_real_file(case, tmp_path, monkeypatch, capsys):
         fsm = areas[(areas["indicator"] == "gld") & (areas["area"] == "England")
                     & (areas["group"] == "Known to be eligible for free school meals")]
         assert round(fsm["value"].iloc[0], 1) == 49.1  # FSM-eligible 49.1%
+
+
+# ---------------------------------------------------------------- files in no known format: a mapping, as a user writes
+# Each case: the mapping a user writes (docs/readers.md), the init and report options, then tests quoting SOURCES.md.
+# One init -> validate -> report run per file, shared by its tests (module-scoped), on a small slice for speed.
+MAPPED = {
+    "ks4_rdalpha": ("dfe_ks4_2016_la_attainment8_by_ethnicity_sex_rdalpha.csv",
+                    "header_row: 4\n"
+                    "columns: {area: [LA_name, Region_name, Country_name]}\n"
+                    "constants: {indicator: attainment8, period: '2015/16', characteristic: ethnicity}\n"
+                    "wide: {columns: '^(WHITE|MIXED|ASIAN|BLACK|CHINESE|ALL)_ATT8_AV$', into: group,\n"
+                    "       also: {n: '{}_LADEN_16'}}\n"
+                    "groups: {WHITE: White, MIXED: Mixed, ASIAN: Asian, BLACK: Black, CHINESE: Chinese}\n",
+                    ["--area", "England"], []),
+    "ks2_rdalpha": ("dfe_ks2_2016_la_expected_standard_by_disadvantage_ethnicity_rdalpha.csv",
+                    "header_row: 3\n"
+                    "columns: {area: [LA_NAME, REGION_NAME, COUNTRY_NAME]}\n"
+                    "constants: {indicator: ks2_rwm_expected, period: '2015/16'}\n"
+                    "wide: {columns: '^KS2_RWM_ALL_(DIS_|NonDIS_|)EXP_16$', into: group, value: numerator,\n"
+                    "       also: {denominator: 'KS2_RWM_ALL_{}ELIG_16'}}\n"
+                    "groups:\n"
+                    "  DIS_: {characteristic: disadvantage, group: Disadvantaged}\n"
+                    "  NonDIS_: {characteristic: disadvantage, group: Not disadvantaged}\n",
+                    ["--area", "England"], []),
+    # regions and LAs in one file: the area is the first of la_name, region that is not ALL
+    "age19": ("dfe_attainment_age19_l2_l3_by_fsm_sen_gender_la_2005_2022.csv",
+              "columns: {period: cohort_19_in, area: [la_name, region], denominator: number_in_ss_cohort}\n"
+              "breakdowns: [gender, fsm, sen]\n"
+              "areas: {ALL: England}\n"
+              "wide: {columns: '^(l3_by19)$', into: indicator, value: numerator}\n",
+              ["--area", "Barnet"], ["--baseline", "2019", "--period", "2022"]),
+    "csps2018": ("csps2018_civil_service_people_survey_scores_by_demographic.csv",
+                 "columns: {indicator: measure, name: label, characteristic: demographic, group: category,\n"
+                 "          value: value, n: r}\n"
+                 "constants: {period: '2018'}\n"
+                 "totals: [All Civil Servants]\n",
+                 ["--filter", "measure=EES"], []),
+    # one organisation's own tables; columns named <characteristic>_<group> become both
+    "workforce": ("workforce_diversity_leeds_city_region_orgs_incl_calderdale_council_2018_2026.csv",
+                  "columns: {period: published, area: organisation, denominator: employees}\n"
+                  "period_year: true\n"
+                  "constants: {indicator: share_of_staff}\n"
+                  "wide: {columns: '^(ethnicity|disability)_([a-z]+)$', into: [characteristic, group], "
+                  "value: numerator}\n",
+                  ["--filter", "organisation=Calderdale Council"], []),
+    # a format of its own (no mapping): each employer is an area
+    "gender_pay_gap": ("gender_pay_gap_service_2017_18_all_employers.csv", None, ["--area", "Kirklees Council"], []),
+}
+
+
+@pytest.fixture(scope="module")
+def mapped(tmp_path_factory):
+    """Run init -> validate -> report once per file: (report.html, measures.csv, validate's output, report folder)."""
+    import contextlib
+    import io
+    import os
+
+    done: dict[str, tuple] = {}
+
+    def run(case: str):
+        if case in done:
+            return done[case]
+        name, mapping, init_args, report_args = MAPPED[case]
+        data = shared_file("data", "real", name)
+        folder = tmp_path_factory.mktemp(case)
+        if mapping:
+            (folder / "mapping.yaml").write_text(mapping, encoding="utf-8")
+            init_args = ["--mapping", "mapping.yaml", *init_args]
+        out, cwd = io.StringIO(), os.getcwd()
+        os.chdir(folder)
+        try:
+            with warnings.catch_warnings(), contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+                warnings.simplefilter("ignore")
+                assert main(["init", str(data), *init_args]) == 0, out.getvalue()
+                assert main(["validate", "scheme.yaml"]) == 0, out.getvalue()
+                validated = out.getvalue()
+                assert main(["report", "--scheme", "scheme.yaml", "--out", "report", "--quiet", *report_args]) == 0, \
+                    out.getvalue()
+        finally:
+            os.chdir(cwd)
+        html = (folder / "report" / "report.html").read_text(encoding="utf-8")
+        assert "Traceback" not in html and "EvidenceWarning" not in html
+        measures = pd.read_csv(folder / "report" / "measures.csv", dtype={"baseline": str, "current": str})
+        done[case] = (html, measures, validated, folder / "report")
+        return done[case]
+
+    return run
+
+
+def _row(measures: pd.DataFrame, **where) -> pd.Series:
+    rows = measures
+    for k, v in where.items():
+        rows = rows[rows[k] == v]
+    assert len(rows) == 1, (where, measures[list(where)])
+    return rows.iloc[0]
+
+
+def test_ks4_rdalpha_attainment8_by_ethnicity(mapped):
+    html, measures, _, _ = mapped("ks4_rdalpha")
+    # SOURCES.md: England row ALL_ATT8_AV 50.06, WHITE 49.76, BLACK 48.94, ASIAN 52.86, CHINESE 62.98
+    chinese = _row(measures, group="Chinese")
+    assert round(chinese["value_current_full"], 2) == 62.98 and round(chinese["all_current_full"], 2) == 50.06
+    assert round(_row(measures, group="Black")["value_current_full"], 2) == 48.94
+    assert "Chinese: 63.0" in html and "Black: 48.9" in html
+
+
+def test_ks2_rdalpha_disadvantage_gap(mapped):
+    html, measures, _, _ = mapped("ks2_rdalpha")
+    # SOURCES.md: England RWM disadvantaged 73,306 / 186,170 = 39.4%, non-disadvantaged 60.6%
+    assert round(_row(measures, group="Disadvantaged")["value_current_full"], 1) == 39.4
+    assert round(_row(measures, group="Not disadvantaged")["value_current_full"], 1) == 60.6
+    assert "Disadvantaged: 39.4%" in html
+
+
+def test_attainment_at_19_fsm_level3_with_england_beside_barnet(mapped):
+    html, measures, validated, folder = mapped("age19")
+    assert "area: Barnet" in validated
+    assert "Figures for Barnet, with England for comparison" in html
+    # SOURCES.md: England 2022 Level 3 by 19, FSM 38.98% (29,873 / 76,632); 2019 35.15%
+    areas = pd.read_csv(folder / "areas.csv", dtype={"period": str})
+    eng = areas[(areas["area"] == "England") & (areas["group"] == "Eligible for FSM")].set_index("period")["value_full"]
+    assert round(eng["2022"], 2) == 38.98 and round(eng["2019"], 2) == 35.15
+    barnet = _row(measures, characteristic="fsm", group="Eligible for FSM")
+    assert (barnet["baseline"], barnet["current"]) == ("2019", "2022")
+
+
+def test_civil_service_people_survey_engagement_by_ethnicity(mapped):
+    html, measures, _, _ = mapped("csps2018")
+    # SOURCES.md: EES Ethnic Minority 0.66 (r=31,135) vs White 0.59; AO/AA grade 0.54 vs SCS 0.78
+    assert _row(measures, characteristic="Ethnicity - binary [J03]", group="Ethnic Minority")["value_current_full"] == 0.66
+    assert _row(measures, characteristic="Grade", group="SCS")["value_current_full"] == 0.78
+    assert "Ethnic Minority" in html
+
+
+def test_workforce_calderdale_ethnicity(mapped):
+    html, measures, _, _ = mapped("workforce")
+    # SOURCES.md: Calderdale Council 2026: 2,779 employees, 245 Asian (8.8%), 184 disabled (6.6%); 2019: 142 Asian
+    asian = _row(measures, characteristic="ethnicity", group="asian")
+    assert (asian["baseline"], asian["current"]) == ("2019", "2026")
+    assert round(asian["value_current_full"], 2) == round(100 * 245 / 2779, 2)
+    assert round(asian["value_baseline_full"], 2) == round(100 * 142 / 2779, 2)
+    assert round(_row(measures, characteristic="disability", group="yes")["value_current_full"], 2) == \
+        round(100 * 184 / 2779, 2)
+    assert '<th scope="row">asian</th>' in html  # the report's tables show gaps; the shares are in measures.csv
+
+
+def test_gender_pay_gap_service_kirklees(mapped):
+    html, measures, validated, folder = mapped("gender_pay_gap")
+    assert "read as" not in validated and "area: Kirklees Council" in validated
+    # SOURCES.md: Kirklees Council: women 61.1% of the top quartile; mean hourly gap 10.3%, median 16.3%
+    top = _row(measures, indicator="women_share", group="Top quartile")
+    assert top["value_current_full"] == 61.1
+    assert "Top quartile 61.1" in " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    meta = yaml.safe_load((folder / ".." / "indicators.yaml").read_text())["indicators"]
+    assert meta["mean_hourly_pay_gap"]["polarity"] == "lower_is_better"

@@ -57,7 +57,7 @@ def validate_files(files: Iterable[str | Path], indicators: str | Path | None = 
             warnings.simplefilter("always", EvidenceWarning)
             try:
                 if Path(f).suffix.lower() in (".yaml", ".yml") and not mapping:
-                    lines = validate_scheme(f, period=period, indicators=indicators)
+                    lines = validate_scheme(f, period=period, indicators=indicators, filters=filters)
                 else:
                     options = {"mapping": mapping} if mapping else {}
                     if filters:
@@ -84,10 +84,12 @@ def _print_warnings(caught, out) -> None:
             print(f"  warning: {w.message}", file=out)
 
 
-def validate_scheme(path: str | Path, period: str | None = None, indicators: str | Path | None = None) -> list[str]:
+def validate_scheme(path: str | Path, period: str | None = None, indicators: str | Path | None = None,
+                    filters: dict[str, str] | None = None) -> list[str]:
     """Check a scheme and its data as ``evidence report`` would, without running the notebook.
 
-    Loads the scheme, reads every data source, checks that each measure's
+    Loads the scheme, reads every data source (keeping only the rows ``filters``
+    choose, as ``--filter`` on the command line: see :meth:`Scheme.with_filters`), checks that each measure's
     indicator, characteristics, groups and periods are in the data, and
     computes every result the report shows. Returns lines saying what was
     found; raises :class:`EvidenceError` naming file, line and column otherwise.
@@ -96,7 +98,7 @@ def validate_scheme(path: str | Path, period: str | None = None, indicators: str
     from .results import build, load_data
     from .scheme import Scheme
 
-    scheme = Scheme.from_yaml(path)
+    scheme = Scheme.from_yaml(path).with_filters(filters)
     current = normalise_period(period) if period else scheme.current
     if not current:
         from .errors import Problem, raise_if
@@ -112,6 +114,8 @@ def validate_scheme(path: str | Path, period: str | None = None, indicators: str
     area = getattr(scheme, "area", None)
     if area:
         lines.append(f"area: {area}")
+    if filters:
+        lines.append(f"filters: {', '.join(f'{k}={v}' for k, v in filters.items())}")
     lines += summarise(obs)[:3]
     lines.append(f"results: {len(ev)} rows; green {counts.get('green', 0)}, amber {counts.get('amber', 0)}, "
                  f"red {counts.get('red', 0)}")

@@ -146,7 +146,9 @@ def _metadata(obs: pd.DataFrame, sources: list[str]) -> dict[str, dict[str, Any]
         unit = _first(block, "unit") or ""
         name = _first(block, "name") or str(ind).replace("_", " ")
         kind, multiplier = _kind(block, unit, name)
-        entry: dict[str, Any] = {"name": name, "domain": "other", "kind": kind, "polarity": "higher_is_better",
+        polarity = _first(block, "polarity")  # a reader that knows (a pay gap: lower is better) says so
+        polarity = polarity if polarity in ("higher_is_better", "lower_is_better") else "higher_is_better"
+        entry: dict[str, Any] = {"name": name, "domain": "other", "kind": kind, "polarity": polarity,
                                  "unit": unit, "population": "people", "source": "; ".join(sources)}
         if multiplier:
             entry["multiplier"] = multiplier
@@ -197,7 +199,7 @@ def _scheme_text(obs: pd.DataFrame, sources: list[dict], area: str | None, compa
     if area:
         lines.append(f"area: {_q(area)}        # the data cover {len(areas)} areas: {listing(areas, 8)}")
         if comparators:
-            lines.append(f"comparator_areas: [{', '.join(_q(c) for c in comparators)}]")
+            lines.append(f"comparator_areas: {_flow(comparators)}")
     lines.append(yaml.safe_dump({"data": {"observations": sources, "indicators": "indicators.yaml"}},
                                 sort_keys=False, allow_unicode=True, width=1000).rstrip())
     lines += ["objectives:", "  - id: objective_1", "    title: Close the gaps (edit this objective)", "    measures:"]
@@ -212,12 +214,13 @@ def _scheme_text(obs: pd.DataFrame, sources: list[dict], area: str | None, compa
             skipped.append(str(ind))
             continue
         written += 1
-        has_all = {periods[0], periods[-1]} <= set(block.loc[block["group"] == ALL, "period"].map(normalise_period))
+        whole = block[(block["group"] == ALL) & block["value"].notna()]  # a total with no figure is no comparator
+        has_all = {periods[0], periods[-1]} <= set(whole["period"].map(normalise_period))
         chars = sorted(groups["characteristic"].astype(str).unique())
         lines += [f"      - id: measure_{written}",
                   f"        title: {_q(_first(block, 'name') or str(ind))}",
                   f"        indicator: {_q(str(ind))}",
-                  f"        characteristics: [{', '.join(_q(c) for c in chars)}]",
+                  f"        characteristics: {_flow(chars)}",
                   "        groups: all"]
         for ch in chars:
             found = sorted(groups.loc[groups["characteristic"].astype(str) == ch, "group"].astype(str).unique())
@@ -232,6 +235,17 @@ def _scheme_text(obs: pd.DataFrame, sources: list[dict], area: str | None, compa
     if skipped:
         lines.append(f"# indicators without measures here (add them as above): {listing(skipped, 30)}")
     return "\n".join(lines) + "\n"
+
+
+def _flow(items: list[str]) -> str:
+    """A YAML list on one line, each item quoted when it would be read as something else ("Age [J02]").
+
+    Examples
+    --------
+    >>> _flow(["Age [J02]", "sex"])
+    "['Age [J02]', sex]"
+    """
+    return yaml.safe_dump([str(i) for i in items], default_flow_style=True, allow_unicode=True, width=10**6).strip()
 
 
 def _q(text: str) -> str:

@@ -87,6 +87,12 @@ def read_gender_pay_gap(path: str | Path) -> pd.DataFrame:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise EvidenceError([Problem(f"cannot read the gender pay gap file: {exc}", file=name)]) from None
+    return returns_table(raw, name)
+
+
+def returns_table(raw: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The published columns of a Gender pay gap service download (read as text, blanks as "") as
+    :func:`read_gender_pay_gap` returns them."""
     missing = [c for c in _RENAME if c not in raw.columns]
     if missing:
         raise EvidenceError([Problem("not a Gender pay gap service download: no column "

@@ -259,6 +259,43 @@ class Scheme:
             out.append(spec)
         return out
 
+    def with_filters(self, filters: dict[str, str] | None) -> Scheme:
+        """A copy whose data files are read keeping only rows with these values (``--filter KEY=VALUE``).
+
+        The filters join each file source's own ``filters`` (the ones given here
+        win); person-level records (``aggregate:``) are not filtered. A scheme
+        with no file to filter is an error, so a filter is never silently ignored.
+
+        Examples
+        --------
+        >>> s = Scheme.demo()
+        >>> s.data = {**s.data, "observations": ["a.csv", {"path": "b.csv", "filters": {"sex": "Male"}}]}
+        >>> [src.get("filters") for src in s.with_filters({"area": "Barnet"}).data["observations"]]
+        [{'area': 'Barnet'}, {'sex': 'Male', 'area': 'Barnet'}]
+        """
+        import copy
+
+        if not filters:
+            return self
+        value = self.data.get("observations")
+        items = value if isinstance(value, list) else [value] if value not in (None, "demo") else []
+        out, used = [], 0
+        for item in items:
+            spec = {"path": item} if isinstance(item, str) else dict(item)
+            if "aggregate" not in spec:
+                spec["filters"] = {**(spec.get("filters") or {}), **filters}
+                used += 1
+            out.append(spec)
+        if not used:
+            what = "the built-in demo data" if value in (None, "demo") else "only person-level records (aggregate:)"
+            raise_if([Problem(f"--filter {', '.join(f'{k}={v}' for k, v in filters.items())} cannot apply: the "
+                              f"scheme's data are {what}, not files read as published",
+                              file=str(self.path) if self.path else None,
+                              line=line_of(self.lines, ("data", "observations")), column="--filter")])
+        twin = copy.copy(self)
+        twin.data = {**self.data, "observations": out}
+        return twin
+
     def hash(self) -> str:
         """SHA-256 of the scheme file (or of its repr when built in code)."""
         if self.path and self.path.exists():

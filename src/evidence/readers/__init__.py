@@ -9,7 +9,8 @@ row and column. Input files are opened read-only and never modified.
 Formats: ``observations`` (already in the contract's columns), ``ees`` (DfE
 Explore education statistics), ``smc`` (Social Mobility Commission State of
 the Nation), ``fingertips`` (OHID Fingertips export), ``fingertips_next``
-(FingertipsNext extract), ``eff`` (Ethnicity facts and figures), ``nomis``
+(FingertipsNext extract), ``eff`` (Ethnicity facts and figures),
+``gender_pay_gap`` (the Gender pay gap service download), ``nomis``
 (ONS / Nomis CSV with notes above and below), and ``mapping`` (any table,
 described by a mapping: see :mod:`evidence.readers.mapping`).
 """
@@ -25,11 +26,11 @@ import pandas as pd
 
 from ..errors import EvidenceWarning, Problem, listing, raise_if
 from ..observations import validate
-from . import ees, eff, fingertips, mapping, nomis, smc
-from .common import numbers
+from . import ees, eff, fingertips, mapping, nomis, paygap, smc
+from .common import keep, numbers
 from .tables import read_grid, read_table
 
-FORMATS = ("observations", "ees", "smc", "fingertips", "fingertips_next", "eff", "nomis", "mapping")
+FORMATS = ("observations", "ees", "smc", "fingertips", "fingertips_next", "eff", "gender_pay_gap", "nomis", "mapping")
 #: the columns that identify each format, named in the message when a file given ``format=`` lacks them
 SIGNATURES = {
     "observations": ["indicator", "period", "characteristic", "group", "value"],
@@ -38,6 +39,7 @@ SIGNATURES = {
     "fingertips": ["Indicator ID", "Area Code", "Time period", "Value"],
     "fingertips_next": ["IndicatorId", "AreaCode", "Year", "Value", "LowerCI", "UpperCI"],
     "eff": ["Measure", "Ethnicity", "Time", "Value"],
+    "gender_pay_gap": paygap.SIGNATURE,
 }
 
 
@@ -53,7 +55,7 @@ def detect(columns: list[str]) -> str | None:
     if {"indicator", "period", "characteristic", "group", "value"} <= set(cols):
         return "observations"
     for name, module in (("ees", ees), ("smc", smc), ("fingertips_next", fingertips.Next),
-                         ("fingertips", fingertips.Classic), ("eff", eff)):
+                         ("fingertips", fingertips.Classic), ("eff", eff), ("gender_pay_gap", paygap)):
         if module.looks_like(cols):
             return name
     return None
@@ -90,6 +92,8 @@ def read(path: str | Path, format: str | None = None, **options) -> pd.DataFrame
     file = str(path)
     if not path.exists():
         raise_if([Problem("file not found; check the path", file=file)])
+    if path.is_dir():
+        raise_if([Problem("is a folder, not a file; name the data files in it (e.g. folder/*.csv)", file=file)])
     indicators = options.pop("indicators", None)
     sheet = options.pop("sheet", None)
     filters = options.pop("filters", None)
@@ -136,23 +140,16 @@ def _filter(obs: pd.DataFrame, filters: dict | None, file: str) -> pd.DataFrame:
     """Keep observations whose columns have the given values (for formats whose reader has no filters)."""
     if not filters:
         return obs
-    problems = []
+    problems: list[Problem] = []
     for col, want in filters.items():
-        if col not in obs.columns:
-            problems.append(Problem(f"cannot filter on '{col}': after reading, the columns are "
-                                    f"{listing(c for c in obs.columns if c != 'source_row')}", file=file, column=col))
-            continue
-        have = obs[col].astype(str)
-        if str(want) not in set(have):
-            problems.append(Problem(f"filter value {str(want)!r} is not in this column; it has "
-                                    f"{listing(sorted(set(have)), quote=True)}", file=file, column=col))
-        obs = obs[have == str(want)]
+        obs = keep(obs, col, want, problems, file, columns="after reading,")
     raise_if(problems)
     return obs
 
 
 _READERS = {"ees": ees.read_ees, "smc": smc.read_smc, "fingertips": fingertips.read_fingertips,
-            "fingertips_next": fingertips.read_fingertips_next, "eff": eff.read_eff}
+            "fingertips_next": fingertips.read_fingertips_next, "eff": eff.read_eff,
+            "gender_pay_gap": paygap.read_pay_gap}
 
 
 def options_of(fmt: str) -> list[str]:

@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..errors import Problem
+from ..errors import Problem, listing
 from .symbols import parse_numbers
 
 OUTPUT = ["indicator", "name", "period", "area", "characteristic", "group", "value", "numerator", "denominator",
@@ -71,3 +71,31 @@ def is_total(value: object) -> bool:
     """Is this label a total (the whole population)?"""
     return str(value).strip().lower() in {"total", "all", "all pupils", "all people", "everyone", "all ethnicities",
                                           "all groups"}
+
+
+def keep(df: pd.DataFrame, column: str, want: object, problems: list[Problem], file: str, sheet: str | None = None,
+         columns: str = "") -> pd.DataFrame:
+    """The rows whose ``column`` is ``want`` (a filter); a column or value not there becomes a problem.
+
+    ``columns`` says where the column was looked for, for the message (e.g. "after reading").
+
+    Examples
+    --------
+    >>> problems = []
+    >>> df = pd.DataFrame({"area": ["Barnet", "Brent"]})
+    >>> keep(df, "area", "Brent", problems, "x.csv")["area"].tolist(), problems
+    (['Brent'], [])
+    >>> _ = keep(df, "area", "Nowhere", problems, "x.csv"); problems[0].message
+    "filter value 'Nowhere' is not in this column; it has 'Barnet', 'Brent'"
+    """
+    if column not in df.columns:
+        shown = listing(c for c in df.columns if c != "source_row")
+        problems.append(Problem(f"cannot filter on '{column}': {columns or 'the file has no such column;'} the columns "
+                                f"are {shown}", file=file, sheet=sheet, column=str(column)))
+        return df
+    have = df[column].astype(str)
+    if str(want) not in set(have):
+        problems.append(Problem(f"filter value {str(want)!r} is not in this column; it has "
+                                f"{listing(sorted(set(have)), quote=True)}", file=file, sheet=sheet,
+                                column=str(column)))
+    return df[have == str(want)]

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import EvidenceWarning, Problem, listing, raise_if
-from .common import academic_period, finish, is_total, numbers, slug
+from .common import academic_period, finish, is_total, keep, numbers, slug
 from .symbols import parse_numbers
 
 TIME = {"time_period", "time_identifier"}
@@ -118,11 +118,7 @@ def read_ees(
     for col in filter_cols:
         values = df[col].dropna().unique()
         if col in filters:
-            if filters[col] not in set(values):
-                problems.append(Problem(f"filter value {filters[col]!r} is not in this column; it has "
-                                        f"{listing(sorted(values), quote=True)}", file=file, sheet=sheet,
-                                        column=col))
-            df = df[df[col] == filters[col]]
+            df = keep(df, col, filters[col], problems, file, sheet)
         elif len(values) > 1:
             total = next((v for v in values if str(v).strip().lower() == "total"), None)
             if col == "data_type":
@@ -135,6 +131,8 @@ def read_ees(
             else:
                 cut.append(f"{col} = {total!r} (left out: {listing(sorted(v for v in values if v != total), 6, True)})")
                 df = df[df[col] == total]
+    for col in [c for c in filters if c not in filter_cols]:  # geography, time or breakdown columns: keep those rows
+        df = keep(df, col, filters[col], problems, file, sheet)
     raise_if(problems, context=f"EES file {file}")
     if cut:
         warnings.warn(f"{file}: kept only the rows at each filter column's total: {'; '.join(cut)}. To read "

@@ -19,9 +19,10 @@ and which of its columns are which contract column::
     period_year: true              # take the year from a date-like period ("2021-07-31", "16/05/2022")
     wide:                          # many columns of values becoming rows
       columns: '^(\\d{4})$'        # regular expression; its first group is the label
-      into: period                 # period or group
+      into: period                 # period, group, indicator...; or a list, one per bracketed part:
+                                   #   columns: '^(ethnicity|sex)_(\\w+)$', into: [characteristic, group]
       value: value                 # what the cells hold: value, numerator or denominator
-      also: {denominator: '{}_ELIG_16'}   # companion columns, '{}' replaced by the label
+      also: {denominator: '{}_ELIG_16'}   # companion columns, '{}' replaced by the label ('{2}': 2nd part)
     groups:                        # relabel groups; a dict gives the characteristic too
       DIS: {characteristic: disadvantage, group: Disadvantaged}
     breakdowns: [gender, fsm, sen] # several group columns, "ALL"/"Total" where a row is not split by one
@@ -47,7 +48,7 @@ import pandas as pd
 
 from ..errors import Problem, listing, raise_if
 from ..yamlfile import load_yaml
-from .common import finish, is_total, numbers
+from .common import finish, is_total, keep, numbers
 from .tables import read_grid
 
 KEYS = {"sheet", "header_row", "header_rows", "columns", "constants", "wide", "groups", "totals", "filters", "unit",
@@ -68,12 +69,64 @@ def load_mapping(mapping: dict | str | Path | None) -> dict[str, Any]:
     mapping = dict(mapping or {})
     problems = [Problem(f"unknown mapping key '{k}'; keys are {', '.join(sorted(KEYS))}", file=file, column=k)
                 for k in mapping if k not in KEYS]
-    for k in (mapping.get("columns") or {}):
+    problems += _shape_problems(mapping, file)
+    for k in (mapping.get("columns") or {}) if isinstance(mapping.get("columns"), dict) else []:
         if k not in CONTRACT:
             problems.append(Problem(f"'{k}' is not an observations column; use one of {', '.join(sorted(CONTRACT))}",
                                     file=file, column=f"columns.{k}"))
     raise_if(problems, context="mapping")
     return mapping
+
+
+#: what each key holds, for messages that name the key instead of failing later
+_SHAPES: dict[str, tuple[tuple[type, ...], str]] = {
+    "columns": ((dict,), "a mapping of observations column to source column, e.g. {group: Ethnicity}"),
+    "constants": ((dict,), "a mapping of observations column to one value, e.g. {period: '2019'}"),
+    "wide": ((dict,), "a mapping with columns (a pattern), into and value"),
+    "groups": ((dict,), "a mapping of group label to new label, e.g. {DIS: Disadvantaged}"),
+    "areas": ((dict,), "a mapping of area label to new label, e.g. {ALL: England}"),
+    "filters": ((dict,), "a mapping of source column to the value to keep"),
+    "breakdowns": ((list,), "a list of source columns, e.g. [gender, fsm]"),
+    "totals": ((list,), "a list of labels meaning everyone, e.g. [Total, All pupils]"),
+    "header_row": ((int,), "a row number, 1 or more"),
+    "header_rows": ((int,), "a number of rows, 1 or more"),
+    "period_year": ((bool,), "true or false"),
+    "unit": ((str,), "text, e.g. '%'"),
+    "sheet": ((str, int), "a sheet name or number"),
+}
+
+
+def _shape_problems(m: dict, file: str | None) -> list[Problem]:
+    """Each key holds what it should: a mapping, a list, a number... and the wide pattern compiles."""
+    problems = []
+    for key, (types, what) in _SHAPES.items():
+        value = m.get(key)
+        if value is None:
+            continue
+        wrong = not isinstance(value, types) or (bool in types) != isinstance(value, bool)
+        if not wrong and key in ("header_row", "header_rows") and value < 1:
+            wrong = True
+        if wrong:
+            problems.append(Problem(f"'{key}' must be {what}", file=file, column=key, value=str(value)))
+    wide = m.get("wide")
+    if isinstance(wide, dict):
+        if not isinstance(wide.get("columns"), str):
+            problems.append(Problem("'wide' needs 'columns': a pattern matching the value columns, e.g. '^(\\d{4})$'",
+                                    file=file, column="wide.columns"))
+        else:
+            try:
+                re.compile(wide["columns"])
+            except re.error as err:
+                problems.append(Problem(f"'wide.columns' is not a valid pattern ({err}); check its brackets",
+                                        file=file, column="wide.columns", value=wide["columns"]))
+        into = wide.get("into", "period")
+        if not (isinstance(into, str) or (isinstance(into, list) and into and all(isinstance(i, str) for i in into))):
+            problems.append(Problem("'wide.into' must be an observations column or a list of them",
+                                    file=file, column="wide.into", value=str(into)))
+        if not isinstance(wide.get("also") or {}, dict):
+            problems.append(Problem("'wide.also' must be a mapping, e.g. {denominator: '{}_ELIG_16'}", file=file,
+                                    column="wide.also"))
+    return problems
 
 
 def detect_header(grid: pd.DataFrame, expected: list[str]) -> int:
@@ -137,7 +190,8 @@ def read_mapped(path: Path, mapping: dict | str | Path, *, sheet: str | int | No
                                     file=file, sheet=sh, column=str(source)))
     raise_if(problems, context=f"mapping for {file}")
     for col, want in (m.get("filters") or {}).items():
-        data = data[data[col].astype(str) == str(want)]
+        data = keep(data, col, want, problems, file, sh, f"it is not a column in row {head};")
+    raise_if(problems, context=f"mapping for {file}")
 
     # keep data rows: stop notes, sources and blank lines from becoming observations
     key_cols = [c for k in ("group", "indicator", "area", "period") if k in cols_map
@@ -153,8 +207,8 @@ def read_mapped(path: Path, mapping: dict | str | Path, *, sheet: str | int | No
     for contract, source in cols_map.items():
         if isinstance(source, str):
             out[contract] = data[source]
-        else:  # the first non-empty of several columns
-            out[contract] = data[list(source)].bfill(axis=1).iloc[:, 0]
+        else:  # the first of several columns that is filled and not a total ("ALL" at a coarser level)
+            out[contract] = _first_specific(data[list(source)])
     if m.get("breakdowns"):
         out["characteristic"], out["group"] = _breakdowns(data, list(m["breakdowns"]))
     for contract, constant in (m.get("constants") or {}).items():
@@ -186,7 +240,24 @@ def read_mapped(path: Path, mapping: dict | str | Path, *, sheet: str | int | No
         out["area"] = out["area"].map(lambda a: m["areas"].get(a, a))
     out = _drop_placeholders(out, file)
     out = _groups(out, m)
-    return finish(out)
+    return finish(_one_whole_population(out))
+
+
+def _first_specific(cols: pd.DataFrame) -> pd.Series:
+    """Per row, the first cell that is filled and not a total; else the first filled one.
+
+    Geography in several columns (``la_name, region``) writes ``ALL`` in the finer
+    ones on a coarser row, so a regional row is named by its region and the
+    national row keeps ``ALL`` for ``areas:`` to relabel.
+
+    Examples
+    --------
+    >>> cols = pd.DataFrame({"la": ["Barnet", "ALL", "ALL"], "region": ["London", "London", "ALL"]})
+    >>> _first_specific(cols).tolist()
+    ['Barnet', 'London', 'ALL']
+    """
+    specific = cols.where(~cols.map(is_total) & cols.notna())
+    return specific.bfill(axis=1).iloc[:, 0].fillna(cols.bfill(axis=1).iloc[:, 0])
 
 
 def _breakdowns(data: pd.DataFrame, cols: list[str]) -> tuple[list[str], list[str]]:
@@ -240,8 +311,15 @@ def _melt(data: pd.DataFrame, out: pd.DataFrame, wide: dict, names: list[str], f
           problems: list[Problem]) -> pd.DataFrame:
     pattern = re.compile(wide["columns"])
     into = wide.get("into", "period")
-    if into not in CONTRACT:
-        problems.append(Problem(f"wide 'into' must be an observations column, not {into!r}", file=file, sheet=sheet))
+    targets = [into] if isinstance(into, str) else list(into)
+    for target in targets:
+        if target not in CONTRACT:
+            problems.append(Problem(f"wide 'into' must be an observations column (or a list of them, one per "
+                                    f"bracketed part of 'columns'), not {target!r}", file=file, sheet=sheet))
+    if len(targets) > 1 and pattern.groups < len(targets):
+        problems.append(Problem(f"wide 'into' names {len(targets)} columns, so 'columns' needs as many bracketed "
+                                f"parts; {wide['columns']!r} has {pattern.groups}", file=file, sheet=sheet))
+        return out
     what = wide.get("value", "value")
     matched = [(c, pattern.search(c)) for c in names if isinstance(c, str) and pattern.search(c)]
     if not matched:
@@ -251,10 +329,13 @@ def _melt(data: pd.DataFrame, out: pd.DataFrame, wide: dict, names: list[str], f
     for col, hit in matched:
         label = hit.group(1) if hit.groups() else col
         part = out.copy()
-        part[into] = label
+        for k, target in enumerate(targets):
+            part[target] = hit.group(k + 1) if hit.groups() else col
         part[what] = data[col]
         for extra, template in (wide.get("also") or {}).items():
             companion = template.replace("{}", label)
+            for k in range(1, pattern.groups + 1):  # '{2}': the second bracketed part
+                companion = companion.replace(f"{{{k}}}", hit.group(k) or "")
             if companion not in data.columns:
                 problems.append(Problem(f"companion column '{companion}' for '{col}' is missing", file=file,
                                         sheet=sheet, column=companion))
@@ -285,6 +366,30 @@ def _groups(out: pd.DataFrame, m: dict) -> pd.DataFrame:
         groups.append(g)
     out["characteristic"], out["group"] = chars, groups
     return out
+
+
+def _one_whole_population(out: pd.DataFrame) -> pd.DataFrame:
+    """Several characteristics' totals (``ethnicity_total``, ``sex_total``) all become the whole population:
+    keep one per indicator, period and area. Empty ones go first; repeats of the same figures go; different
+    figures stay, for validation to name.
+
+    Examples
+    --------
+    >>> out = pd.DataFrame({"indicator": "x", "period": "2020", "characteristic": ["All", "All", "All", "sex"],
+    ...                     "group": ["All", "All", "All", "Female"], "numerator": [None, 90.0, 90.0, 40.0]})
+    >>> _one_whole_population(out)["numerator"].tolist()
+    [90.0, 40.0]
+    """
+    whole = (out["characteristic"] == "All") & (out["group"] == "All")
+    if whole.sum() < 2:
+        return out
+    keys = [c for c in ("indicator", "period", "area") if c in out]
+    figures = [c for c in NUMERIC if c in out]
+    empty = out[figures].isna().all(axis=1) if figures else pd.Series(True, index=out.index)
+    has_figures = (whole & ~empty).groupby([out[k] for k in keys]).transform("any") if keys else whole.any()
+    drop = whole & empty & has_figures
+    drop |= whole & ~drop & out[keys + figures].assign(_w=whole).duplicated(keep="first")
+    return out[~drop]
 
 
 def _year(value: object) -> str:
