@@ -308,7 +308,8 @@ _LEVEL = "        rule: maintain_level"
     # lower is better: unemployment 25.6% -> 32.0% is worse; 25.6% -> 22.4% is not; above the level to keep is below it
     ((48, 48), (20, 28), "lower_is_better", _LEVEL, "", "below_level", "This is a significant fall."),
     ((48, 40), (20, 18), "lower_is_better", _LEVEL, "", "level_maintained", "Level maintained."),
-    ((48, 40), (20, 18), "lower_is_better", _LEVEL + "\n        level: 22", "", "below_level", "below the level"),
+    # (lower is better: 22.4% is above a ceiling of 22%, and the sentence says so, not "below")
+    ((48, 40), (20, 18), "lower_is_better", _LEVEL + "\n        level: 22", "", "below_level", "above the level"),
     ((48, 40), (20, 18), "lower_is_better", _LEVEL + "\n        level: 23", "", "level_maintained", "Level maintained."),
 ])
 def test_maintain_level_every_branch(tmp_path, disabled, others, polarity, lines, settings, status, words):
