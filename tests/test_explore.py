@@ -138,3 +138,16 @@ def test_real_file_needs_an_area_then_gives_the_published_figures(tmp_path):
     # SMC State of the Nation 2026, IN13: 2024/25 England, disadvantaged 25.8%, not known to be disadvantaged 53.1%
     assert now.loc["Disadvantaged", "Value (%)"].startswith("25.8 (")
     assert now.loc["Not known to be disadvantaged", "Value (%)"].startswith("53.1 (")
+
+
+def test_chart_and_paragraph_name_the_level_given(demo, tmp_path):
+    obs, meta = demo
+    sel = explore.select(obs, ["grade5_eng_maths"], ["free_school_meals"])
+    g = ev.gaps(sel, indicators=meta, level=0.998)
+    html = explore.gap_chart_html(g, "grade5_eng_maths", "free_school_meals", tmp_path, level=0.998)
+    assert "shaded bands are 99.8% confidence intervals" in html and "95%" not in html
+    svg = (tmp_path / "explore_grade5_eng_maths_free_school_meals_gap_over_time.svg").read_text()
+    assert "99.8% confidence interval" in svg and "95%" not in svg
+    p = ev.progress(sel, "2018", "2024", indicators=meta, level=0.998)
+    text = explore.committee_paragraph(g[g["period"] == "2024"], p, 0.998)
+    assert "(99.8% confidence interval" in text and "95%" not in text
