@@ -145,6 +145,9 @@ def test_closed_needs_a_minimum_and_four_finite_limits():
     (["green", "amber", "grey"], "mixed"),
     (["grey"], "not yet measurable"),
     ([], "not yet measurable"),
+    # every judged group amber: the counts say "0 groups not met", so the verdict must not say "not met"
+    (["amber", "amber"], "no clear change"),
+    (["amber", "grey"], "no clear change"),
 ])
 def test_verdict(rags, expected):
     assert verdict(rags) == expected

@@ -61,7 +61,7 @@ RED_LEVELLING = "Red: not met (levelling down)"
 NOT_APPLICABLE, NO_CLEAR_GAP = "Grey: does not apply", "Grey: no clear gap"
 NO_DATA, NOT_COMPARABLE, NOT_MEASURABLE = "Grey: no data", "Grey: not comparable", "Grey: not yet measurable"
 GREY_LABELS = (NOT_APPLICABLE, NO_CLEAR_GAP, NO_DATA, NOT_COMPARABLE, NOT_MEASURABLE)
-VERDICTS = ("met", "not met", "mixed", "not yet measurable")
+VERDICTS = ("met", "not met", "mixed", "no clear change", "not yet measurable")
 
 #: statuses whose change is judged against ``min_change``
 _CHANGES = {"narrowed", "narrowed_levelling_down", "widened", "reversed"}
@@ -136,25 +136,34 @@ def rate(row: Mapping[str, Any], min_change: float | None = None) -> tuple[str, 
 
 
 def verdict(rags: pd.Series | list[str]) -> str:
-    """Met, not met, mixed or not yet measurable, from the colours of a measure's or objective's groups.
+    """Met, not met, mixed, no clear change or not yet measurable, from the colours of a measure's or objective's groups.
 
     Grey results do not count either way. Met: every judged group is green.
-    Not met: none is. Mixed: some are.
+    Not met: none is green and at least one is red. No clear change: every judged
+    group is amber, so the verdict never says "not met" beside "0 groups not met".
+    Mixed: some are green and some are not.
 
     Examples
     --------
     >>> verdict(["green", "grey"]), verdict(["amber", "red"]), verdict(["green", "red"]), verdict(["grey"])
     ('met', 'not met', 'mixed', 'not yet measurable')
+    >>> verdict(["amber", "amber", "grey"])
+    'no clear change'
     """
     judged = [r for r in rags if r != "grey"]
     if not judged:
         return "not yet measurable"
     green = sum(r == "green" for r in judged)
-    return "met" if green == len(judged) else "not met" if green == 0 else "mixed"
+    if green == len(judged):
+        return "met"
+    if green:
+        return "mixed"
+    return "not met" if any(r == "red" for r in judged) else "no clear change"
 
 
 #: a verdict's colour and shape, so the verdict line reads without colour too
-VERDICT_RAG = {"met": "green", "not met": "red", "mixed": "amber", "not yet measurable": "grey"}
+VERDICT_RAG = {"met": "green", "not met": "red", "mixed": "amber", "no clear change": "amber",
+               "not yet measurable": "grey"}
 
 
 def findings(rows: pd.DataFrame, n: int = 2) -> list[str]:
