@@ -404,3 +404,14 @@ def test_measure_verdict_agrees_with_its_counts(demo_results):
                   "Employment rate of young people aged 16 to 24", "Satisfaction with the council"):
         assert by[title][0] == "No clear change", (title, by[title])
     assert by["Attainment 8 by ethnic group"][0] == "Not met"  # one group is red
+
+
+def test_what_changed_lists_changes_and_never_prints_negative_zero(demo_results):
+    lines = render.headlines(demo_results)
+    assert lines
+    assert not [t for t in lines if "within the 5-point tolerance" in t or "Chinese staff" in t]
+    assert not [t for t in lines if "-0.0" in t]
+    chinese = demo_results.evaluation.loc[demo_results.evaluation["group"] == "Chinese", "summary"]
+    # the demo's Chinese staff: difference -0.5 points, interval -0.8 to 0.0 (the upper limit rounds to zero)
+    assert any("interval -0.8 to 0.0)" in s for s in chinese), list(chinese)
+    assert not any("-0.0" in s for s in demo_results.evaluation["summary"].dropna())

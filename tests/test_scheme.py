@@ -306,7 +306,8 @@ _LEVEL = "        rule: maintain_level"
     ((52, 60), (80, 82), "higher_is_better", _LEVEL + "\n        level: 77", "", "level_maintained",
      "(the level to keep is 77.0%). Level maintained."),
     # lower is better: unemployment 25.6% -> 32.0% is worse; 25.6% -> 22.4% is not; above the level to keep is below it
-    ((48, 48), (20, 28), "lower_is_better", _LEVEL, "", "below_level", "This is a significant fall."),
+    ((48, 48), (20, 28), "lower_is_better", _LEVEL, "", "below_level",
+     "25.6% in 2018 and 32.0% in 2024. This is a significant rise, which is worse."),
     ((48, 40), (20, 18), "lower_is_better", _LEVEL, "", "level_maintained", "Level maintained."),
     # (lower is better: 22.4% is above a ceiling of 22%, and the sentence says so, not "below")
     ((48, 40), (20, 18), "lower_is_better", _LEVEL + "\n        level: 22", "", "below_level", "above the level"),

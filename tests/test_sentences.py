@@ -19,13 +19,14 @@ def test_rounding_matches_round_half_up_on_halves_and_signs():
     x = np.array([47.25, 0.15, 0.25, -0.05, -0.04, -0.0, 0.0, 2.675, 1e6 + 0.05, 12.35, -12.35, 99.95, 1 / 3])
     assert [float(v) for v in rounded(x)] == [round_half_up(v) for v in x]
     assert np.signbit(rounded(x)).tolist() == [np.signbit(round_half_up(v)) for v in x]
-    assert number_text(np.array([1234.25, -0.04, np.nan, 5.0])).tolist() == ["1,234.3", "-0.0", "not available", "5.0"]
+    assert number_text(np.array([1234.25, -0.04, np.nan, 5.0])).tolist() == ["1,234.3", "0.0", "not available", "5.0"]
 
 
 def test_rounding_matches_on_random_values():
     rng = np.random.default_rng(0)
     x = np.concatenate([rng.normal(0, 30, 3000), np.round(rng.normal(0, 30, 3000), 2), rng.integers(-999, 999, 500) / 20])
-    assert number_text(x).tolist() == [f"{round_half_up(v):,.1f}" for v in x]
+    assert number_text(x).tolist() == [f"{round_half_up(v) + 0.0:,.1f}" for v in x]
+    assert "-0.0" not in number_text(np.array([-0.04, -0.0, -0.049])).tolist()
 
 
 def test_per_distinct_calls_once_per_combination_and_keeps_missing_apart():

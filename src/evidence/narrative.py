@@ -34,15 +34,29 @@ def fmt_value(value: float, unit: str, digits: int = 1) -> str:
 
     Examples
     --------
-    >>> fmt_value(47.25, "%"), fmt_value(81.04, "years"), fmt_value(45.5, "points")
-    ('47.3%', '81.0 years', '45.5 points')
+    >>> fmt_value(47.25, "%"), fmt_value(81.04, "years"), fmt_value(45.5, "points"), fmt_value(-0.04, "%")
+    ('47.3%', '81.0 years', '45.5 points', '0.0%')
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "not available"
-    text = f"{round_half_up(value, digits):,.{digits}f}"
+    text = f"{round_half_up(value, digits) + 0.0:,.{digits}f}"  # + 0.0: never print "-0.0"
     if unit == "%":
         return text + "%"
     return f"{text} {unit}".strip()
+
+
+def fmt_signed(value: float, digits: int = 1) -> str:
+    """A difference with its sign, rounded for reading; zero has no sign (never "-0.0").
+
+    Examples
+    --------
+    >>> fmt_signed(1.25), fmt_signed(-0.8), fmt_signed(-0.04), fmt_signed(0.0)
+    ('+1.3', '-0.8', '0.0', '0.0')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "not available"
+    r = round_half_up(value, digits) + 0.0
+    return f"{r:+,.{digits}f}" if r else f"{0.0:.{digits}f}"
 
 
 def gap_unit(unit: str) -> str:
@@ -250,4 +264,4 @@ def _finite(x: object) -> bool:
 
 
 def _num(x: object) -> str:
-    return f"{round_half_up(x):,.1f}" if _finite(x) else "not available"
+    return f"{round_half_up(x) + 0.0:,.1f}" if _finite(x) else "not available"

@@ -388,12 +388,16 @@ def measure_headline(e: pd.DataFrame) -> str:
 
 
 def headlines(r: Results) -> list[str]:
-    """The headline changes: every red result, then real progress, then levelling down (groups, not unknowns)."""
+    """The headline changes: every red result, then real progress, then levelling down (groups, not unknowns).
+
+    Results that are not changes (a level held; a share within the representation tolerance) are left out.
+    """
     ev = r.evaluation[~r.evaluation["group"].map(is_unknown_group)]
     ev = ev[ev["rag"] != "grey"]
     red = ev[ev["rag"] == "red"]
     out = list(red.loc[red["status"] != "narrowed_levelling_down", "summary"])
-    out += list(ev.loc[ev["rag"] == "green", "summary"][ev["status"] != "level_maintained"])
+    # a level held or a workforce share in line with the population is not a change
+    out += list(ev.loc[(ev["rag"] == "green") & ~ev["status"].isin(["level_maintained", "in_line"]), "summary"])
     out += list(red.loc[red["status"] == "narrowed_levelling_down", "summary"])
     if not out and _one_year(r):
         out = [f"{r.current} is the year the scheme measures from, so no gap can have changed yet."]

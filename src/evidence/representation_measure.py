@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import EvidenceError, Problem
-from .narrative import group_phrase
+from .narrative import fmt_signed, group_phrase
 from .periods import normalise_period
 from .representation import representation
 
@@ -132,8 +132,8 @@ def _summary(r: pd.Series, status: str, population: str, tolerance, level: float
     tol = f" by more than the {float(tolerance):g}-point tolerance" if tolerance else ""
     share = f"{r['share']:.1f}% of {population}" if r["count"] > 0 else f"none of the {population}"
     text = (f"{who}: {share} against {r['benchmark_share']:.1f}% of the population (difference "
-            f"{r['difference']:+.1f} points, {level:.0%} interval {r['difference_lower']:+.1f} to "
-            f"{r['difference_upper']:+.1f})")
+            f"{fmt_signed(r['difference'])} points, {level:.0%} interval {fmt_signed(r['difference_lower'])} to "
+            f"{fmt_signed(r['difference_upper'])})")
     if status == "under_represented":
         return text + f": under-represented{tol}."
     if status == "over_represented":

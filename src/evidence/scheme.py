@@ -48,6 +48,7 @@ from .errors import EvidenceError, Problem, listing, raise_if
 from .estimates import estimate, mover_diff_ci
 from .indicators import IndicatorsLike, load_indicators
 from .labels import is_unknown_group
+from .narrative import fmt_signed
 from .observations import ALL
 from .periods import normalise_period, period_style, sort_periods
 from .progress import adjust_family, progress, rejudge
@@ -691,11 +692,13 @@ def _maintain_level(m: Measure, obs, base, current, indicators, opts) -> pd.Data
     elif below:
         summary = f"{label}: {vals}, {'below' if higher else 'above'} the level to keep{target}."
     else:
-        summary = f"{label}: {vals}. This is a significant fall."
+        # a rise is the worse way for a lower-is-better measure
+        summary = f"{label}: {vals}. " + ("This is a significant fall." if higher
+                                           else "This is a significant rise, which is worse.")
     return pd.DataFrame([{**row, "name": c["name"], "value_baseline": b["est"], "value_current": c["est"],
                           "all_baseline": b["est"], "all_current": c["est"], "unit": unit, "polarity": c["polarity"],
                           "population": c["population"], "status": status, "summary": summary,
-                          "reason": "change from baseline " + f"{float(d):+.1f} ({float(lo):+.1f} to {float(hi):+.1f})"}])
+                          "reason": "change from baseline " + f"{fmt_signed(float(d))} ({fmt_signed(float(lo))} to {fmt_signed(float(hi))})"}])
 
 
 def _measure(rm: dict, mp: tuple, oid: str, j: int, problem, known: set[str] | None, lines) -> Measure | None:

@@ -59,12 +59,12 @@ def rounded(x: np.ndarray) -> np.ndarray:
 
 
 def number_text(x: np.ndarray, missing: str = "not available") -> Text:
-    """``f"{round_half_up(x):,.1f}"``, or ``missing`` where ``x`` is not a finite number.
+    """``f"{round_half_up(x) + 0.0:,.1f}"`` (so never "-0.0"), or ``missing`` where ``x`` is not a finite number.
 
     Examples
     --------
     >>> number_text(np.array([1234.25, -0.04, np.nan])).tolist()
-    ['1,234.3', '-0.0', 'not available']
+    ['1,234.3', '0.0', 'not available']
     """
     x = np.asarray(x, dtype=float)
     out = np.full(x.shape, missing, dtype=object)
@@ -72,7 +72,7 @@ def number_text(x: np.ndarray, missing: str = "not available") -> Text:
     if fin.any():
         r = rounded(x[fin])
         bits, first, inv = np.unique(r.view(np.int64), return_index=True, return_inverse=True)
-        words = np.array([f"{v:,.1f}" for v in r[first]], dtype=object)
+        words = np.array([f"{v + 0.0:,.1f}" for v in r[first]], dtype=object)  # + 0.0: never "-0.0"
         out[fin] = words[inv.ravel()]
     return out
 
