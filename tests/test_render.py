@@ -415,3 +415,11 @@ def test_what_changed_lists_changes_and_never_prints_negative_zero(demo_results)
     # the demo's Chinese staff: difference -0.5 points, interval -0.8 to 0.0 (the upper limit rounds to zero)
     assert any("interval -0.8 to 0.0)" in s for s in chinese), list(chinese)
     assert not any("-0.0" in s for s in demo_results.evaluation["summary"].dropna())
+
+
+def test_furthest_behind_shows_a_plain_ratio_not_a_percentage(demo_results):
+    html = render.screen_html(demo_results)
+    # pupils with an EHC plan: Attainment 8 of 16.9 against 47.5 for all pupils; 47.5 / 16.9 = 2.81
+    assert "Everyone&#x27;s result is 2.81 times the group&#x27;s" in html or \
+        "Everyone's result is 2.81 times the group's" in html
+    assert "181%" not in html and "Worse than everyone by" not in html

@@ -817,6 +817,21 @@ def levelling_down_html(r: Results) -> str:
     return "\n".join(parts)
 
 
+def _times_behind(ratio: float, polarity: str) -> str:
+    """A relative gap (above 1 means worse off) as a plain ratio with its direction.
+
+    Examples
+    --------
+    >>> _times_behind(2.8107, "higher_is_better"), _times_behind(1.5, "lower_is_better")
+    ("Everyone's result is 2.81 times the group's", "The group's result is 1.50 times everyone's")
+    """
+    if not (isinstance(ratio, int | float) and math.isfinite(ratio)):
+        return "not available"
+    if polarity == "lower_is_better":
+        return f"The group's result is {ratio:.2f} times everyone's"
+    return f"Everyone's result is {ratio:.2f} times the group's"
+
+
 def screen_html(r: Results, top: int = 12) -> str:
     """The equality screen's top findings: who is furthest behind, on what, sorted by the figure shown."""
     s = screened(r)
@@ -824,13 +839,12 @@ def screen_html(r: Results, top: int = 12) -> str:
     parts = ['<section aria-labelledby="screen"><h2 id="screen">Who is furthest behind in '
              f"{r.current}</h2>",
              f"<p>Every group the scheme's measures cover, in {r.current}, compared with everyone. These are the "
-             f"{plural(len(dis), 'largest gap')} that are not down to chance, furthest behind first: how much worse "
-             "each group's result is than the result for everyone, in per cent.</p>"]
-    behind = [(x - 1) * 100 if pd.notna(x) else float("nan") for x in dis["relative_gap"]]
+             f"{plural(len(dis), 'largest gap')} that are not down to chance, furthest behind first: how many "
+             "times the better result is the worse one.</p>"]
     rows = pd.DataFrame({
         "Finding": dis["finding"],
         "Group": dis["group"],
-        "Worse than everyone by": [f"{_num(b, 0)}%" if b == b else "not available" for b in behind],
+        "How far behind": [_times_behind(x, p) for x, p in zip(dis["relative_gap"], dis["polarity"], strict=True)],
         "Value": [fmt_value(v, u) for v, u in zip(dis["value"], dis["unit"], strict=True)],
         "Everyone": [fmt_value(v, u) for v, u in zip(dis["comparator_value"], dis["unit"], strict=True)],
     })
