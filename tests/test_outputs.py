@@ -148,3 +148,31 @@ def test_workbook_and_csv_headings_name_the_reports_level(tmp_path):
     assert not [c for c in cells if "95%" in c]
     for csv in tmp_path.glob("*.csv"):
         assert "95%" not in csv.read_text().splitlines()[0]
+
+
+def _sheet(wb, name):
+    rows = list(wb[name].iter_rows(values_only=True))
+    head = next(i for i, row in enumerate(rows) if row[0] in ("Indicator code", "Rank"))
+    return pd.DataFrame(rows[head + 1:], columns=rows[head])
+
+
+def test_suppressed_rows_have_no_method_and_the_screen_is_rounded_and_in_words(tmp_path):
+    r = build(ev.Scheme.demo(), ev.demo.observations(), ev.demo.indicators())
+    outputs.write_csv_json(r, tmp_path)
+    wb = openpyxl.load_workbook(outputs.write_excel(r, tmp_path / "tables.xlsx"), read_only=True)
+    csv = pd.read_csv(tmp_path / "gaps.csv")
+    assert csv["suppressed"].sum() == 71  # the demo's suppressed gaps: no figure, so no method ("none" before)
+    assert csv.loc[csv["suppressed"], "method"].isna().all()
+    gaps = _sheet(wb, "Gaps_over_time")
+    assert set(gaps.loc[csv["suppressed"].to_numpy(), "Method"]) == {"[c]"}
+    assert "none" not in set(gaps["Method"])
+    screen = _sheet(wb, "Equality_screen")
+    # young women feeling safe after dark: 37.69...% against 62.46...% for everyone, shown as 37.7 and 62.5
+    row = screen[screen["Group"] == "Female & 16-34"].iloc[0]
+    assert (row["Value (value unit)"], row["Comparator's value (value unit)"]) == (37.7, 62.5)
+    numbers = [c for c in screen.columns if "unit)" in c and not c.startswith("Relative")]
+    for c in numbers:  # one decimal place, as the other sheets and the CSV's rounded columns
+        shown = [v for v in screen[c] if isinstance(v, float)]
+        assert shown and all(round(v, 1) == v for v in shown), c
+    flags = set(screen["Compared with everyone"])
+    assert "disadvantaged" not in flags and "worse off than everyone" in flags

@@ -105,6 +105,8 @@ def tables(r: Results) -> dict[str, pd.DataFrame]:
             t[flag] = t[flag].astype("boolean").fillna(False).astype(bool)
         for c in _numeric(t):
             t.loc[suppressed_mask(t, c), c] = np.nan  # belt and braces: a suppressed figure never leaks
+        if "method" in t and "suppressed" in t:  # no figure, so no method: blank, not "none"
+            t["method"] = t["method"].astype(object).where(~t["suppressed"], None)
         out[key] = t.reset_index(drop=True)
     return out
 
@@ -208,6 +210,7 @@ def write_excel(r: Results, path: Path) -> Path:
     import gptables as gpt
 
     from .labels import level_label
+    from .narrative import round_half_up
 
     # gptables >= 2.0.2 passes XlsxWriter options through; older ones (the only ones for pandas < 2.3) do not,
     # and XlsxWriter then writes text starting "=" as a formula: there, such text gets a visible apostrophe
@@ -223,7 +226,14 @@ def write_excel(r: Results, path: Path) -> Path:
             if c in _numeric(t):
                 col = t[c].astype(object).where(t[c].notna(), NOT_AVAILABLE)
                 col = col.where(~suppressed_mask(t, c), SUPPRESSED)
-                t[c] = col.map(lambda v: round(float(v), 4) if isinstance(v, float | np.floating) else v)
+                # rounded for reading, half up, as the CSV's rounded columns and the report show it
+                digits = _DIGITS.get(c, 1)
+                t[c] = col.map(lambda v, d=digits: round_half_up(float(v), d)
+                               if isinstance(v, float | np.floating) and math.isfinite(v) else v)
+            elif pd.api.types.is_float_dtype(t[c]):  # e.g. the comparator's value: rounded the same way
+                t[c] = t[c].map(lambda v: round_half_up(float(v), 1) if math.isfinite(v) else v)
+        if "method" in t and "suppressed" in t:
+            t["method"] = t["method"].astype(object).where(~t["suppressed"], SUPPRESSED)
         t = t.drop(columns=[c for c in t.columns if c.startswith("suppressed")])
         t = _in_words(t)
         for c in t.columns:
@@ -327,13 +337,20 @@ _RULES = {"gap_not_widen": "the gap must not widen and should narrow",
           "maintain_level": "the level must be kept", "representation": "shares must match the population"}
 
 
+#: the equality screen's flags in words (the report's, without the shapes a spreadsheet cell does not need)
+_FLAGS = {"disadvantaged": "worse off than everyone", "advantaged": "better off than everyone",
+          "no clear gap": "no clear gap", "suppressed": SUPPRESSED, "no value": NOT_AVAILABLE,
+          "no interval": "no interval"}
+
+
 def _in_words(t: pd.DataFrame) -> pd.DataFrame:
-    """Codes as words for people: rules, comparators, statuses, characteristics, units (value and gap)."""
+    """Codes as words for people: rules, comparators, statuses, screen flags, characteristics, units (value and gap)."""
     from .labels import characteristic_label
     from .narrative import gap_unit
 
     t = t.copy()
-    for col, words in (("rule", _RULES), ("comparator", COMPARATOR_WORDS), ("status", STATUS_WORDS)):
+    for col, words in (("rule", _RULES), ("comparator", COMPARATOR_WORDS), ("status", STATUS_WORDS),
+                       ("flag", _FLAGS)):
         if col in t:
             t[col] = t[col].map(lambda v, w=words: w.get(v, v) if isinstance(v, str) else v)
     if "characteristic" in t:
