@@ -36,3 +36,13 @@ def test_group_phrases():
     assert group_phrase("free_school_meals", "Eligible for free school meals", "pupils") == \
         "pupils eligible for free school meals"
     assert group_phrase("age_band", "16-24", "residents") == "residents aged 16-24"
+
+
+def test_intersection_reads_as_words_not_an_ampersand():
+    from evidence.narrative import group_phrase
+
+    assert group_phrase("sex & age_band", "Female & 16-34", "residents") == "Female residents aged 16-34"
+    assert group_phrase("ethnicity & free_school_meals", "Pakistani & Eligible for free school meals", "pupils") \
+        == "Pakistani pupils eligible for free school meals"
+    assert group_phrase("age_band & free_school_meals", "11 & Eligible for free school meals", "pupils") \
+        == "pupils aged 11 and eligible for free school meals"

@@ -98,10 +98,15 @@ def group_phrase(characteristic: str, group: str, population: str = "people") ->
     'residents aged 16-24'
     >>> group_phrase("deprivation_decile", "1 (most deprived)", "people")
     'people in deprivation decile 1 (most deprived)'
+    >>> group_phrase("sex & age_band", "Female & 16-34", "residents")
+    'Female residents aged 16-34'
     """
     ch = characteristic.lower()
     if group == "All":
         return f"all {population}"
+    chs, groups = characteristic.split(" & "), group.split(" & ")
+    if len(chs) > 1 and len(chs) == len(groups):
+        return _intersection_phrase(chs, groups, population)
     first = group.split(" ", 1)[0].lower()
     if first in _PREFIX_WORDS:
         return f"{population} {group[0].lower()}{group[1:]}"
@@ -114,6 +119,26 @@ def group_phrase(characteristic: str, group: str, population: str = "people") ->
             return f"{population} in {group}"
         return f"{population} in {label} {group}"
     return f"{group} {population}"
+
+
+def _intersection_phrase(characteristics: list[str], groups: list[str], population: str) -> str:
+    """An intersection in words: words that go before the noun first, then those after it, joined by "and"."""
+    before, after = [], []
+    mark = "\x00"
+    for ch, g in zip(characteristics, groups, strict=True):
+        if g == "All":
+            continue
+        p = group_phrase(ch, g, mark)
+        if p.endswith(" " + mark):
+            before.append(p[:-2])
+        elif p.startswith(mark + " "):
+            after.append(p[2:])
+        else:  # not a phrase we can split: say it plainly
+            return f"{population} who are {' and '.join(groups)}".strip()
+    if not before and not after:
+        return f"all {population}"
+    head = " ".join([*before, population]).strip()
+    return head + (" " + " and ".join(after) if after else "")
 
 
 def comparator_phrase(comparator: str, comparator_group: str, population: str, characteristic: str) -> str:
