@@ -148,7 +148,7 @@ def for_people_and_machines(t: pd.DataFrame) -> pd.DataFrame:
     for c in list(t.columns):
         if pd.api.types.is_float_dtype(t[c]) and not pd.api.types.is_bool_dtype(t[c]):
             digits = _DIGITS.get(c, 1)
-            rounded = [round_half_up(v, digits) if pd.notna(v) and np.isfinite(v) else v for v in t[c]]
+            rounded = [round_half_up(v, digits) + 0.0 if pd.notna(v) and np.isfinite(v) else v for v in t[c]]
             out[c] = pd.Series(rounded, index=t.index, dtype=float)
             out.insert(out.columns.get_loc(c) + 1, f"{c}_full", t[c])
     return out
@@ -228,10 +228,10 @@ def write_excel(r: Results, path: Path) -> Path:
                 col = col.where(~suppressed_mask(t, c), SUPPRESSED)
                 # rounded for reading, half up, as the CSV's rounded columns and the report show it
                 digits = _DIGITS.get(c, 1)
-                t[c] = col.map(lambda v, d=digits: round_half_up(float(v), d)
+                t[c] = col.map(lambda v, d=digits: round_half_up(float(v), d) + 0.0  # + 0.0: no "-0.0"
                                if isinstance(v, float | np.floating) and math.isfinite(v) else v)
             elif pd.api.types.is_float_dtype(t[c]):  # e.g. the comparator's value: rounded the same way
-                t[c] = t[c].map(lambda v: round_half_up(float(v), 1) if math.isfinite(v) else v)
+                t[c] = t[c].map(lambda v: round_half_up(float(v), 1) + 0.0 if math.isfinite(v) else v)
         if "method" in t and "suppressed" in t:
             t["method"] = t["method"].astype(object).where(~t["suppressed"], SUPPRESSED)
         t = t.drop(columns=[c for c in t.columns if c.startswith("suppressed")])
