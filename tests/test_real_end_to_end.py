@@ -286,8 +286,9 @@ def test_ks4_destinations_both_releases(mapped, case, now, then):
     assert overall.loc["Disadvantaged", "current"] == now[0]
     assert round(overall.loc["Disadvantaged", "value_current_full"], 1) == now[1]
     assert round(overall.loc["Disadvantaged", "value_baseline_full"], 1) == then[1]
-    assert round(overall.loc["Not disadvantaged", "value_current_full"], 1) == now[2]
-    assert round(overall.loc["Not disadvantaged", "value_baseline_full"], 1) == then[2]
+    dis = overall.loc["Disadvantaged"]  # compared with the best-off group (not disadvantaged): group + gap
+    assert round(dis["value_current_full"] + dis["gap_current_full"], 1) == now[2]
+    assert round(dis["value_baseline_full"] + dis["gap_baseline_full"], 1) == then[2]
 
 
 def test_ks4_2018_19_workbook_attainment8_and_progress8_interval(mapped):
@@ -295,7 +296,8 @@ def test_ks4_2018_19_workbook_attainment8_and_progress8_interval(mapped):
     # SOURCES.md: England 2018/19 Attainment 8: disadvantaged 36.8 vs "Disadvantaged all other" 50.4
     a8 = _row(measures, indicator="avg_att8", group="Disadvantaged")
     assert round(a8["value_current_full"], 1) == 36.8
-    assert round(_row(measures, indicator="avg_att8", group="Disadvantaged all other")["value_current_full"], 1) == 50.4
+    assert a8["comparator"] == "best"  # the best-off group, "Disadvantaged all other": group + gap
+    assert round(a8["value_current_full"] + a8["gap_current_full"], 1) == 50.4
     assert not measures["indicator"].str.contains("_ci_").any()  # p8score_ci_low/upp are avg_p8score's interval
 
 
