@@ -324,3 +324,36 @@ objectives:
     pd.testing.assert_frame_equal(obs[built_in.columns], built_in, check_dtype=False)
     measure = ev.Scheme.demo().evaluate(ev.demo.observations(), "2024", indicators=ev.demo.indicators())
     assert measure.set_index("measure_id").loc["safe_after_dark", "status"] == "widened"  # as planted
+
+
+def test_weighted_mean_degrees_of_freedom_use_kish_n_eff_everywhere():
+    """A survey mean's t quantile uses n_eff - 1, in aggregate's own interval and in every gap made from it."""
+    from scipy import stats
+
+    r = pd.DataFrame({"c": ["a"] * 6 + ["b"] * 5,
+                      "y": [10.0, 14, 9, 20, 13, 11, 30, 25, 27, 33, 26],
+                      "w": [1.0, 5, 1, 4, 1, 2, 3, 1, 6, 1, 2]})
+    obs = ev.aggregate(r, {"y": "mean"}, by="c", weight="w", period="2024", suppress_small=False)
+    hand = {}
+    for name, x in r.groupby("c"):
+        w, y = x["w"].to_numpy(), x["y"].to_numpy()
+        n_eff = w.sum() ** 2 / (w**2).sum()  # Kish (1965)
+        mean = (w * y).sum() / w.sum()
+        s2 = (w * (y - mean) ** 2).sum() / w.sum() * n_eff / (n_eff - 1)
+        hand[name] = (mean, np.sqrt(s2 / n_eff), n_eff)
+    row = obs[obs["group"] == "a"].iloc[0]
+    mean, se, n_eff = hand["a"]
+    q = stats.t.ppf(0.975, n_eff - 1)  # 6 respondents, but n_eff = 3.6: 2.6 degrees of freedom, not 5
+    assert (row["lower"], row["upper"]) == (pytest.approx(mean - q * se, rel=1e-12), pytest.approx(mean + q * se, rel=1e-12))
+    # the estimate every measure starts from gives the same interval, not one on n - 1 degrees of freedom
+    meta = [{"indicator": "y", "polarity": "higher_is_better", "kind": "mean"}]
+    g = ev.gaps(obs, "reference", reference={"c": "b"}, indicators=meta, suppress_small=False).set_index("group")
+    assert (g.loc["a", "lower"], g.loc["a", "upper"]) == (pytest.approx(row["lower"], rel=1e-12),
+                                                          pytest.approx(row["upper"], rel=1e-12))
+    # Welch on the two effective sample sizes
+    (ma, sa, na), (mb, sb, nb) = hand["a"], hand["b"]
+    df = (sa**2 + sb**2) ** 2 / (sa**4 / (na - 1) + sb**4 / (nb - 1))
+    half = stats.t.ppf(0.975, df) * np.sqrt(sa**2 + sb**2)
+    assert g.loc["a", "gap"] == pytest.approx(mb - ma, rel=1e-12)
+    assert (g.loc["a", "gap_lower"], g.loc["a", "gap_upper"]) == (pytest.approx(mb - ma - half, rel=1e-9),
+                                                                  pytest.approx(mb - ma + half, rel=1e-9))

@@ -92,3 +92,19 @@ def test_status_chart_with_one_group_is_a_bar_not_a_line():
     height_px = bar.get_window_extent(fig.canvas.get_renderer()).height
     assert height_px > 40, f"the only bar is {height_px:.0f} pixels high"
     plt.close(fig)
+
+
+def _texts(fig) -> str:
+    return " ".join(t.get_text() for t in fig.findobj(Text))
+
+
+@pytest.mark.parametrize("level, label", [(0.998, "99.8%"), (0.9, "90%")])
+def test_every_chart_key_names_the_level_it_was_given(level, label):
+    g = ev.gaps(ev.demo.observations(), indicators=ev.demo.indicators(), level=level)
+    s = g[(g.indicator == "employment_rate") & (g.group == "Disabled")]
+    c = g[(g.indicator == "employment_rate") & (g.period == "2024") & (g.characteristic == "disability")]
+    for fig in (charts.gap_over_time(s, "t", "s", level=level), charts.dot_plot(c, "t", "s", level=level),
+                charts.values_over_time(s, "t", "s", level=level)):
+        text = _texts(fig)
+        assert f"{label} confidence interval" in text and "95%" not in text
+        plt.close(fig)

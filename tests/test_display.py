@@ -134,3 +134,10 @@ def test_later_measures_codes_in_words_and_p_values(demo):
     f = show(ev.trend(sel, indicators=meta)).frame
     assert "getting worse" in set(f["Assessment"]) and "no significant change" in set(f["Direction"])
     assert "<0.001" in set(f["P value"]) and "0.0" not in set(f["P value"])
+
+
+def test_caption_names_the_level_when_given(gaps):
+    fsm = gaps[(gaps["characteristic"] == "free_school_meals") & (gaps["period"] == "2024")
+               & (gaps["indicator"] == "grade5_eng_maths")]
+    assert "(99.8% confidence intervals in brackets)" in ev.show(fsm, level=0.998).caption
+    assert "%" not in ev.show(fsm).caption

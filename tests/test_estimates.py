@@ -294,6 +294,9 @@ def test_zero_and_missing_sizes_give_nan_quietly():
     for fn in (newcombe_diff_ci, katz_ratio_ci):
         lo, hi = _quiet(fn, [5, 5, 5, np.nan], [0, 10, 10, 10], [3, 3, np.nan, 3], [10, 0, 10, 10])
         assert np.isnan(lo).all() and np.isnan(hi).all() and lo.dtype == float, fn.__name__
+    # no people on one side: no ratio at all, not 0 or infinity
+    lo, hi = _quiet(katz_ratio_ci, [0, 5, 0], [0, 10, 10], [5, 0, 0], [10, 0, 0])
+    assert np.isnan(lo).all() and np.isnan(hi).all()
     lo, hi = _quiet(katz_ratio_ci, [0, 5], [10, 10], [5, 0], [10, 10])  # zero counts: no warnings either
     assert lo[0] == 0.0 and np.isinf(hi[1])
     lo, hi = _quiet(byar_ci, [0, 1, 10])
@@ -354,9 +357,9 @@ def test_welch_degrees_of_freedom_edges():
     q = stats.t.ppf(0.975, 1)
     assert (float(lo), float(hi)) == pytest.approx((2 - q, 2 + q), rel=1e-12)
     # a Kish effective size between 1 and 2 gives fractional degrees of freedom below 1
-    df = float(welch_df(1, 1.5, 1, 1.5))
-    assert df == pytest.approx(4 / (2 / 0.5))
-    lo, hi = welch_diff_ci(10, 1, 1.5, 8, 1, 1.5)
+    df = float(welch_df(1, 1.25, 1, 1.25))
+    assert df == pytest.approx(0.5)  # (1 + 1)^2 / (1 / 0.25 + 1 / 0.25)
+    lo, hi = welch_diff_ci(10, 1, 1.25, 8, 1, 1.25)
     q = stats.t.ppf(0.975, df) * np.sqrt(2)
     assert (float(lo), float(hi)) == pytest.approx((2 - q, 2 + q), rel=1e-12)
     # one observation on a side (df 0) or an unknown size: the normal quantile
@@ -455,6 +458,28 @@ def _expected_rows():
         (_row(value=30.8, numerator=81, denominator=263, kind="score", multiplier=100.0), 30.8, np.nan, np.nan,
          np.nan, "none", "no counts, standard error or interval published, so no confidence interval",
          np.nan, np.nan, np.nan, 263),
+        # edges of the sizes: one person is a sample, none is not
+        (_row(value=100.0, numerator=1, denominator=1, kind="proportion", unit="%"),
+         100.0, *wilson(1, 1, 100), "Wilson score", None, 100, 1, 1, 1),
+        (_row(value=100.0, n=1, kind="proportion", unit="%"),
+         100.0, *wilson(1, 1, 100), "Wilson score (counts implied by value and sample size)", None, 100, 1, 1, 1),
+        (_row(value=45.0, n=0, kind="proportion", unit="%"), 45.0, np.nan, np.nan, np.nan, "none",
+         "no counts, standard error or interval published, so no confidence interval", np.nan, np.nan, np.nan, 0),
+        (_row(numerator=0, denominator=0, kind="rate", multiplier=1000.0), np.nan, np.nan, np.nan, np.nan, "none",
+         "no value", np.nan, np.nan, np.nan, 0),
+        (_row(value=50.0, se=2.0, n=2, kind="mean"), 50.0, 50 - stats.t.ppf(0.975, 1) * 2,
+         50 + stats.t.ppf(0.975, 1) * 2, 2.0, "Student's t from standard error", None, np.nan, np.nan, np.nan, 2),
+        # a published interval at the level asked for is kept as published, even when it is not symmetric
+        (_row(value=80.0, lower=78.5, upper=81.0, kind="life_expectancy"),
+         80.0, 78.5, 81.0, 2.5 / (2 * _Z95), "published interval", None, np.nan, np.nan, np.nan, np.nan),
+        # a rate's multiplier: from value / (numerator / denominator) when there is a value; with none, per
+        # cent when the unit says so, else per 1
+        (_row(value=0.05, numerator=5, denominator=100, kind="rate", unit="%"),
+         0.05, *poisson(5, 100, 1), "exact Poisson", None, 1, 5, 100, 100),
+        (_row(numerator=5, denominator=100, kind="rate", unit="%"),
+         5.0, *poisson(5, 100, 100), "exact Poisson", None, 100, 5, 100, 100),
+        (_row(numerator=5, denominator=100, kind="rate"),
+         0.05, *poisson(5, 100, 1), "exact Poisson", None, 1, 5, 100, 100),
         (_row(value=0.0, numerator=0, denominator=0, kind="rate", multiplier=1000.0), 0.0, np.nan, np.nan, np.nan,
          "none", "no counts, standard error or interval published, so no confidence interval", np.nan, np.nan,
          np.nan, 0),
@@ -481,6 +506,9 @@ def test_estimate_every_shape():
         assert bool(got["has_counts"]) == np.isfinite(r[8]), (i, "has_counts")
     for c in ("est", "est_lower", "est_upper", "se_est", "scale", "count_num", "count_den", "weight"):
         assert out[c].dtype == float, c
+    # rows keep their own index (a filtered table): the same answers, row by row
+    shifted = _quiet(estimate, obs.set_axis(obs.index * 3 + 7))
+    pd.testing.assert_frame_equal(shifted.reset_index(drop=True), out.reset_index(drop=True))
 
 
 def test_estimate_without_optional_columns():

@@ -80,6 +80,7 @@ def test_runs_under_papermill_with_the_demo(tmp_path):
     outs, html = _outputs(nb)
     assert not [o for o in outs if o.get("output_type") == "error"]
     assert FSM_PARAGRAPH.replace("'", "&#x27;") in html
+    assert "Exploring grade 5 or above in English and maths by free school meals, 2018 to 2024" in html  # in words
     assert "14.7 (11.8 to 17.4)" in html and "✖</span> gap narrowed by levelling down" in html
     assert "Who is furthest behind on this measure in 2024" in html and "The trend across the years" in html
     assert not any("image/png" in o.get("data", {}) for o in outs)  # every chart has its text alternative
@@ -137,3 +138,16 @@ def test_real_file_needs_an_area_then_gives_the_published_figures(tmp_path):
     # SMC State of the Nation 2026, IN13: 2024/25 England, disadvantaged 25.8%, not known to be disadvantaged 53.1%
     assert now.loc["Disadvantaged", "Value (%)"].startswith("25.8 (")
     assert now.loc["Not known to be disadvantaged", "Value (%)"].startswith("53.1 (")
+
+
+def test_chart_and_paragraph_name_the_level_given(demo, tmp_path):
+    obs, meta = demo
+    sel = explore.select(obs, ["grade5_eng_maths"], ["free_school_meals"])
+    g = ev.gaps(sel, indicators=meta, level=0.998)
+    html = explore.gap_chart_html(g, "grade5_eng_maths", "free_school_meals", tmp_path, level=0.998)
+    assert "shaded bands are 99.8% confidence intervals" in html and "95%" not in html
+    svg = (tmp_path / "explore_grade5_eng_maths_free_school_meals_gap_over_time.svg").read_text()
+    assert "99.8% confidence interval" in svg and "95%" not in svg
+    p = ev.progress(sel, "2018", "2024", indicators=meta, level=0.998)
+    text = explore.committee_paragraph(g[g["period"] == "2024"], p, 0.998)
+    assert "(99.8% confidence interval" in text and "95%" not in text

@@ -135,6 +135,11 @@ def test_ordering_of_deprivation_age_and_given_orders(characteristic, groups, or
     assert o.heading == heading
     assert gs.ordering("ethnicity", ["Indian", "Chinese"]) is None
     assert gs.ordering("age_band", ["Adults", "Children"]) is None
+    assert gs.ordering("sex & age_band", ["Female & 16-34", "Female & 35-54"]) is None  # an intersection
+    fingertips = gs.ordering("County & UA deprivation deciles in England (IMD2015)",
+                             ["Least deprived decile (IMD2015)", "Most deprived decile (IMD2015)"])
+    assert fingertips.groups[0] == "Most deprived decile (IMD2015)"
+    assert fingertips.heading == "County & UA deprivation deciles in England (IMD2015)"
 
 
 def test_rii_and_trend_sentences_every_branch() -> None:
@@ -145,6 +150,9 @@ def test_rii_and_trend_sentences_every_branch() -> None:
     assert gs.trend_sentence({"trend": "narrowing", "trend_periods": "2020 to 2024"}).endswith("has narrowed.")
     assert gs.trend_sentence({"trend": "no_significant_change", "trend_periods": "a"}).endswith("no significant change.")
     assert gs.place_of("Leeds City Council") == "the city" and gs.place_of(None) == "the area"
+    assert gs.place_of("Equalities team", "England") == "England"  # not "the county" from a file name
+    assert gs._quantile_heading("County & UA deprivation deciles in England (IMD2015)", 10).endswith("(IMD2015)")
+    assert gs._quantile_heading("wealth", 5) == "wealth quintiles"
 
 
 def test_several_areas_without_saying_which_is_ours_is_an_error_naming_them() -> None:
@@ -174,3 +182,22 @@ def test_numeric_periods_from_a_spreadsheet_are_matched() -> None:
     obs["period"] = obs["period"].astype(float)  # 2024.0, as Excel gives it
     t = gs.gradient_table(obs, 2024.0, repetitions=1000)
     assert t.loc[0, "period"] == "2024" and np.isfinite(t.loc[0, "value"])
+
+
+def test_report_section_with_the_schemes_comparator_areas_shows_their_gap(tmp_path) -> None:  # noqa: ANN001
+    from importlib import resources
+
+    from evidence.results import build
+
+    text = resources.files("evidence").joinpath("schemes/demo.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "scheme.yaml"
+    path.write_text(text.replace('current: "2024"', 'current: "2024"\narea: Northbrook (fictional)\n'
+                                 "comparator_areas: [England]"), encoding="utf-8")
+    scheme = ev.Scheme.from_yaml(path)
+    obs = ev.demo.observations()
+    england = obs[obs["indicator"].str.startswith("life_expectancy") & (obs["period"] == "2024")].assign(area="England")
+    england = england.assign(lower=england["value"] - 0.1, upper=england["value"] + 0.1)  # a big, precise country
+    both = pd.concat([obs, england], ignore_index=True)
+    html = gs.report_section(build(scheme, both, ev.demo.indicators()), both)
+    assert "<th scope=\"col\">England&#x27;s gap</th>" in html and "Ours compared with England" in html
+    assert FEMALE_2024 in html.replace("&#x27;", "'")  # our own figures, not England's

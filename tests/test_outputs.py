@@ -135,3 +135,16 @@ def test_workbook_headings_in_words_with_units_and_the_schemes_contact(tmp_path)
     cover = " ".join(str(c) for row in wb["Cover"].iter_rows(values_only=True) for c in row if c)
     assert "equalities@northbrook.example.gov.uk" in cover and "01632 960 123" in cover
     assert "evidence toolkit" not in cover
+
+
+def test_workbook_and_csv_headings_name_the_reports_level(tmp_path):
+    r = build(ev.Scheme.demo(), ev.demo.observations(), ev.demo.indicators(), level=0.998)
+    path = outputs.write_excel(r, tmp_path / "tables.xlsx")
+    outputs.write_csv_json(r, tmp_path)
+    wb = openpyxl.load_workbook(path, read_only=True)
+    cells = [str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if c is not None]
+    assert "Gap, lower 99.8% limit (gap unit)" in cells and "Lower 99.8% limit (value unit)" in cells
+    assert any("Confidence intervals are 99.8%." in c for c in cells)
+    assert not [c for c in cells if "95%" in c]
+    for csv in tmp_path.glob("*.csv"):
+        assert "95%" not in csv.read_text().splitlines()[0]

@@ -68,6 +68,7 @@ def test_path_that_does_not_exist_shows_the_absolute_path(tmp_path):
 
 
 @pytest.mark.parametrize("level, fix", [(95, "level = 0.95"), (0, "level = 0.95"), (1.0, "level = 0.95"),
+                                        (90, "level = 0.9"), (1.5, "level = 0.95"),
                                         ("0.95", "write level = 0.95")])
 def test_level_outside_zero_to_one(level, fix):
     assert fix in _message({"level": level})

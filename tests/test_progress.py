@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -194,7 +195,9 @@ def test_narrowed_but_whole_population_unknown():
     # no whole-population rows: a narrowing cannot be called progress
     r = _ref(_ethnic((40, 52), (70, 71), (50, 52), with_all=False))
     assert pd.isna(r["all_change"])
-    assert r["status"] == "insufficient_data" and "levelling down cannot be ruled out" in r["reason"]
+    assert r["status"] == "insufficient_data"
+    assert r["reason"] == ("the gap narrowed, but with no whole-population figure at both ends levelling down "
+                           "cannot be ruled out")
 
 
 def test_narrowed_but_comparator_change_unknown():
@@ -208,7 +211,8 @@ def test_narrowed_but_comparator_change_unknown():
                change_significant=True, gap_change=-6.0, all_worse=False, comparator_worse=pd.NA,
                comparator="reference", comparator_group="White British")
     status, reason = _one_status(SimpleNamespace(**row))
-    assert status == "insufficient_data" and "comparator's change" in reason
+    assert status == "insufficient_data"
+    assert reason == "the gap narrowed, but with no interval for the comparator's change levelling down cannot be ruled out"
     status, _ = _one_status(SimpleNamespace(**{**row, "comparator_worse": False}))
     assert status == "narrowed"
     # against the whole population the comparator's change is the whole population's
@@ -286,3 +290,163 @@ def test_lower_is_better_comparator_fell():
     assert r["gap_baseline"] == pytest.approx(20.0) and r["gap_current"] == pytest.approx(10.0)
     assert r["comparator_worse"] and r["status"] == "narrowed_levelling_down"
     assert "rose (got worse)" in r["summary"]
+
+
+# --- table-driven: polarity × comparator × the DESIGN.md cases, and one test per status branch (issue 8) -----------
+
+_DESIGN = [  # disabled then/now, others then/now, status, did the whole population get significantly worse?
+    ((52, 60), (80, 82), "narrowed", False),
+    ((52, 52), (80, 72), "narrowed_levelling_down", True),
+    ((52, 50), (80, 84), "widened", False),
+    ((52, 53), (80, 80), "no_significant_change", False),
+]
+
+
+@pytest.mark.parametrize("comparator", ["overall", "rest", "reference", "best"])
+@pytest.mark.parametrize("polarity", ["higher_is_better", "lower_is_better"])
+@pytest.mark.parametrize("disabled,others,status,all_worse", _DESIGN)
+def test_design_cases_every_comparator_and_polarity(disabled, others, status, all_worse, comparator, polarity):
+    # lower is better: the same people counted the other way (unemployment = 100 - employment), so the same story.
+    # With two groups, "everyone else", the named reference group and the best-off group are all "Not disabled"
+    flip = (lambda v: tuple(100 - x for x in v)) if polarity == "lower_is_better" else (lambda v: v)
+    df = employment(flip(disabled), flip(others), polarity=polarity)
+    kw = {"reference": {"disability": "Not disabled"}} if comparator == "reference" else {}
+    r = _status(df, comparator=comparator, **kw)
+    assert r["status"] == status
+    assert bool(r["all_worse"]) is all_worse
+    if status == "narrowed_levelling_down":  # against everyone, the comparator is the whole population: said once
+        who = ("the whole population" if comparator == "overall" else
+               f"both the whole population and the comparator ({r['comparator_group']})")
+        assert r["reason"].startswith(f"the gap narrowed while {who} got worse")
+    assert r["comparator_group"] == ("All" if comparator == "overall" else
+                                     "everyone except Disabled" if comparator == "rest" else "Not disabled")
+    assert r["gap_baseline"] > 0  # oriented: the disabled group is worse off, whichever way the indicator points
+    sign = 1 if polarity == "higher_is_better" else -1
+    assert r["group_change"] == pytest.approx(sign * (disabled[1] - disabled[0]), abs=0.01)
+    all0, all1 = (0.2 * disabled[0] + 0.8 * others[0]), (0.2 * disabled[1] + 0.8 * others[1])
+    assert r["all_change"] == pytest.approx(sign * (all1 - all0), abs=0.01)
+
+
+def test_change_intervals_by_hand():
+    """The change in the gap: MOVER (Zou & Donner 2008) of the two Newcombe gaps, and its two-sided p-value."""
+    from scipy import stats
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    r = _status(employment((52, 60), (80, 82)))
+    # higher is better: gap = others - disabled, so its interval is Newcombe's for others minus disabled
+    l0, u0 = (100 * v for v in confint_proportions_2indep(6400, 8000, 1040, 2000, method="newcomb", compare="diff"))
+    l1, u1 = (100 * v for v in confint_proportions_2indep(6560, 8000, 1200, 2000, method="newcomb", compare="diff"))
+    g0, g1 = 28.0, 22.0
+    assert (r["gap_lower_baseline"], r["gap_upper_baseline"]) == pytest.approx((l0, u0), rel=1e-9)
+    assert (r["gap_lower_current"], r["gap_upper_current"]) == pytest.approx((l1, u1), rel=1e-9)
+    lo = (g1 - g0) - np.sqrt((g1 - l1) ** 2 + (u0 - g0) ** 2)
+    hi = (g1 - g0) + np.sqrt((u1 - g1) ** 2 + (g0 - l0) ** 2)
+    assert r["gap_change"] == pytest.approx(-6.0)
+    assert (r["gap_change_lower"], r["gap_change_upper"]) == pytest.approx((lo, hi), rel=1e-9)
+    se = (hi - lo) / (2 * stats.norm.ppf(0.975))
+    assert r["p_change"] == pytest.approx(2 * stats.norm.sf(6.0 / se), rel=1e-9)
+    assert r["change_significant"] and np.isnan(r["p_change_adjusted"])
+    # the whole population: 7,440 then 7,760 of 10,000
+    la, ua = (100 * v for v in confint_proportions_2indep(7760, 10000, 7440, 10000, method="newcomb", compare="diff"))
+    assert (r["all_change"], r["all_change_lower"], r["all_change_upper"]) == pytest.approx((3.2, la, ua), rel=1e-9)
+    assert (r["all_baseline"], r["all_current"]) == pytest.approx((74.4, 77.6))
+    assert r["value_baseline"] == pytest.approx(52.0) and r["comparator_value_current"] == pytest.approx(82.0)
+
+
+def test_change_interval_at_998():
+    from scipy import stats
+
+    r95 = _status(employment((52, 60), (80, 82)))
+    r998 = _status(employment((52, 60), (80, 82)), level=0.998)
+    assert r998["gap_change_upper"] - r998["gap_change_lower"] > r95["gap_change_upper"] - r95["gap_change_lower"]
+    se = (r998["gap_change_upper"] - r998["gap_change_lower"]) / (2 * stats.norm.ppf(0.999))
+    assert r998["p_change"] == pytest.approx(2 * stats.norm.sf(6.0 / se), rel=1e-6)
+
+
+def test_holm_and_bh_over_the_rows_of_one_call():
+    from statsmodels.stats.multitest import multipletests
+
+    df = pd.concat([employment((52, 60), (80, 82)),
+                    employment((52, 55), (80, 80)).assign(indicator="other"),
+                    employment((52, 52.5), (80, 80)).assign(indicator="third")], ignore_index=True)
+    for method, sm in (("holm", "holm"), ("bh", "fdr_bh")):
+        p = progress(df, "2018", "2024", comparator="rest", adjust=method)
+        expected = multipletests(p["p_change"], alpha=0.05, method=sm)[1]
+        np.testing.assert_allclose(p["p_change_adjusted"], expected, rtol=1e-12)
+        assert (p["change_significant"] == (p["p_change_adjusted"] < 0.05)).all()
+    with pytest.raises(ValueError, match="holm"):
+        progress(df, "2018", "2024", adjust="bonferroni")
+
+
+def test_strict_lower_is_better_counts_any_rise():
+    # unemployment-like: the whole population rises a little (not significantly); strict calls that worse
+    df = employment((48, 44), (20, 21.2), polarity="lower_is_better")
+    r = _status(df)
+    assert r["status"] == "narrowed" and not r["all_worse"]
+    r = _status(df, strict=True)
+    assert r["all_worse"] and r["status"] == "narrowed_levelling_down" and "whole population" in r["reason"]
+    # and a fall of a lower-is-better outcome is never "worse", strict or not
+    r = _status(employment((48, 40), (20, 19), polarity="lower_is_better"), strict=True)
+    assert not r["all_worse"] and not r["comparator_worse"] and r["status"] == "narrowed"
+
+
+def test_insufficient_data_branches():
+    df = employment((52, 60), (80, 82))
+    # suppressed at one end only: the reason names that end
+    small = df.copy()
+    at = (small["group"] == "Disabled") & (small["period"] == "2024")
+    small.loc[at, ["numerator", "value"]] = [3, 0.15]
+    r = _status(small)
+    assert r["status"] == "insufficient_data" and r["reason"].startswith("the current (2024) figure is suppressed")
+    assert r["suppressed_current"] and not r["suppressed_baseline"]
+    # missing at the baseline
+    r = _status(df[~((df["group"] == "Disabled") & (df["period"] == "2018"))])
+    assert r["status"] == "insufficient_data" and r["reason"].startswith("no baseline (2018) figure")
+    # values with no interval of any kind
+    bare = df.drop(columns=["numerator", "denominator"]).assign(kind="score")
+    r = _status(bare, comparator="reference", reference={"disability": "Not disabled"})
+    assert r["status"] == "insufficient_data"
+    assert r["reason"] == "no confidence interval in 2018, so significance cannot be judged"
+
+
+def test_reversed_while_the_comparator_fell():
+    r = _ref(_ethnic((40, 80), (70, 60), (50, 56)))
+    assert r["status"] == "reversed" and r["comparator_worse"]
+    assert r["reason"].endswith("opened the other way, while the comparator (White British) got worse")
+    r = _ref(_ethnic((40, 80), (70, 70), (50, 50)))
+    assert r["reason"].endswith("opened the other way")
+
+
+def test_no_gap_ahead_now_only():
+    r = _status(employment((80, 84), (80, 80)))
+    assert r["status"] == "no_gap"
+    assert r["reason"] == "the group was never significantly behind, and was significantly ahead in 2024"
+
+
+def test_widened_from_no_gap():
+    # no gap at baseline, behind now: widened
+    r = _status(employment((80, 74), (80, 80)))
+    assert r["status"] == "widened" and r["reason"] == "the gap grew by more than chance would explain"
+
+
+def test_narrowed_to_no_gap_and_from_ahead():
+    # behind at baseline, level now: a significant narrowing
+    r = _status(employment((74, 80), (80, 80)))
+    assert r["status"] == "narrowed"
+    assert r["reason"] == ("the gap shrank by more than chance would explain and neither the whole population "
+                           "nor the comparator got worse")
+    # ahead at baseline, level now: the gap "grew" from negative to zero, but the group was never behind
+    r = _status(employment((86, 80), (80, 80)))
+    assert r["status"] == "no_gap"
+
+
+def test_status_reason_and_summary_for_every_row():
+    import evidence as ev
+
+    p = progress(ev.demo.observations(), "2018", "2024", indicators=ev.demo.indicators())
+    assert set(p["status"]) <= set(STATUSES)
+    assert p["reason"].map(lambda s: isinstance(s, str) and len(s) > 10).all()
+    assert p["summary"].map(lambda s: isinstance(s, str) and s.endswith(".")).all()
+    assert list(p.columns[:4]) == ["indicator", "area", "characteristic", "group"]
+    key = ["indicator", "area", "characteristic", "group"]
+    assert p[key].astype(str).apply(tuple, axis=1).is_monotonic_increasing

@@ -207,3 +207,19 @@ def test_yearly_rerun_replaces_last_years_report(demo_report, tmp_path):
     again = _cli("report", "--quiet", cwd=tmp_path)
     assert again.returncode == 2 and "comments from the committee.docx" in again.stderr
     assert _tree(out) == before
+
+
+def test_report_at_level_998_says_998_everywhere_never_95(tmp_path):
+    """`--level 0.998` labels the page, the charts, the workbook and the CSV files 99.8%, never 95%."""
+    out = tmp_path / "r"
+    done = _cli("report", "--level", "0.998", "--out", str(out), "--quiet", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    html = re.sub(r'src="data:image/png;base64,[^"]*"', "", (out / "report.html").read_text())
+    assert "99.8%" in html and "95%" not in html and "95 out of 100" not in html
+    assert "Confidence intervals are 99.8%" in html and "998 out of 1,000" in html
+    wb = openpyxl.load_workbook(out / "tables.xlsx", read_only=True)
+    cells = [str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if c is not None]
+    assert "Gap, lower 99.8% limit (gap unit)" in cells and not [c for c in cells if "95%" in c]
+    for csv in out.glob("*.csv"):
+        assert "95%" not in csv.read_text().splitlines()[0]
+    assert not [p.name for p in (out / "figures").glob("*.svg") if "95%" in p.read_text()]

@@ -84,6 +84,10 @@ def test_level_outside_zero_to_one_exit_2(tmp_path, monkeypatch, capsys):
     except SystemExit as exc:  # where the option's own type refuses it first
         code = exc.code
     assert code == 2 and "0.95" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["report", "--level", "1.5"])
+    err = capsys.readouterr().err
+    assert "1.5 is not between 0 and 1" in err and "0.015" not in err  # 1.5 is no per cent of anything
     from evidence.report import report
 
     with pytest.raises(EvidenceError, match="write level = 0.95"):
@@ -155,3 +159,21 @@ def test_each_notebook_runs_only_as_its_own_kind_of_report(tmp_path):
     with pytest.raises(EvidenceError, match="is not a workforce profile notebook"):
         workforce_report(tmp_path / "b", notebook="explore_gaps")
     assert not list(tmp_path.iterdir())
+
+
+def test_settings_edited_in_a_copy_and_replaced_by_the_run_are_named(tmp_path):
+    from evidence.notebook_copies import copy_notebooks
+    from evidence.report import _RUN_PARAMETERS, replaced_in_copy
+
+    copy = copy_notebooks(tmp_path, ["explore_gaps"])[0]
+    assert replaced_in_copy(copy, {"level": None, "period": "2024", "output_dir": "/x"}) == []  # untouched
+    nb = nbformat.read(str(copy), as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    cell.source = cell.source.replace("level = 0.95", "level = 0.9").replace("output_dir = None", 'output_dir = "o"')
+    nbformat.write(nb, str(copy))
+    with pytest.warns(UserWarning) as caught:
+        said = replaced_in_copy(copy, {"level": None, "period": "2024", "output_dir": "/x"}, _RUN_PARAMETERS)
+    assert said == ["explore_gaps.ipynb sets level = 0.9 in its parameters cell, but the run used None: a run sets "
+                    "level itself; give --level to choose it"]
+    assert [str(w.message) for w in caught] == said
+    assert replaced_in_copy(NOTEBOOKS / "explore_gaps.ipynb", {"level": None}) == []  # the template itself

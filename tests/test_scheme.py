@@ -239,3 +239,99 @@ def test_council_words_contact_and_min_change_are_read(tmp_path):
 def test_negative_min_change_is_refused(tmp_path):
     with pytest.raises(ev.EvidenceError, match="min_change"):
         Scheme.from_yaml(_write(tmp_path, GOOD.replace('current: "2024"\n', 'current: "2024"\nmin_change: -1\n')))
+
+
+# --- the scheme's own rules, one test per branch (issue 8) ----------------------------------------------------------
+
+def _rule(tmp_path, rule_lines: str, settings: str = "") -> Scheme:
+    text = GOOD.replace("        characteristics: [disability]\n        groups: [Disabled]\n        comparator: rest\n"
+                        "        rule: gap_not_widen", rule_lines)
+    if settings:
+        text = text.replace('current: "2024"\n', f'current: "2024"\n{settings}\n')
+    return Scheme.from_yaml(_write(tmp_path, text))
+
+
+_IMPROVE = ("        characteristics: [disability]\n        groups: [{group}]\n        comparator: rest\n"
+            "        rule: improve_where_gap")
+
+
+@pytest.mark.parametrize("disabled,others,polarity,group,status,words", [
+    ((52, 60), (80, 82), "higher_is_better", "Disabled", "improved", "improved from 52.0% to 60.0%: met."),
+    ((52, 48), (80, 82), "higher_is_better", "Disabled", "worsened", "got worse from 52.0% to 48.0%."),
+    ((52, 53), (80, 82), "higher_is_better", "Disabled", "not_improved", "went from 52.0% to 53.0%: no clear improvement."),
+    ((52, 52), (80, 82), "higher_is_better", "Disabled", "not_improved", "stayed at 52.0%: no clear improvement."),
+    ((52, 60), (80, 82), "higher_is_better", "Not disabled", "no_gap", "had no clear gap in 2018, so this measure does not apply"),
+    ((48, 40), (20, 18), "lower_is_better", "Disabled", "improved", "improved from 48.0% to 40.0%: met."),
+    ((48, 52), (20, 18), "lower_is_better", "Disabled", "worsened", "got worse from 48.0% to 52.0%."),
+])
+def test_improve_where_gap_every_branch(tmp_path, disabled, others, polarity, group, status, words):
+    s = _rule(tmp_path, _IMPROVE.format(group=group))
+    row = s.evaluate(employment(disabled, others, polarity=polarity)).iloc[0]
+    assert row["status"] == status and words in row["summary"]
+    assert row["rag"] == {"improved": "green", "worsened": "red", "not_improved": "amber", "no_gap": "grey"}[status]
+
+
+def test_improve_where_gap_minimum_change_and_missing_data(tmp_path):
+    # 52% -> 56% of 2,000 is a significant rise of 4 points: improved, unless the scheme counts only 5 or more
+    df = employment((52, 56), (80, 82))
+    assert _rule(tmp_path, _IMPROVE.format(group="Disabled")).evaluate(df).iloc[0]["status"] == "improved"
+    row = _rule(tmp_path, _IMPROVE.format(group="Disabled"), "min_change: 5").evaluate(df).iloc[0]
+    assert row["status"] == "not_improved"
+    assert _rule(tmp_path, _IMPROVE.format(group="Disabled"), "min_change: 4").evaluate(df).iloc[0]["status"] \
+        == "improved"  # exactly the minimum counts
+    # a fall under the minimum is not "worsened" either
+    df = employment((52, 48), (80, 82))
+    assert _rule(tmp_path, _IMPROVE.format(group="Disabled"), "min_change: 5").evaluate(df).iloc[0]["status"] \
+        == "not_improved"
+    # suppressed figures keep progress' status and sentence
+    row = _rule(tmp_path, _IMPROVE.format(group="Disabled")).evaluate(employment((52, 60), (80, 82), n_dis=6)).iloc[0]
+    assert row["status"] == "insufficient_data" and row["summary"].startswith("There is not enough data")
+
+
+_LEVEL = "        rule: maintain_level"
+
+
+@pytest.mark.parametrize("disabled,others,polarity,lines,settings,status,words", [
+    # the whole population: 74.4% -> 77.6%
+    ((52, 60), (80, 82), "higher_is_better", _LEVEL, "", "level_maintained",
+     "74.4% in 2018 and 77.6% in 2024. Level maintained."),
+    # 74.4% -> 68.0%: a significant fall
+    ((52, 52), (80, 72), "higher_is_better", _LEVEL, "", "below_level", "68.0% in 2024. This is a significant fall."),
+    # 74.4% -> 72.8% (10,000 people): significant, but under a minimum change of 2 points
+    ((52, 52), (80, 78), "higher_is_better", _LEVEL, "", "below_level", "This is a significant fall."),
+    ((52, 52), (80, 78), "higher_is_better", _LEVEL, "min_change: 2", "level_maintained", "Level maintained."),
+    # a level to keep: 77.6% is below 80%, and 77.6% is not below 77
+    ((52, 60), (80, 82), "higher_is_better", _LEVEL + "\n        level: 80", "", "below_level",
+     "77.6% in 2024, below the level to keep (the level to keep is 80.0%)."),
+    ((52, 60), (80, 82), "higher_is_better", _LEVEL + "\n        level: 77", "", "level_maintained",
+     "(the level to keep is 77.0%). Level maintained."),
+    # lower is better: unemployment 25.6% -> 32.0% is worse; 25.6% -> 22.4% is not; above the level to keep is below it
+    ((48, 48), (20, 28), "lower_is_better", _LEVEL, "", "below_level", "This is a significant fall."),
+    ((48, 40), (20, 18), "lower_is_better", _LEVEL, "", "level_maintained", "Level maintained."),
+    # (lower is better: 22.4% is above a ceiling of 22%, and the sentence says so, not "below")
+    ((48, 40), (20, 18), "lower_is_better", _LEVEL + "\n        level: 22", "", "below_level", "above the level"),
+    ((48, 40), (20, 18), "lower_is_better", _LEVEL + "\n        level: 23", "", "level_maintained", "Level maintained."),
+])
+def test_maintain_level_every_branch(tmp_path, disabled, others, polarity, lines, settings, status, words):
+    row = _rule(tmp_path, lines, settings).evaluate(employment(disabled, others, polarity=polarity)).iloc[0]
+    assert row["status"] == status and words in row["summary"], row["summary"]
+    assert row["group"] == "All" and row["comparator"] == "baseline"
+    assert row["rag"] == ("green" if status == "level_maintained" else "red")
+
+
+def test_maintain_level_reason_and_values(tmp_path):
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    row = _rule(tmp_path, _LEVEL).evaluate(employment((52, 52), (80, 72))).iloc[0]
+    lo, hi = (100 * v for v in confint_proportions_2indep(6800, 10000, 7440, 10000, method="newcomb", compare="diff"))
+    assert row["reason"] == f"change from baseline {-6.4:+.1f} ({lo:+.1f} to {hi:+.1f})"
+    assert (row["value_baseline"], row["value_current"]) == pytest.approx((74.4, 68.0))
+    assert (row["all_baseline"], row["all_current"]) == pytest.approx((74.4, 68.0))
+    assert row["unit"] == "%" and row["polarity"] == "higher_is_better"
+
+
+def test_maintain_level_without_both_ends(tmp_path):
+    df = employment((52, 60), (80, 82))
+    row = _rule(tmp_path, _LEVEL).evaluate(df[~((df["group"] == "All") & (df["period"] == "2024"))]).iloc[0]
+    assert row["status"] == "insufficient_data" and row["rag"] == "grey"
+    assert row["reason"] == "no whole-population figure at both ends"

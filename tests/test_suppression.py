@@ -177,3 +177,79 @@ def test_secondary_uses_n_where_the_denominator_is_blank():
     df = _block().assign(denominator=[1010, 10, np.nan, np.nan], n=[np.nan, np.nan, 600, 500])
     out = suppress(df).set_index("group")
     assert out.loc["C", "suppressed"] and not out.loc["B", "suppressed"]  # C (500) is the smallest other group
+
+
+# --- survivors of mutation testing (issue 8): the shapes of real tables --------------------------------------------
+
+def test_publisher_reasons_kept_and_no_columns_added():
+    df = _block().assign(suppressed=[False, False, True, False], reason=[None, None, "[c] confidential", None])
+    out = suppress(df, min_numerator=1, min_denominator=1)
+    assert list(out.columns) == list(df.columns)
+    assert out["reason"].tolist()[2] == "[c] confidential"
+    # B was suppressed by the publisher and the total is published: A (10 people) is suppressed so B cannot be
+    # worked out
+    assert out["suppressed"].tolist() == [False, True, True, False] and "worked out" in out["reason"].tolist()[1]
+    assert list(suppress(_block()).columns) == list(_block().columns) + ["suppressed", "reason"]
+
+
+def test_publisher_flag_as_numbers_with_blanks():
+    # a flag read from a spreadsheet: 1 / 0 / blank. Blank is not suppressed, and filling it must not warn
+    # (pandas 3 warns, and pandas 4 will refuse, filling a float column with False)
+    import warnings
+
+    df = _block().assign(suppressed=[np.nan, 1.0, np.nan, 0.0], numerator=[503, 30, 220, 280])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = suppress(df, secondary=False)
+    assert out["suppressed"].tolist() == [False, True, False, False]
+
+
+def test_numerator_and_value_without_any_size():
+    # no denominator and no n: only the numerator can be checked, and there is nothing to subtract from
+    df = _block().drop(columns="denominator")
+    out = suppress(df)
+    assert out["suppressed"].tolist() == [False, True, False, False]
+
+
+def test_table_without_indicator_period_or_area():
+    # one characteristic and its total, nothing else: secondary suppression still protects A
+    df = _block().drop(columns=["indicator", "period", "area"])
+    out = suppress(df).set_index("group")
+    assert out["suppressed"].to_dict() == {"All": False, "A": True, "B": True, "C": False}
+    pct = pd.DataFrame({"characteristic": "c", "group": ["A", "B"], "value": [1.5, 0.3], "n": [200, 200],
+                        "kind": "proportion"})
+    # values above 1 make the indicator per cent: 1.5% and 0.3% of 200 are 3 and 1 people
+    assert suppress(pct, secondary=False)["suppressed"].tolist() == [True, True]
+
+
+def test_per_cent_decided_by_any_value_above_one():
+    df = pd.DataFrame({"indicator": "x", "period": "2020", "characteristic": "c", "group": ["A", "B"],
+                       "value": [1.5, 0.3], "n": [200, 200], "kind": "proportion"})
+    assert suppress(df, secondary=False)["suppressed"].tolist() == [True, True]  # 3 and 1 people, not 300 and 60
+
+
+def test_implied_count_rounds_to_whole_people():
+    # 4.52% of 100 is 5 people (published rounded), 4.48% is 4
+    df = pd.DataFrame({"indicator": "x", "period": "2020", "characteristic": "c", "group": ["A", "B"],
+                       "value": [4.52, 4.48], "n": [100, 100], "unit": "%"})
+    assert suppress(df, secondary=False)["suppressed"].tolist() == [False, True]
+
+
+def test_any_row_labels():
+    # a filtered table keeps its own row labels: the same rows are suppressed
+    df = pd.DataFrame({"indicator": "x", "period": "2020", "characteristic": "c", "group": ["A", "B", "C"],
+                       "value": [2.0, 40.0, 35.0], "n": [100, 100, 300], "unit": "%"})
+    expected = suppress(df, secondary=False)["suppressed"].tolist()
+    assert expected == [True, False, False]
+    assert suppress(df.set_axis([10, 4, 7]), secondary=False)["suppressed"].tolist() == expected
+
+
+def test_secondary_blocks_with_blank_area():
+    # area left blank (NaN) throughout: each characteristic is still its own block
+    total = pd.DataFrame({"indicator": "x", "period": "2020", "area": np.nan, "characteristic": ["All"],
+                          "group": ["All"], "value": 50.0, "numerator": [500], "denominator": [1000]})
+    sex = pd.DataFrame({"indicator": "x", "period": "2020", "area": np.nan, "characteristic": "sex",
+                        "group": ["A", "B", "C"], "value": 50.0, "numerator": [3, 200, 280], "denominator": [8, 400, 560]})
+    age = sex.assign(characteristic="age", group=["X", "Y", "Z"], numerator=[30, 200, 280], denominator=[50, 400, 560])
+    out = suppress(pd.concat([total, sex, age], ignore_index=True))
+    assert out.loc[out["suppressed"], "group"].tolist() == ["A", "B"]

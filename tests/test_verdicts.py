@@ -193,3 +193,22 @@ def test_counts_text():
     assert counts_text(pd.Series(["grey"] * 3), order) == (
         "0 groups met, 0 groups with no clear change, 0 groups not met; "
         "not judged: 1 does not apply, 1 no clear gap, 1 not yet measurable")
+
+
+def test_flags_read_back_as_numbers():
+    # a results table read back from CSV has 1.0 / 0.0 / blank for its flags
+    assert rate({"status": "reversed", "gap_change": -40.0, "all_worse": 1.0}) == ("red", RED_LEVELLING)
+    assert rate({"status": "reversed", "gap_change": -40.0, "all_worse": 0.0, "comparator_worse": 1}) == \
+        ("red", RED_LEVELLING)
+    assert rate({"status": "reversed", "gap_change": -40.0, "all_worse": 0.0}) == ("green", GREEN)
+
+
+def test_findings_red_before_amber_whatever_the_status():
+    # an amber widening (under the minimum change) is less of a concern than a red reversal (levelling down)
+    rows = pd.DataFrame({"rag": ["amber", "red"], "status": ["widened", "reversed"], "summary": ["W.", "R."]})
+    assert findings(rows, 2) == ["R.", "W."]
+
+
+def test_findings_when_nothing_is_judged_gives_one_sentence():
+    greys = pd.DataFrame({"rag": ["grey"] * 3, "status": ["no_gap"] * 3, "summary": [None, "B.", "C."]})
+    assert findings(greys) == ["B."] and findings(greys, 3) == ["B."]

@@ -20,6 +20,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from afcharts.af_colours import get_af_colours  # noqa: E402
 
+from .labels import RAG_WORDS, level_label  # noqa: E402
 from .narrative import gap_unit  # noqa: E402
 from .periods import sort_periods  # noqa: E402
 
@@ -107,7 +108,7 @@ def _mark_breaks(ax: plt.Axes, periods: list[str], breaks: list[str] | None) -> 
 
 
 def gap_over_time(series: pd.DataFrame, title: str, subtitle: str, max_groups: int = 5,
-                  breaks: list[str] | None = None) -> plt.Figure:
+                  breaks: list[str] | None = None, level: float = 0.95) -> plt.Figure:
     """Gap between each group and its comparator over time, with interval bands.
 
     Parameters
@@ -122,6 +123,8 @@ def gap_over_time(series: pd.DataFrame, title: str, subtitle: str, max_groups: i
     breaks : list of str, optional
         Periods where a series break starts a new series: the lines stop
         before them, and a dotted line marks the change.
+    level : float
+        The confidence level of the intervals, named in the key.
 
     Examples
     --------
@@ -160,7 +163,7 @@ def gap_over_time(series: pd.DataFrame, title: str, subtitle: str, max_groups: i
     unit = data["unit"].iloc[0] if len(data) else ""
     ax.set_ylabel(f"Gap ({gap_unit(unit)}), 0 = no gap" if unit else "Gap, 0 = no gap")
     head = _titles(fig, ax, title, subtitle)
-    fig.text(0.02, 0.01, "Above 0: the group is worse off. Shaded band: 95% confidence interval.",
+    fig.text(0.02, 0.01, f"Above 0: the group is worse off. Shaded band: {level_label(level)} confidence interval.",
              fontsize=9, color="#3d3d3d")
     _layout(fig, head)
     return fig
@@ -224,7 +227,8 @@ def _label_ends(ax: plt.Axes, ends: list[tuple], avoid: list[float] | None = Non
                 max(hi, max(p + h / 2 for p, h in zip(ys, heights, strict=True))))
 
 
-def dot_plot(current: pd.DataFrame, title: str, subtitle: str, highlight: list[str] | None = None) -> plt.Figure:
+def dot_plot(current: pd.DataFrame, title: str, subtitle: str, highlight: list[str] | None = None,
+             level: float = 0.95) -> plt.Figure:
     """Each group's value with its interval, against the whole population.
 
     Parameters
@@ -234,6 +238,8 @@ def dot_plot(current: pd.DataFrame, title: str, subtitle: str, highlight: list[s
         period, compared with ``overall``.
     highlight : list of str, optional
         Groups the measure watches (drawn as filled diamonds).
+    level : float
+        The confidence level of the intervals, named in the key.
 
     Examples
     --------
@@ -267,7 +273,7 @@ def dot_plot(current: pd.DataFrame, title: str, subtitle: str, highlight: list[s
     unit = data["unit"].iloc[0] if n else ""
     ax.set_xlabel(unit if unit and unit != "%" else ("Per cent" if unit == "%" else ""))
     head = _titles(fig, ax, title, subtitle)
-    key = "Lines: 95% confidence intervals. Dashed line: the whole population."
+    key = f"Lines: {level_label(level)} confidence intervals. Dashed line: the whole population."
     if watched.any():
         key += " Diamonds: groups this measure watches."
     fig.text(0.02, 0.01, _wrap(key + " Groups too small to publish are not shown.", 105), fontsize=9,
@@ -297,7 +303,7 @@ def status_grid(evaluation: pd.DataFrame, title: str, subtitle: str) -> plt.Figu
     # a bar is never squeezed into a thin line: at least 3.4 inches, bars at most 0.6 of their row
     fig, ax = plt.subplots(figsize=(WIDTH, max(3.4, 0.42 * len(counts) + 1.9)))
     left = np.zeros(len(counts))
-    words = {"green": "met", "amber": "no clear change", "red": "not met", "grey": "not judged"}
+    words = RAG_WORDS
     for rag in ("green", "amber", "red", "grey"):
         colour, hatch = RAG_STYLE[rag]
         vals = counts[rag].to_numpy()
@@ -321,7 +327,8 @@ def status_grid(evaluation: pd.DataFrame, title: str, subtitle: str) -> plt.Figu
     return fig
 
 
-def values_over_time(series: pd.DataFrame, title: str, subtitle: str, breaks: list[str] | None = None) -> plt.Figure:
+def values_over_time(series: pd.DataFrame, title: str, subtitle: str, breaks: list[str] | None = None,
+                     level: float = 0.95) -> plt.Figure:
     """One group's own value and the comparator's value over time, with intervals.
 
     Shows *why* a gap moved: in levelling down the gap closes because the
@@ -362,6 +369,6 @@ def values_over_time(series: pd.DataFrame, title: str, subtitle: str, breaks: li
     unit = d["unit"].iloc[0] if len(d) else ""
     ax.set_ylabel("Per cent" if unit == "%" else unit)
     head = _titles(fig, ax, title, subtitle)
-    fig.text(0.02, 0.01, "Shaded bands: 95% confidence intervals.", fontsize=9, color="#3d3d3d")
+    fig.text(0.02, 0.01, f"Shaded bands: {level_label(level)} confidence intervals.", fontsize=9, color="#3d3d3d")
     _layout(fig, head)
     return fig

@@ -79,7 +79,7 @@ def _level(text: str) -> float:
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number; write a level such as 0.95") from None
     if not 0 < value < 1:
-        hint = f"; did you mean {value / 100:g}?" if 1 < value < 100 else ""
+        hint = f"; did you mean {value / 100:g}?" if 50 <= value < 100 else ""  # 95 meant 0.95; 1.5 meant nothing
         raise argparse.ArgumentTypeError(f"{text} is not between 0 and 1{hint}")
     return value
 

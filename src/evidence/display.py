@@ -6,10 +6,12 @@ intervals as ``25.8 (25.6 to 26.0)``, each status as words with a shape (never
 colour alone), suppressed figures as the GSS symbol ``[c]`` (never ``NaN``) and
 figures that are simply missing as ``[x]``. Text is left-aligned.
 
-The wording and formatting come from :mod:`evidence.narrative` (numbers, units,
+The wording and formatting come from :mod:`evidence.labels` (status words, the
+GSS symbols, the confidence level), :mod:`evidence.narrative` (numbers, units,
 group and comparator names) and :mod:`evidence.render` (accessible tables,
-status badges, the ``[c]`` symbol), so the notebook and the report say the
-same thing the same way.
+status badges), and :func:`interval` here formats every value with its interval
+for the report too, so the notebook, the report and its files say the same
+thing the same way.
 """
 
 from __future__ import annotations
@@ -20,27 +22,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+# the one table of status words and the GSS symbols, kept importable from here as before
+from .labels import NOT_AVAILABLE as NOT_AVAILABLE
+from .labels import STATUS_WORDS as STATUS_WORDS
+from .labels import SUPPRESSED as SUPPRESSED
+from .labels import status_label
 from .narrative import comparator_phrase, gap_unit, round_half_up
 
-SUPPRESSED = "[c]"  # GSS symbol: confidential (small numbers); the same as render.SUPPRESSED
-NOT_AVAILABLE = "[x]"  # GSS symbol: not available
-
-#: each status in words; the shape comes from its RAG rating (``scheme.RAG``)
-STATUS_WORDS = {
-    "narrowed": "gap narrowed: real progress",
-    "narrowed_levelling_down": "gap narrowed by levelling down: not progress",
-    "reversed": "moved from behind to ahead",
-    "widened": "gap widened",
-    "no_significant_change": "no clear change",
-    "no_gap": "no clear gap",
-    "insufficient_data": "not enough data",
-    "not_comparable": "not comparable (the measure changed)",
-    "improved": "improved",
-    "not_improved": "no clear improvement",
-    "worsened": "got worse",
-    "level_maintained": "level kept",
-    "below_level": "below the level",
-}
+_INTERVAL = re.compile(r"\(-?[\d,.]+ to -?[\d,.]+\)")
 #: the equality screen's flags in words, each with its own shape
 FLAG_WORDS = {"disadvantaged": "▼ worse off than everyone", "advantaged": "▲ better off than everyone",
               "no clear gap": "● no clear gap", "suppressed": SUPPRESSED, "no value": NOT_AVAILABLE}
@@ -93,7 +82,7 @@ class Shown:
         return to_text(self.frame, self.caption)
 
 
-def show(df: pd.DataFrame, caption: str | None = None, digits: int = 1) -> Shown:
+def show(df: pd.DataFrame, caption: str | None = None, digits: int = 1, level: float | None = None) -> Shown:
     """Show a results table readably in Jupyter (and as text when printed).
 
     Parameters
@@ -106,6 +95,10 @@ def show(df: pd.DataFrame, caption: str | None = None, digits: int = 1) -> Shown
         What the table shows; default worked out from the table.
     digits : int
         Decimal places for values and gaps (ratios get two more).
+    level : float, optional
+        The confidence level the table was worked out at (the ``level`` given
+        to ``ev.gaps`` and the rest): the caption then names it, such as
+        "(99.8% confidence intervals in brackets)". Without it no level is named.
 
     Returns
     -------
@@ -126,6 +119,10 @@ def show(df: pd.DataFrame, caption: str | None = None, digits: int = 1) -> Shown
     if caption is None:  # the caption names the one indicator and year: no column repeats them on every row
         caption = _caption(df)
         frame = frame.drop(columns=[c for c in ("Indicator", "Year") if c in frame and frame[c].nunique() == 1])
+    if level is not None and frame.map(lambda v: bool(_INTERVAL.search(str(v)))).to_numpy().any():
+        from .labels import level_label
+
+        caption += f" ({level_label(level)} confidence intervals in brackets)"
     from .render import rag_badge, table_html
 
     shown = frame.copy()
@@ -179,9 +176,8 @@ def readable(df: pd.DataFrame, digits: int = 1) -> tuple[pd.DataFrame, list[tupl
         hidden = _mask(df, mask)
         places = digits + 2 if kind == "ratio" else digits
         out[head] = [
-            SUPPRESSED if hid else interval(v, df[lo].iloc[i] if lo in df else None,
-                                            df[hi].iloc[i] if hi in df else None, places,
-                                            None if one_unit else cell_units[i])
+            interval(v, df[lo].iloc[i] if lo in df else None, df[hi].iloc[i] if hi in df else None, places,
+                     None if one_unit else cell_units[i], suppressed=hid)
             for i, (v, hid) in enumerate(zip(df[name], hidden, strict=True))]
     if "significant" in df:
         hidden = _mask(df, "suppressed")
@@ -221,12 +217,14 @@ def status_words(status: str) -> tuple[str, str]:
     from .scheme import RAG
 
     rag = RAG.get(status, ("amber", ""))[0]
-    return rag, STATUS_WORDS.get(status, str(status).replace("_", " "))
+    return rag, status_label(str(status))
 
 
 def interval(value: object, lower: object = None, upper: object = None, digits: int = 1,
-             unit: str | None = None) -> str:
-    """A value and its confidence interval as one phrase.
+             unit: str | None = None, suppressed: bool = False) -> str:
+    """A value and its confidence interval as one phrase: the one format of the report, its files and ``ev.show``.
+
+    A suppressed figure is ``[c]`` whatever its value; a missing one ``[x]``.
 
     Examples
     --------
@@ -234,9 +232,11 @@ def interval(value: object, lower: object = None, upper: object = None, digits: 
     '25.8 (25.6 to 26.0)'
     >>> interval(25.81, 25.62, 26.04, unit="%"), interval(3.25, None, None, unit="points")
     ('25.8% (25.6 to 26.0)', '3.3 points')
-    >>> interval(float("nan"))
-    '[x]'
+    >>> interval(float("nan")), interval(2.0, 1.0, 3.0, suppressed=True)
+    ('[x]', '[c]')
     """
+    if suppressed:
+        return SUPPRESSED
     if not _finite(value):
         return NOT_AVAILABLE
     text = _round(value, digits)

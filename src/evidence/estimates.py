@@ -38,6 +38,22 @@ def z_value(level: float = 0.95) -> float:
     return float(stats.norm.ppf(0.5 + level / 2))
 
 
+def choose(condition: ArrayLike, yes: str, no: str) -> np.ndarray:
+    """``yes`` where ``condition`` holds, else ``no``: an object array sharing the two strings.
+
+    ``np.where`` on two string literals makes a fixed-width text array, a copy
+    of the longer text for every row (hundreds of MB at a million rows).
+
+    Examples
+    --------
+    >>> choose(np.array([True, False]), "exact Poisson", "Byar").tolist()
+    ['exact Poisson', 'Byar']
+    """
+    pair = np.empty(2, dtype=object)
+    pair[0], pair[1] = no, yes
+    return pair[np.asarray(condition, dtype=bool).astype(np.intp)]
+
+
 def _arr(x: ArrayLike) -> np.ndarray:
     return np.asarray(x, dtype=float)
 
@@ -373,7 +389,10 @@ def estimate(obs: pd.DataFrame, level: float = 0.95, *, indicators: IndicatorsLi
         ``obs`` plus ``est``, ``est_lower``, ``est_upper``, ``se_est``,
         ``weight`` (the group's size for overlap corrections), ``scale``,
         ``has_counts``, ``count_num`` and ``count_den`` (the counts used),
-        ``ci_method``, ``ci_note`` and ``kind_note`` (what was inferred).
+        ``ci_method``, ``ci_note``, ``kind_note`` (what was inferred) and
+        ``n_df``, the sample size behind Student's t: the Kish effective
+        sample size ``n_eff`` where the row has one (a weighted survey
+        estimate from :func:`evidence.aggregate.aggregate`), else ``n``.
 
     Examples
     --------
@@ -393,6 +412,8 @@ def estimate(obs: pd.DataFrame, level: float = 0.95, *, indicators: IndicatorsLi
 
     value, num, den, n, se = col("value"), col("numerator"), col("denominator"), col("n"), col("se")
     lower, upper = col("lower"), col("upper")
+    # degrees of freedom of a weighted survey mean come from its Kish effective sample size, as its se does
+    n_df = col("n_eff").fillna(n) if "n_eff" in out else n
     kind = out["kind"] if "kind" in out else pd.Series("score", index=out.index)
     unit = out["unit"] if "unit" in out else pd.Series("", index=out.index)
     mult = col("multiplier")
@@ -431,7 +452,7 @@ def estimate(obs: pd.DataFrame, level: float = 0.95, *, indicators: IndicatorsLi
         est[m] = np.where(np.isnan(est[m]), p * scale[m], est[m])
         lo[m], hi[m] = wl * scale[m], wh * scale[m]
         s[m] = np.sqrt(p * (1 - p) / den[m].to_numpy()) * scale[m]
-        method[m] = np.where(implied[m], "Wilson score (counts implied by value and sample size)", "Wilson score")
+        method[m] = choose(implied.to_numpy()[m], "Wilson score (counts implied by value and sample size)", "Wilson score")
     # 2. rates from counts: exact Poisson (<10) or Byar
     m = is_rate.to_numpy()
     if m.any():
@@ -439,15 +460,15 @@ def estimate(obs: pd.DataFrame, level: float = 0.95, *, indicators: IndicatorsLi
         est[m] = np.where(np.isnan(est[m]), rv * scale[m], est[m])
         lo[m], hi[m] = rl * scale[m], rh * scale[m]
         s[m] = np.sqrt(num[m].to_numpy()) / den[m].to_numpy() * scale[m]
-        method[m] = np.where(num[m].to_numpy() < 10, "exact Poisson", "Byar")
+        method[m] = choose(num[m].to_numpy() < 10, "exact Poisson", "Byar")
     done = is_prop.to_numpy() | is_rate.to_numpy()
     # 3. a standard error
     m = ~done & se.notna().to_numpy() & np.isfinite(est)
     if m.any():
-        use_t = (kind[m] == "mean").to_numpy() & (n[m] > 1).to_numpy()
-        tl, th = t_ci(est[m], se[m], np.where(use_t, n[m], np.nan), level)
+        use_t = (kind[m] == "mean").to_numpy() & (n_df[m] > 1).to_numpy()
+        tl, th = t_ci(est[m], se[m], np.where(use_t, n_df[m], np.nan), level)
         lo[m], hi[m], s[m] = tl, th, se[m]
-        method[m] = np.where(use_t, "Student's t from standard error", "normal from standard error")
+        method[m] = choose(use_t, "Student's t from standard error", "normal from standard error")
         done |= m
     # 4. a published interval
     m = ~done & lower.notna().to_numpy() & upper.notna().to_numpy() & np.isfinite(est)
@@ -458,7 +479,7 @@ def estimate(obs: pd.DataFrame, level: float = 0.95, *, indicators: IndicatorsLi
         lo[m] = np.where(same, lower[m], est[m] - z * s_pub)
         hi[m] = np.where(same, upper[m], est[m] + z * s_pub)
         s[m] = s_pub
-        method[m] = np.where(same, "published interval", "rebuilt from published interval")
+        method[m] = choose(same, "published interval", "rebuilt from published interval")
         done |= m
 
     note = np.full(nrow, None, dtype=object)
@@ -473,4 +494,5 @@ def estimate(obs: pd.DataFrame, level: float = 0.95, *, indicators: IndicatorsLi
     out["count_num"], out["count_den"] = num.where(counts).to_numpy(float), den.where(counts).to_numpy(float)
     out["weight"], out["scale"], out["has_counts"] = weight, np.where(done & counts.to_numpy(), scale, np.nan), counts.to_numpy()
     out["ci_method"], out["ci_note"] = method, note
+    out["n_df"] = n_df.to_numpy(dtype=float)
     return out

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from .labels import COMPARATOR_WORDS, level_label
 from .narrative import comparator_phrase, fmt_gap, fmt_value, group_phrase
 from .periods import sort_periods
 
-#: each comparator in words
-COMPARED_WITH = {"overall": "everyone", "rest": "everyone else in the characteristic",
-                 "reference": "the reference group", "best": "the best-off group"}
+#: each comparator in words (the one table, in labels)
+COMPARED_WITH = COMPARATOR_WORDS
 
 
 def as_list(value: str | list[str] | None) -> list[str] | None:
@@ -123,16 +123,20 @@ def periods_of(obs: pd.DataFrame) -> list[str]:
     return sort_periods(obs["period"].astype(str).unique().tolist())
 
 
-def gap_chart_html(gaps: pd.DataFrame, indicator: str, characteristic: str, figdir: str | Path | None = None) -> str:
+def gap_chart_html(gaps: pd.DataFrame, indicator: str, characteristic: str, figdir: str | Path | None = None,
+                   level: float = 0.95) -> str:
     """The gap over time for each group of one characteristic, with intervals, as an accessible figure.
 
     ``gaps`` is :func:`evidence.gaps` output; the chart has a title that states
     the latest finding, alternative text, and the table of its numbers
-    (suppressed figures as ``[c]``).
+    (suppressed figures as ``[c]``). ``level`` is the confidence level the
+    gaps were worked out at, named in the chart's key and its text.
     """
     from . import charts
+    from .display import interval
+    from .labels import NOT_AVAILABLE
     from .narrative import gap_unit
-    from .render import SUPPRESSED, figure_html
+    from .render import _years, figure_html
 
     d = gaps[(gaps["indicator"] == indicator) & (gaps["characteristic"] == characteristic)]
     if d.empty:
@@ -149,13 +153,15 @@ def gap_chart_html(gaps: pd.DataFrame, indicator: str, characteristic: str, figd
                  f"{versus} in {periods[-1]}")
     else:
         title = f"No group was clearly behind {versus} in {periods[-1]}"
-    subtitle = (f"Gap in {name} between each group and {versus}, {gap_unit(unit)}, {periods[0]} to {periods[-1]}")
+    subtitle = (f"Gap in {name} between each group and {versus}, {gap_unit(unit)}, {_years(periods)}, "
+                f"with {level_label(level)} confidence intervals")
     ordered = d.assign(group=pd.Categorical(d["group"], groups)).sort_values(["group", "period"])
     fig = charts.gap_over_time(ordered.assign(group=ordered["group"].astype(str)), title, subtitle,
-                               max_groups=len(groups))
-    shown = d.assign(gap_text=[SUPPRESSED if s else _num(g) for s, g in zip(d["suppressed"], d["gap"], strict=True)])
+                               max_groups=len(groups), level=level)
+    shown = d.assign(gap_text=[interval(g, lo, hi, suppressed=s) for g, lo, hi, s in
+                               zip(d["gap"], d["gap_lower"], d["gap_upper"], d["suppressed"], strict=True)])
     table = (shown.pivot_table(index="period", columns="group", values="gap_text", aggfunc="first", sort=False)
-             .reindex(index=periods, columns=groups).fillna("[x]").reset_index()
+             .reindex(index=periods, columns=groups).fillna(NOT_AVAILABLE).reset_index()
              .rename(columns={"period": "Year"}))
     table.columns.name = None
     bits = []
@@ -164,8 +170,8 @@ def gap_chart_html(gaps: pd.DataFrame, indicator: str, characteristic: str, figd
         if len(s):
             s = s.set_index("period").loc[[p for p in periods if p in set(s["period"])]]
             bits.append(f"{g}: {_num(s['gap'].iloc[0])} in {s.index[0]}, {_num(s['gap'].iloc[-1])} in {s.index[-1]}")
-    alt = (f"Line chart. {title}. Gap in {gap_unit(unit)}, above zero means worse off; shaded bands are 95% "
-           f"confidence intervals. " + "; ".join(bits) + ".")
+    alt = (f"Line chart. {title}. Gap in {gap_unit(unit)}, above zero means worse off; shaded bands are "
+           f"{level_label(level)} confidence intervals. " + "; ".join(bits) + ".")
     name_ = f"explore_{indicator}_{characteristic}_gap_over_time"
     return figure_html(fig, name_, alt, subtitle, table, Path(figdir) if figdir else None)
 
@@ -193,7 +199,7 @@ def committee_paragraph(gaps_now: pd.DataFrame, progress: pd.DataFrame, level: f
     In 2024, grade 5 or above in English and maths for pupils eligible for free school meals was 25.0%, against 39.7% for all pupils: a gap of 14.7 percentage points (95% confidence interval 11.8 to 17.4)...
     """
     sentences = []
-    pct = f"{level * 100:g}%"
+    pct = level_label(level)
     for (ind, ch), d in gaps_now.groupby(["indicator", "characteristic"], sort=False):
         period = d["period"].iloc[0]
         shown = d[~d["suppressed"]].dropna(subset=["gap"])

@@ -37,6 +37,7 @@ import pandas as pd
 from scipy import stats
 
 from .estimates import (
+    choose,
     estimate,
     katz_ratio_ci,
     mover_diff_ci,
@@ -160,7 +161,10 @@ def gaps_prepared(
     is_all = est["group"] == ALL
     g = est[~is_all].reset_index(drop=True)
     if comparator in ("overall", "rest"):
-        allrows = est[is_all].drop_duplicates(["indicator", "period", "area"])
+        # only the figures the comparison uses: carrying every text column through the merge costs more than the sums
+        allrows = est.loc[is_all, ["indicator", "period", "area", "est", "est_lower", "est_upper", "se_est", "weight",
+                                   "n", "n_df", "has_counts", "count_num", "count_den", "ci_note"]
+                          ].drop_duplicates(["indicator", "period", "area"])
         c = g[["indicator", "period", "area"]].merge(
             allrows, on=["indicator", "period", "area"], how="left", suffixes=("", "_c")
         )
@@ -218,7 +222,7 @@ def _rest_rows(g: pd.DataFrame, a: pd.DataFrame, level: float) -> pd.DataFrame:
     """Everyone except the group: counts by subtraction, or values by weights."""
     rest = pd.DataFrame(index=g.index)
     for k in ("indicator", "period", "area", "characteristic", "polarity", "unit", "multiplier", "ci_level"):
-        rest[k] = g[k].to_numpy()
+        rest[k] = g[k].array  # as stored: no round trip of text through Python objects
     rest["kind"] = g["kind"].to_numpy()
     counts = (g["has_counts"] & a["has_counts"].fillna(False).astype(bool)).to_numpy()
     num = a["count_num"].to_numpy(dtype=float) - g["count_num"].to_numpy(dtype=float)
@@ -291,11 +295,11 @@ def _pair(g: pd.DataFrame, c: pd.DataFrame, level: float) -> dict[str, np.ndarra
         lo[prop], hi[prop] = dl * s, dh * s
         rlo[prop], rhi[prop] = katz_ratio_ci(*args, level=level)
         method[prop] = "Newcombe hybrid score (difference); Katz log (ratio)"
-    means = ~prop & (kind == "mean") & (g["n"].to_numpy(dtype=float) > 1) & (c["n"].to_numpy(dtype=float) > 1) \
+    means = ~prop & (kind == "mean") & (g["n_df"].to_numpy(dtype=float) > 1) & (c["n_df"].to_numpy(dtype=float) > 1) \
         & np.isfinite(g["se_est"].to_numpy(dtype=float)) & np.isfinite(c["se_est"].to_numpy(dtype=float))
     if means.any():
-        lo[means], hi[means] = welch_diff_ci(gv[means], g["se_est"][means], g["n"][means],
-                                             cv[means], c["se_est"][means], c["n"][means], level)
+        lo[means], hi[means] = welch_diff_ci(gv[means], g["se_est"][means], g["n_df"][means],
+                                             cv[means], c["se_est"][means], c["n_df"][means], level)
         method[means] = "Welch (difference); delta method on the log scale (ratio)"
     other = ~prop & ~means & np.isfinite(g["est_lower"].to_numpy(dtype=float)) & np.isfinite(c["est_lower"].to_numpy(dtype=float))
     if other.any():
@@ -337,7 +341,9 @@ def _overall(g: pd.DataFrame, a: pd.DataFrame, level: float) -> dict[str, np.nda
         with np.errstate(divide="ignore", invalid="ignore"):
             rlo[counts] = 1 / (wc + (1 - wc) / pr["ratio_lo"])
             rhi[counts] = 1 / (wc + (1 - wc) / pr["ratio_hi"])
-        method[counts] = "vs rest of population, " + pr["method"] + ", scaled by (1 - group share)"
+        codes, texts = pd.factorize(pr["method"])  # a few distinct methods: word each once
+        method[counts] = np.array([f"vs rest of population, {t}, scaled by (1 - group share)" for t in texts],
+                                  dtype=object)[codes]
 
     # standard errors: covariance from the group's share when sizes are known; otherwise (or when the published
     # errors are inconsistent with the sizes) treat group and All as independent, which can only widen the interval
@@ -354,7 +360,7 @@ def _overall(g: pd.DataFrame, a: pd.DataFrame, level: float) -> dict[str, np.nda
     var = np.where(known_w, var_w, vg + va)
     ok = ses & (var > 0)
     # Student's t for means with sizes: Welch-Satterthwaite degrees of freedom, group against the rest
-    ng, na = g["n"].to_numpy(dtype=float), a["n"].to_numpy(dtype=float)
+    ng, na = g["n_df"].to_numpy(dtype=float), a["n_df"].to_numpy(dtype=float)  # Kish n_eff for survey means
     is_mean = (g["kind"] == "mean").to_numpy() & (ng > 1)
     with np.errstate(divide="ignore", invalid="ignore"):
         df = np.where(known_w, welch_df(np.sqrt(vg), ng, np.sqrt(np.where(vrest > 0, vrest, np.nan)), na - ng),
@@ -370,15 +376,17 @@ def _overall(g: pd.DataFrame, a: pd.DataFrame, level: float) -> dict[str, np.nda
     okr = ok & (gv > 0) & (av > 0) & (vlog > 0)
     rlo[okr] = ratio[okr] * np.exp(-q[okr] * np.sqrt(vlog[okr]))
     rhi[okr] = ratio[okr] * np.exp(q[okr] * np.sqrt(vlog[okr]))
-    dist = np.where(use_t, "Student's t (Welch df)", "normal")
-    method[ok & known_w] = np.char.add(dist, ", allowing for the group being part of the whole (share from sizes)")[ok & known_w]
-    method[ok & indep] = np.char.add(dist, ", group and whole population treated as independent (conservative)")[ok & indep]
+    # the method and note are one of a few fixed texts: chosen per row, never built per row
+    for dist, rows in (("Student's t (Welch df)", use_t), ("normal", ~use_t)):
+        method[ok & known_w & rows] = dist + ", allowing for the group being part of the whole (share from sizes)"
+        method[ok & indep & rows] = dist + ", group and whole population treated as independent (conservative)"
     note = _notes(g, a, lo)
     no_size = ~(np.isfinite(w) & (w > 0) & (w < 1))
-    why = np.where(no_size, "no group and whole-population sizes (n) were given",
-                   "the published standard errors do not fit the group's share of the population")
-    indep_note = np.char.add(np.char.add("compared with the whole population as if independent, because ", why),
-                             ": the interval is wider than an exact one, never narrower")
+    indep_note = choose(no_size, "compared with the whole population as if independent, because no group and "
+                        "whole-population sizes (n) were given: the interval is wider than an exact one, never narrower",
+                        "compared with the whole population as if independent, because the published standard errors "
+                        "do not fit the group's share of the population: the interval is wider than an exact one, "
+                        "never narrower")
     note = np.where(ok & indep & pd.isna(note), indep_note, note)
     return {"diff": diff, "diff_lo": lo, "diff_hi": hi, "ratio": ratio, "ratio_lo": rlo, "ratio_hi": rhi,
             "method": method, "note": note}

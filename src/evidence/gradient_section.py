@@ -83,13 +83,13 @@ def ordering(characteristic: str, groups: Sequence[str],
     if order and characteristic in order:
         return Ordering([str(g) for g in order[characteristic]], ("most disadvantaged", "least disadvantaged"),
                         "groups", f"{characteristic_label(characteristic)} groups")
+    # an intersection (sex & age band: "Female & 16-34") is not one ordering; "County & UA deciles" may be
+    if " × " in characteristic or (groups and all(re.search(r" & | × ", g) for g in groups)):
+        return None
     ranked = _ranking(characteristic, groups, None)
     if ranked is not None:
-        k = {10: "deciles", 5: "quintiles", 4: "quartiles", 20: "vigintiles"}.get(len(ranked), "groups")
-        words = re.sub(r"\s*(deciles?|quintiles?|quartiles?|vigintiles?|quantiles?)\s*$", "",
-                       characteristic_label(characteristic))
         return Ordering(ranked, ("most deprived", "least deprived"), _FRACTIONS.get(len(ranked), "groups"),
-                        f"{words or 'deprivation'} {k}")
+                        _quantile_heading(characteristic_label(characteristic), len(ranked)))
     if re.search(r"(?i)\bage", characteristic.replace("_", " ")) and groups:
         from .health import start_age
 
@@ -100,6 +100,15 @@ def ordering(characteristic: str, groups: Sequence[str],
         if len(set(starts.values())) == len(groups):
             return Ordering(sorted(groups, key=starts.get), ("youngest", "oldest"), "age groups", "age groups")
     return None
+
+
+def _quantile_heading(label: str, k: int) -> str:
+    """ "deprivation decile" → "deprivation deciles"; a Fingertips name that already says "deciles" stays."""
+    if re.search(r"(?i)\b(deciles|quintiles|quartiles|vigintiles|quantiles)\b", label):
+        return label
+    if re.search(r"(?i)\b(decile|quintile|quartile|vigintile|quantile)\b", label):
+        return re.sub(r"(?i)\b(decile|quintile|quartile|vigintile|quantile)\b", r"\1s", label, count=1)
+    return f"{label} {({10: 'deciles', 5: 'quintiles', 4: 'quartiles', 20: 'vigintiles'}).get(k, 'groups')}"
 
 
 def gradient_table(
@@ -411,7 +420,8 @@ def section_html(table: pd.DataFrame, *, level: float = 0.95) -> str:
         for _, r in ours.iterrows():
             unit = _unit_words(r["unit"]) if r["measure"] == "sii" else "ratio"
             what = "gap between the ends (slope index)" if r["measure"] == "sii" else "relative gap (relative index)"
-            row = {"Measure": f"{r['name'][:1].upper() + r['name'][1:]}: {what}, {unit}",
+            what += f", {unit}" if unit else ""
+            row = {"Measure": f"{r['name'][:1].upper() + r['name'][1:]}: {what}",
                    f"Value ({level * 100:g}% interval)": _fmt(r["value"], r["lower"], r["upper"], r["measure"]),
                    "Trend, last five years": TREND_MARKER.get(r["trend"], TREND_MARKER["not_calculated"])}
             for a in others:
@@ -434,19 +444,19 @@ def section_text(table: pd.DataFrame) -> list[str]:
     return [] if table.empty else list(table["sentence"].dropna())
 
 
-def place_of(organisation: str | None, name: str | None = None) -> str:
-    """How a sentence names the area: "the borough", "the city", "the county", else "the area".
+def place_of(organisation: str | None, area: str | None = None) -> str:
+    """How a sentence names the area: "the borough", "the city"... from the organisation, else the area's name.
 
     Examples
     --------
-    >>> place_of("Borough of Northbrook (fictional)"), place_of(None, "Leeds City Council scheme")
-    ('the borough', 'the city')
+    >>> place_of("Borough of Northbrook (fictional)"), place_of(None, "Barnet"), place_of(None)
+    ('the borough', 'Barnet', 'the area')
     """
-    text = f"{organisation or ''} {name or ''}".lower()
+    text = (organisation or "").lower()
     for word in ("borough", "city", "county", "district"):
         if re.search(rf"\b{word}\b", text):
             return f"the {word}"
-    return "the area"
+    return area or "the area"
 
 
 def report_section(results, obs: pd.DataFrame, **options) -> str:  # noqa: ANN001 - a results.Results
@@ -474,6 +484,6 @@ def report_section(results, obs: pd.DataFrame, **options) -> str:  # noqa: ANN00
     comparators = list(dict.fromkeys(others["area"].astype(str))) if len(others) else []
     table = gradient_table(both, results.current, indicators=results.indicators, pairs=pairs,
                            area=area, comparator_areas=comparators,
-                           place=place_of(s.organisation, s.name), level=opts["level"],
+                           place=place_of(s.organisation, getattr(s, "area", None)), level=opts["level"],
                            min_numerator=opts["min_numerator"], min_denominator=opts["min_denominator"], **options)
     return section_html(table, level=opts["level"])

@@ -1,4 +1,4 @@
-"""Words for readers: counts with the right plural, characteristics by name, unknown groups.
+"""Words for readers: counts with the right plural, characteristics by name, unknown groups, the confidence level.
 
 Publishers' files use codes ("seb", "ethnicity_broad", "fsm"): a reader should
 see "socio-economic background". A characteristic's label comes from the
@@ -10,6 +10,7 @@ people and are never judged as one.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 
@@ -40,6 +41,38 @@ CHARACTERISTICS = {
     "religion": "religion",
     "ward": "ward",
 }
+
+#: GSS symbols, the same in every table, chart, file and ``ev.show``: confidential (small numbers), not
+#: available, not applicable
+SUPPRESSED, NOT_AVAILABLE, NOT_APPLICABLE = "[c]", "[x]", "[z]"
+
+#: each status in words, the one table for the report, the workbook, the CSV and ``ev.show``. The colour
+#: (``scheme.RAG``, which may also weigh the scheme's minimum change) comes with its own words, so these
+#: never judge: "gap narrowed", not "real progress", beside a change too small to count
+STATUS_WORDS = {
+    "narrowed": "gap narrowed",
+    "narrowed_levelling_down": "gap narrowed by levelling down: not progress",
+    "reversed": "moved from behind to ahead",
+    "widened": "gap widened",
+    "no_significant_change": "no clear change",
+    "no_gap": "no clear gap",
+    "insufficient_data": "not enough data",
+    "not_comparable": "not comparable (the measure changed)",
+    "improved": "improved",
+    "not_improved": "no clear improvement",
+    "worsened": "got worse",
+    "level_maintained": "level maintained",
+    "below_level": "level not kept",
+    "in_line": "in line with the population",
+    "under_represented": "under-represented",
+    "over_represented": "over-represented",
+}
+#: each colour of a measure's status in words (the badge says "Green: met"; a chart's key and table "met")
+RAG_WORDS = {"green": "met", "amber": "no clear change", "red": "not met", "grey": "not judged"}
+#: each comparator in words
+COMPARATOR_WORDS = {"overall": "everyone", "rest": "everyone else", "reference": "a reference group",
+                    "best": "the best-off group", "baseline": "its baseline level", "none": "nothing",
+                    "population share": "its share of the population"}
 
 _UNKNOWN = re.compile(
     r"\b(unclassified|unknown|not stated|not recorded|not collected|missing|refused|prefer not to say|"
@@ -95,3 +128,44 @@ def is_unknown_group(group: str) -> bool:
     [True, True, True, False, False]
     """
     return bool(_UNKNOWN.search(str(group)))
+
+
+def level_label(level: float) -> str:
+    """The confidence level as a reader sees it, for every table, chart, file and glossary.
+
+    Every label of an interval comes from the one setting (``level`` of the
+    report, scheme or call), never from a fixed "95%".
+
+    Examples
+    --------
+    >>> level_label(0.95), level_label(0.998), level_label(0.9), level_label(0.99999)
+    ('95%', '99.8%', '90%', '99.999%')
+    """
+    return f"{round(float(level) * 100, 6):g}%"
+
+
+def level_odds(level: float) -> str:
+    """How many intervals in how many contain the true figure, in whole numbers.
+
+    Examples
+    --------
+    >>> level_odds(0.95), level_odds(0.998), level_odds(0.9), level_odds(0.975)
+    ('95 out of 100', '998 out of 1,000', '90 out of 100', '975 out of 1,000')
+    """
+    out_of = 100
+    while out_of < 10**9 and not math.isclose(level * out_of, round(level * out_of), abs_tol=1e-6):
+        out_of *= 10
+    return f"{round(level * out_of):,} out of {out_of:,}"
+
+
+def status_label(status: object) -> str:
+    """A status code in words (:data:`STATUS_WORDS`); an unknown code made readable; anything else as it is.
+
+    Examples
+    --------
+    >>> status_label("narrowed_levelling_down"), status_label("below_level"), status_label("getting_worse")
+    ('gap narrowed by levelling down: not progress', 'level not kept', 'getting worse')
+    """
+    if not isinstance(status, str):
+        return status
+    return STATUS_WORDS.get(status, status.replace("_", " "))

@@ -367,17 +367,18 @@ def infer_kind(obs: pd.DataFrame, *, warn: bool = True) -> pd.DataFrame:
         return pd.to_numeric(out[name], errors="coerce").to_numpy(dtype=float, copy=True) if name in out else np.full(nrow, np.nan)
 
     value, num, den, n, mult = col("value"), col("numerator"), col("denominator"), col("n"), col("multiplier")
-    kind = out["kind"].astype(object).where(out["kind"].notna(), None).to_numpy(dtype=object, copy=True) if "kind" in out \
-        else np.full(nrow, None, dtype=object)
-    unit = out["unit"].astype(object).where(out["unit"].notna(), "").astype(str).to_numpy() if "unit" in out \
+    # text columns as Python objects, converted once per distinct value rather than once per row
+    kind = map_distinct(out["kind"], lambda v: v) if "kind" in out else np.full(nrow, None, dtype=object)
+    unit = map_distinct(out["unit"], lambda v: "" if v is None else str(v)) if "unit" in out \
         else np.full(nrow, "", dtype=object)
-    ind = out["indicator"].astype(str).to_numpy() if "indicator" in out else np.full(nrow, "", dtype=object)
+    ind = map_distinct(out["indicator"], lambda v: str(v) if v is not None else "nan") if "indicator" in out \
+        else np.full(nrow, "", dtype=object)
     note = np.full(nrow, None, dtype=object)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(den > 0, num / den, np.nan)
     counted = np.isfinite(ratio) & np.isfinite(value)
     inferred: list[str] = []
-    blank = np.array([k is None for k in kind], dtype=bool)
+    blank = pd.isna(kind)  # None: the kind was not given
     for name in pd.unique(ind[blank]):
         rows = blank & (ind == name)
         c = rows & counted
@@ -411,7 +412,7 @@ def infer_kind(obs: pd.DataFrame, *, warn: bool = True) -> pd.DataFrame:
     out["kind_note"] = note
 
     # a proportion whose multiplier is unknown: per cent if its unit says so or any value is above 1
-    prop = np.array([k == "proportion" for k in kind], dtype=bool)
+    prop = np.asarray(kind == "proportion", dtype=bool)
     unknown = prop & ~np.isfinite(mult)
     if unknown.any():
         over_one = pd.Series(value > 1, index=out.index).groupby(ind).transform("any").to_numpy()

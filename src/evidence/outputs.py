@@ -27,11 +27,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+# GSS symbols and status words: the one table in labels, shared with the report and ev.show
+from .labels import COMPARATOR_WORDS, STATUS_WORDS
+from .labels import NOT_APPLICABLE as NOT_APPLICABLE
+from .labels import NOT_AVAILABLE as NOT_AVAILABLE
+from .labels import SUPPRESSED as SUPPRESSED
 from .results import Results
-
-SUPPRESSED = "[c]"  # GSS symbols: confidential (small numbers), not available, not applicable
-NOT_AVAILABLE = "[x]"
-NOT_APPLICABLE = "[z]"
 
 #: the tables written, with their sheet names, titles and the columns they keep
 TABLES = {
@@ -206,6 +207,8 @@ def write_excel(r: Results, path: Path) -> Path:
     """Write the accessible workbook (gptables), with ``[c]`` for suppressed cells."""
     import gptables as gpt
 
+    from .labels import level_label
+
     # gptables >= 2.0.2 passes XlsxWriter options through; older ones (the only ones for pandas < 2.3) do not,
     # and XlsxWriter then writes text starting "=" as a formula: there, such text gets a visible apostrophe
     native = writes_text_natively()
@@ -229,7 +232,7 @@ def write_excel(r: Results, path: Path) -> Path:
             elif c not in _numeric(t):
                 t[c] = t[c].astype(object).where(t[c].notna() & (t[c].astype(str).str.strip() != ""),
                                                  NOT_APPLICABLE)
-        t.columns = [HEADINGS.get(c, _heading(c)) for c in t.columns]
+        t.columns = [heading(c, r.options["level"]) for c in t.columns]
         if not native:
             t = csv_safe(t)
         if t.empty:
@@ -244,7 +247,7 @@ def write_excel(r: Results, path: Path) -> Path:
     cover = gpt.Cover(
         title=f"{scheme_name}: progress report, {r.baseline} to {r.current}",
         intro=[inert(r.scheme.description) or "Equality scheme progress report."],
-        about=[f"Confidence intervals are {r.options['level'] * 100:g}%. A gap above zero means the group is worse "
+        about=[f"Confidence intervals are {level_label(r.options['level'])}. A gap above zero means the group is worse "
                "off than its comparator.",
                "Levelling down (a gap narrowing while everyone got worse) is never counted as progress.",
                "[c] means a figure is suppressed because it is based on small numbers."],
@@ -278,7 +281,18 @@ def formula_cells(path: Path) -> list[str]:
     return found
 
 
-def _heading(col: str) -> str:
+def heading(col: str, level: float = 0.95) -> str:
+    """A column's heading in the workbook, in words, naming the report's confidence level where it has one.
+
+    Examples
+    --------
+    >>> heading("gap_lower", 0.998), heading("group"), heading("all_change")
+    ('Gap, lower 99.8% limit (gap unit)', 'Group', 'All change')
+    """
+    from .labels import level_label
+
+    if col in HEADINGS:
+        return HEADINGS[col].format(level=level_label(level))
     return col.replace("_", " ").capitalize()
 
 
@@ -297,12 +311,12 @@ HEADINGS = {
     "current": "Current year", "period": "Year",
     "value_baseline": "Value in the baseline year (value unit)", "value_current": "Value in the current year (value unit)",
     "gap_baseline": "Gap in the baseline year (gap unit)", "gap_current": "Gap in the current year (gap unit)",
-    "gap_change": "Change in the gap (gap unit)", "gap_change_lower": "Change in the gap, lower 95% limit (gap unit)",
-    "gap_change_upper": "Change in the gap, upper 95% limit (gap unit)",
+    "gap_change": "Change in the gap (gap unit)", "gap_change_lower": "Change in the gap, lower {level} limit (gap unit)",
+    "gap_change_upper": "Change in the gap, upper {level} limit (gap unit)",
     "all_baseline": "Everyone, baseline year (value unit)", "all_current": "Everyone, current year (value unit)",
-    "value": "Value (value unit)", "lower": "Lower 95% limit (value unit)", "upper": "Upper 95% limit (value unit)",
+    "value": "Value (value unit)", "lower": "Lower {level} limit (value unit)", "upper": "Upper {level} limit (value unit)",
     "comparator_value": "Comparator's value (value unit)", "gap": "Gap (gap unit)",
-    "gap_lower": "Gap, lower 95% limit (gap unit)", "gap_upper": "Gap, upper 95% limit (gap unit)",
+    "gap_lower": "Gap, lower {level} limit (gap unit)", "gap_upper": "Gap, upper {level} limit (gap unit)",
     "relative_gap": "Relative gap (ratio, above 1 means worse off)", "significant": "Gap statistically significant",
     "unit": "Value unit", "gap_unit": "Gap unit", "status": "Result", "rag": "Colour", "rag_label": "Status",
     "summary": "What this means", "method": "Method", "rank": "Rank", "flag": "Compared with everyone",
@@ -311,15 +325,6 @@ HEADINGS = {
 _RULES = {"gap_not_widen": "the gap must not widen and should narrow",
           "improve_where_gap": "groups with a gap must improve",
           "maintain_level": "the level must be kept", "representation": "shares must match the population"}
-_COMPARATORS = {"overall": "everyone", "rest": "everyone else", "reference": "a reference group",
-                "best": "the best-off group", "baseline": "its baseline level", "none": "nothing",
-                "population share": "its share of the population"}
-_STATUS_WORDS = {"narrowed": "gap narrowed", "narrowed_levelling_down": "gap narrowed by levelling down",
-                 "reversed": "moved from behind to ahead", "widened": "gap widened",
-                 "no_significant_change": "no clear change", "no_gap": "no clear gap",
-                 "insufficient_data": "not enough data", "not_comparable": "not comparable (series break)",
-                 "improved": "improved", "not_improved": "no clear improvement", "worsened": "got worse",
-                 "level_maintained": "level maintained", "below_level": "below the level"}
 
 
 def _in_words(t: pd.DataFrame) -> pd.DataFrame:
@@ -328,7 +333,7 @@ def _in_words(t: pd.DataFrame) -> pd.DataFrame:
     from .narrative import gap_unit
 
     t = t.copy()
-    for col, words in (("rule", _RULES), ("comparator", _COMPARATORS), ("status", _STATUS_WORDS)):
+    for col, words in (("rule", _RULES), ("comparator", COMPARATOR_WORDS), ("status", STATUS_WORDS)):
         if col in t:
             t[col] = t[col].map(lambda v, w=words: w.get(v, v) if isinstance(v, str) else v)
     if "characteristic" in t:

@@ -255,7 +255,7 @@ def _level(value: Any, problems: list[Problem]) -> Any:
         problems.append(Problem(f"level must be a number between 0 and 1, not {value!r}: write level = 0.95"))
         return value
     if not 0 < value < 1:
-        fix = f"{value / 100:g}" if 1 < value < 100 else "0.95"
+        fix = f"{value / 100:g}" if 50 <= value < 100 else "0.95"  # 90 is a per cent; 1.5 is no level
         problems.append(Problem(f"level {value:g} is outside 0 to 1: a confidence level is a fraction; "
                                 f"write level = {fix}"))
     return float(value)

@@ -23,9 +23,9 @@ import pandas as pd
 from .estimates import estimate, mover_diff_ci
 from .gaps import gaps_prepared, prepare
 from .indicators import IndicatorsLike, load_indicators
-from .narrative import progress_sentence
-from .observations import ALL
+from .observations import ALL, map_distinct
 from .periods import crosses_break, normalise_period
+from .sentences import per_distinct, progress_sentences
 
 STATUSES = (
     "narrowed",
@@ -107,7 +107,8 @@ def progress(
     True
     """
     b, c = normalise_period(baseline), normalise_period(current)
-    periods = obs["period"].map(lambda v: normalise_period(v) if pd.notna(v) else v)
+    periods = pd.Series(map_distinct(obs["period"], lambda v: normalise_period(v) if v is not None else v),
+                        index=obs.index)
     subset = obs[periods.isin([b, c])]
     needs_all = comparator in ("overall", "rest")
     clean = prepare(subset, indicators=indicators, require_all=needs_all, suppress_small=suppress_small,
@@ -147,9 +148,10 @@ def progress(
     m["comparator_worse"] = _worse(cd, clo, chi, higher, strict)
 
     breaks = load_indicators(indicators).set_index("indicator")["breaks"].to_dict() if indicators is not None else {}
-    m["series_break"] = [crosses_break(b, c, breaks.get(i, [])) for i in m["indicator"]]
+    m["series_break"] = per_distinct(lambda i: crosses_break(b, c, breaks.get(i, [])),
+                                     m["indicator"].to_numpy(object)) if len(m) else []
     m["status"], m["reason"] = _status(m)
-    m["summary"] = [progress_sentence(r) for _, r in m.iterrows()]
+    m["summary"] = progress_sentences(m)
     order = _JOIN + ["name", "comparator", "comparator_group", "polarity", "kind", "unit", "population", "domain",
                      "baseline", "current",
                      "value_baseline", "lower_baseline", "upper_baseline", "value_current", "lower_current", "upper_current",
@@ -206,7 +208,7 @@ def rejudge(p: pd.DataFrame, adjusted: np.ndarray, level: float) -> pd.DataFrame
     out["p_change_adjusted"] = adjusted
     out["change_significant"] = np.where(np.isfinite(adjusted), adjusted < 1 - level, False)
     out["status"], out["reason"] = _status(out)
-    out["summary"] = [progress_sentence(r) for _, r in out.iterrows()]
+    out["summary"] = progress_sentences(out)
     return out
 
 
@@ -255,12 +257,94 @@ def _worse(change: pd.Series, lo: pd.Series, hi: pd.Series, higher: np.ndarray, 
     return out
 
 
-def _status(m: pd.DataFrame) -> tuple[list[str], list[str | None]]:
+def _status(m: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Status and reason of every row, by vectorised selection (the rules of :func:`_one_status`, in its order)."""
+    if not len(m):
+        return np.empty(0), np.empty(0)  # an empty column stays float64, as an empty list makes it
+    fin = np.isfinite
+
+    def num(col: str) -> np.ndarray:
+        return pd.to_numeric(m[col], errors="coerce").to_numpy(dtype=float)
+
+    def text(values: object) -> np.ndarray:  # each distinct value as f-string text, once
+        return per_distinct(lambda v: f"{v}", np.asarray(values, dtype=object) if np.ndim(values) else
+                            np.full(len(m), values, dtype=object))
+
+    b, c = text(m["baseline"]), text(m["current"])
+    conds, outs = [], []
+    brk = m["series_break"].to_numpy(dtype=object)
+    is_break = np.array([isinstance(x, str) for x in per_distinct(lambda v: v, brk)], dtype=bool) \
+        if m["series_break"].dtype == object else m["series_break"].notna().to_numpy()
+    conds.append(is_break)
+    outs.append(("not_comparable", "a series break in " + text(brk) + " lies between " + b + " and " + c))
+    for end, label in (("baseline", b), ("current", c)):
+        supp = m[f"suppressed_{end}"].to_numpy(dtype=object)
+        conds.append(np.array([x is True for x in supp], dtype=bool) if supp.dtype == object else supp)
+        outs.append(("insufficient_data", f"the {end} (" + label + ") figure is suppressed because numbers are small"))
+        note = m[f"note_{end}"].to_numpy(dtype=object) if f"note_{end}" in m else np.full(len(m), None, dtype=object)
+        suffix = per_distinct(lambda v: f": {v}" if isinstance(v, str) else "", note)
+        conds.append(~fin(num(f"gap_{end}")))
+        outs.append(("insufficient_data", f"no {end} (" + label + ") figure" + suffix))
+        conds.append(~(fin(num(f"gap_lower_{end}")) & fin(num(f"gap_upper_{end}"))))
+        outs.append(("insufficient_data", "no confidence interval in " + label + ", so significance cannot be judged"))
+    with np.errstate(invalid="ignore"):
+        behind0, behind1 = num("gap_lower_baseline") > 0, num("gap_lower_current") > 0
+        ahead0, ahead1 = num("gap_upper_baseline") < 0, num("gap_upper_current") < 0
+        change = num("gap_change")
+    sig = m["change_significant"].to_numpy(dtype=object)
+    sig = np.array([bool(x) for x in per_distinct(lambda v: v, sig)], dtype=bool) if sig.dtype == object else sig
+    overall = (m["comparator"] == "overall").to_numpy()
+    all_worse = pd.array(m["all_worse"], dtype="boolean")
+    comp_worse = pd.array(m["comparator_worse"], dtype="boolean")
+    everyone = all_worse.fillna(False).to_numpy(dtype=bool)
+    comp = ~overall & comp_worse.fillna(False).to_numpy(dtype=bool)
+    them = "the comparator (" + text(m["comparator_group"]) + ")"
+    fell = np.where(everyone & comp, "both the whole population and " + them,
+                    np.where(everyone, "the whole population", them))
+    fell_any = everyone | comp
+    conds.append(behind0 & ahead1)
+    outs.append(("reversed", "the group went from significantly behind to significantly ahead: the gap closed and "
+                 "opened the other way" + np.where(fell_any, ", while " + fell + " got worse", "")))
+    never = ~behind0 & ~behind1
+    conds.append(never & ~ahead0 & ~ahead1)
+    outs.append(("no_gap", "no significant gap at either end"))
+    ends = np.where(ahead0 & ahead1, b + " and " + c, np.where(ahead0, b, c))
+    conds.append(never)
+    outs.append(("no_gap", "the group was never significantly behind, and was significantly ahead in " + ends))
+    conds.append(sig & (change > 0) & behind1)
+    outs.append(("widened", "the gap grew by more than chance would explain"))
+    narrowing = sig & (change < 0) & behind0
+    conds.append(narrowing & fell_any)
+    outs.append(("narrowed_levelling_down", "the gap narrowed while " + fell + " got worse"))
+    conds.append(narrowing & all_worse.isna())
+    outs.append(("insufficient_data", "the gap narrowed, but with no whole-population figure at both ends "
+                 "levelling down cannot be ruled out"))
+    conds.append(narrowing & ~overall & comp_worse.isna())
+    outs.append(("insufficient_data", "the gap narrowed, but with no interval for the comparator's change "
+                 "levelling down cannot be ruled out"))
+    conds.append(narrowing)
+    outs.append(("narrowed", "the gap shrank by more than chance would explain and neither the whole population "
+                 "nor the comparator got worse"))
+    conds = [np.asarray(x, dtype=bool) for x in conds]
+    status = np.select(conds, [np.full(len(m), st, dtype=object) for st, _ in outs],
+                       default="no_significant_change").astype(object)
+    reason = np.select(conds, [np.broadcast_to(np.asarray(r, dtype=object), len(m)) for _, r in outs],
+                       default="the change in the gap is within what chance would explain").astype(object)
+    best = (m["comparator"] == "best").to_numpy()
+    # chosen from the same data: say so wherever the reason goes
+    reason = np.where(best, reason + ("; the best-off group was chosen from these data, so intervals against it are "
+                                      "optimistic (a group named in advance, comparator='reference', avoids this)"),
+                      reason)
+    return status, reason
+
+
+def _status_rowwise(m: pd.DataFrame) -> tuple[list[str], list[str | None]]:
+    """The status rules one row at a time: the specification :func:`_status` is checked against in the tests."""
     statuses: list[str] = []
     reasons: list[str | None] = []
     for r in m.itertuples(index=False):
         status, reason = _one_status(r)
-        if r.comparator == "best" and reason:  # chosen from the same data: say so wherever the reason goes
+        if r.comparator == "best" and reason:
             reason += ("; the best-off group was chosen from these data, so intervals against it are optimistic "
                        "(a group named in advance, comparator='reference', avoids this)")
         statuses.append(status)

@@ -22,7 +22,17 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from . import charts
-from .labels import characteristic_label, is_unknown_group, plural
+from .display import interval  # the one format of a value and its interval
+from .labels import (
+    NOT_AVAILABLE,
+    RAG_WORDS,
+    characteristic_label,
+    is_unknown_group,
+    level_label,
+    level_odds,
+    plural,
+)
+from .labels import SUPPRESSED as SUPPRESSED
 from .narrative import fmt_gap, fmt_value, gap_unit, group_phrase, round_half_up
 from .periods import sort_periods
 from .results import Results
@@ -40,7 +50,6 @@ from .verdicts import (
     verdict,
 )
 
-SUPPRESSED = "[c]"
 #: where the exported page puts its table of contents (empty in JupyterLab)
 TOC_MARK = '<div class="toc-here"></div>'
 RAG_ICON = {"green": "✔", "amber": "▲", "red": "✖", "grey": "○"}
@@ -141,6 +150,11 @@ def _num(x: float, digits: int = 1) -> str:
     return f"{round_half_up(x, digits):,.{digits}f}"
 
 
+def _level(r: Results) -> str:
+    """The report's confidence level as readers see it ("99.8%"): every label comes from this one setting."""
+    return level_label(r.options["level"])
+
+
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -164,9 +178,28 @@ def title_html(r: Results) -> str:
         beside = getattr(s, "comparator_areas", None)
         where = (f" Figures for {_esc(area)}"
                  + (f", with {_esc(', '.join(beside))} for comparison" if beside else "") + ".")
-    return (f"<h1>{_esc(s.name)}: progress report, {r.baseline} to {r.current}</h1>\n"
+    if _one_year(r):  # the scheme's first year: where we stand, the figures later years are compared with
+        return (f"<h1>{_esc(s.name)}: baseline report, {r.current}</h1>\n"
+                f'<p class="lead">{who}Where we are in {r.current}, the year the scheme measures from. Later reports '
+                f"will compare their figures with these.{where}</p>")
+    return (f"<h1>{_esc(s.name)}: progress report, {_span(r)}</h1>\n"
             f'<p class="lead">{who}Where we are in {r.current}, compared with {r.baseline}, the year the '
             f"scheme measures from.{where}</p>")
+
+
+def _one_year(r: Results) -> bool:
+    """True when the report's current year is its baseline: nothing can have changed yet."""
+    return r.baseline == r.current
+
+
+def _years(periods: list[str]) -> str:
+    """First to last of a chart's years, or the one year once."""
+    return periods[0] if len(periods) == 1 or periods[0] == periods[-1] else f"{periods[0]} to {periods[-1]}"
+
+
+def _span(r: Results) -> str:
+    """The years the report covers, "2018 to 2024", or one year once ("2024", never "2024 to 2024")."""
+    return r.current if _one_year(r) else f"{r.baseline} to {r.current}"
 
 
 def verdicts_html(r: Results) -> str:
@@ -192,7 +225,7 @@ def verdicts_html(r: Results) -> str:
     ld = _levelling_rows(r)
     parts.append('<h3 id="warnings">Levelling down: warnings</h3>')
     if ld.empty:
-        parts.append(f"<p>No gap narrowed because everyone got worse between {r.baseline} and {r.current}.</p>")
+        parts.append(f"<p>{_no_levelling_down(r)}</p>")
     else:
         shown = list(ld["summary"].head(3))
         more = len(ld) - len(shown)
@@ -203,6 +236,12 @@ def verdicts_html(r: Results) -> str:
     parts.append(f'<p class="rule">{_esc(colour_rule_text(r))}</p>')
     parts.append("</section>")
     return "\n".join(parts)
+
+
+def _no_levelling_down(r: Results) -> str:
+    if _one_year(r):
+        return f"{r.current} is the year the scheme measures from, so no gap can have narrowed yet, for any reason."
+    return f"No gap narrowed by levelling down between {r.baseline} and {r.current}."
 
 
 def colour_rule_text(r: Results) -> str:
@@ -265,7 +304,9 @@ def summary_html(r: Results, figdir: Path | None = None) -> str:
         parts.append(f"<p>{_esc(r.scheme.description)}</p>")
     parts.append(
         f"<p>The scheme has {plural(n_obj, 'objective')} and {plural(n_meas, 'measure')} of success. "
-        f"We compared {r.current} with the baseline year, {r.baseline}, for {plural(len(ev), 'group')} of people.</p>")
+        + (f"{r.current} is the year the scheme measures from, so this report sets out where "
+           f"{plural(len(ev), 'group')} of people stand; later reports will say what changed.</p>" if _one_year(r) else
+           f"We compared {r.current} with the baseline year, {r.baseline}, for {plural(len(ev), 'group')} of people.</p>"))
     counts = ev["rag"].value_counts()
     items = [f"<li>{rag_badge(rag, label)}: {plural(int(counts.get(rag, 0)), 'group')}</li>"
              for rag, label in (("green", GREEN), ("amber", AMBER), ("red", RED))]
@@ -276,14 +317,15 @@ def summary_html(r: Results, figdir: Path | None = None) -> str:
     parts.append('<ul class="counts">' + "".join(items) + "</ul>")
     parts.append("<h3>What changed</h3>")
     parts.append("<ul>" + "".join(f"<li>{_esc(t)}</li>" for t in headlines(r)) + "</ul>")
-    parts.append(f"<p>{_esc(chance_text(r.comparisons, r.options['level'], r.options.get('adjust')))}</p>")
+    if r.comparisons:  # one year: no test of change was made, so none could be chance
+        parts.append(f"<p>{_esc(chance_text(r.comparisons, r.options['level'], r.options.get('adjust')))}</p>")
     rows = []
     for obj in r.scheme.objectives:
         for m in obj.measures:
             e = ev[ev["measure_id"] == m.id]
             rows.append({"Objective": obj.title, "Measure of success": m.title,
                          "Verdict": verdict_badge(verdict(e["rag"])), "Groups": counts_text(e["rag"], e["rag_label"])})
-    table = table_html(pd.DataFrame(rows), f"Verdict on each measure of success, {r.baseline} to {r.current}",
+    table = table_html(pd.DataFrame(rows), f"Verdict on each measure of success, {_span(r)}",
                        row_header="Measure of success", raw=["Verdict"])
     parts.append(details_html(f"Verdict on each of the {plural(n_meas, 'measure')} of success", table))
     parts.append(_status_chart(r, figdir))
@@ -321,17 +363,17 @@ def _status_chart(r: Results, figdir: Path | None) -> str:
     red = int((ev["rag"] == "red").sum())
     title = (f"{plural(red, 'group')} did not meet {'its' if red == 1 else 'their'} measure of success" if red else
              "No group failed its measure of success")
-    fig = charts.status_grid(ev, title, f"Number of groups by status under each measure, {r.baseline} to {r.current}")
+    fig = charts.status_grid(ev, title, f"Number of groups by status under each measure, {_span(r)}")
     grid = ev.groupby(["measure_id", "rag"], sort=False).size().unstack(fill_value=0).reindex(
         columns=["green", "amber", "red", "grey"], fill_value=0)
     names = ev.drop_duplicates("measure_id").set_index("measure_id")["measure"]
     grid = grid.loc[list(dict.fromkeys(ev["measure_id"]))]
-    table = pd.DataFrame({"Measure": names[grid.index].to_numpy(), "Met": grid["green"].to_numpy(),
-                          "No clear change": grid["amber"].to_numpy(), "Not met": grid["red"].to_numpy(),
-                          "Not judged": grid["grey"].to_numpy()})
+    table = pd.DataFrame({"Measure": names[grid.index].to_numpy(),
+                          **{_cap(RAG_WORDS[rag]): grid[rag].to_numpy() for rag in ("green", "amber", "red", "grey")}})
     alt = ("Bar chart of the number of groups by status under each measure. " + " ".join(
-        f"{row['Measure']}: {row['Met']} met, {row['No clear change']} no clear change, {row['Not met']} not met, "
-        f"{row['Not judged']} not judged." for _, row in table.iterrows()))
+        f"{row['Measure']}: " + ", ".join(f"{row[_cap(RAG_WORDS[rag])]} {RAG_WORDS[rag]}"
+                                          for rag in ("green", "amber", "red", "grey")) + "."
+        for _, row in table.iterrows()))
     chart = figure_html(fig, "status_grid", alt, "Status of every group under each measure", table.astype(str), figdir)
     return f'<details class="chart"><summary>Chart: status of every group under each measure</summary>\n{chart}\n</details>'
 
@@ -353,7 +395,9 @@ def headlines(r: Results) -> list[str]:
     out = list(red.loc[red["status"] != "narrowed_levelling_down", "summary"])
     out += list(ev.loc[ev["rag"] == "green", "summary"][ev["status"] != "level_maintained"])
     out += list(red.loc[red["status"] == "narrowed_levelling_down", "summary"])
-    if not out:
+    if not out and _one_year(r):
+        out = [f"{r.current} is the year the scheme measures from, so no gap can have changed yet."]
+    elif not out:
         out = ["No gap changed by more than chance would explain, or by more than the scheme's minimum."]
     return out[:8]
 
@@ -449,8 +493,9 @@ def measure_html(r: Results, m: Measure, e: pd.DataFrame, figdir: Path | None) -
         })
         if r.previous:
             rows[f"Since {r.previous}"] = order["since_last"].to_numpy()
-        table = table_html(rows, f"{m.title}: status of each group, {r.baseline} to {r.current}", raw=["Status"])
+        table = table_html(rows, f"{m.title}: status of each group, {_span(r)}", raw=["Status"])
         parts.append(details_html(f"Status of all {plural(len(e), 'group')}", table))
+    parts.append(areas_html(r, m))
     if m.rule in ("gap_not_widen", "improve_where_gap"):
         gap = _gap_chart(r, m, order, figdir)
         if gap and not e["rag"].isin(["red", "green"]).any() and "<figure>" in gap:
@@ -464,6 +509,53 @@ def measure_html(r: Results, m: Measure, e: pd.DataFrame, figdir: Path | None) -
     elif m.rule == "maintain_level":
         parts.append(_level_chart(r, m, figdir))
     return "\n".join(p for p in parts if p)
+
+
+def areas_html(r: Results, m: Measure) -> str:
+    """The measure's groups in the scheme's area beside its comparator areas, now: each value and each gap.
+
+    "Our gap beside England's": a gap is the group's distance from everyone in
+    the same area, above zero when the group is worse off. Empty when the
+    scheme names no ``comparator_areas``.
+    """
+    a = getattr(r, "areas", None)
+    if a is None or a.empty or m.rule == "representation":
+        return ""
+    a = a[(a["indicator"] == m.indicator) & (a["period"] == r.current)]
+    if a.empty:
+        return ""
+    areas = list(dict.fromkeys(a["area"]))
+    if len(areas) < 2:
+        return ""
+    everyone = a[a["group"] == "All"].set_index("area")
+    groups = a[a["group"] != "All"]
+    if m.rule == "maintain_level":
+        groups = groups.iloc[0:0]
+    order = [("All", "All"), *dict.fromkeys(zip(groups["characteristic"], groups["group"], strict=True))]
+    meta = r.indicators.set_index("indicator")
+    lower = meta["polarity"].get(m.indicator) == "lower_is_better" if "polarity" in meta else False
+    unit = a["unit"].dropna().iloc[0] if a["unit"].notna().any() else ""
+    pop = (meta["population"].get(m.indicator) if "population" in meta else None) or "people"
+    cells: dict[str, list[str]] = {"Group": []}
+    for ch, g in order:
+        cells["Group"].append(f"All {pop}" if g == "All" else _cap(group_phrase(ch, g, pop)))
+        for area in areas:
+            row = a[(a["area"] == area) & (a["characteristic"] == ch) & (a["group"] == g)]
+            hidden = bool(row["suppressed"].iloc[0]) if len(row) else False
+            value = row["value"].iloc[0] if len(row) else float("nan")
+            cells.setdefault(f"{area} ({unit})", []).append(
+                interval(value, row["lower"].iloc[0] if len(row) else None, row["upper"].iloc[0] if len(row) else None,
+                         suppressed=hidden))
+            if len(order) > 1:
+                base = everyone["value"].get(area, float("nan")) if area in everyone.index else float("nan")
+                gap = (value - base) if lower else (base - value)
+                cells.setdefault(f"Gap, {area} ({gap_unit(unit)})", []).append(
+                    "" if g == "All" else interval(gap, suppressed=hidden or bool(everyone["suppressed"].get(area, False))))
+    own, others = areas[0], ", ".join(areas[1:])
+    table = table_html(pd.DataFrame(cells), f"{m.title}: {own} beside {others}, {r.current}, with {_level(r)} "
+                       "confidence intervals; a gap above zero means the group is worse off than everyone in "
+                       "the same area")
+    return details_html(f"Beside other areas: {own} and {others} in {r.current}", table)
 
 
 def _breaks(r: Results, indicator: str) -> list[str]:
@@ -499,16 +591,16 @@ def _gap_chart(r: Results, m: Measure, order: pd.DataFrame, figdir: Path | None)
     unit, pop = data["unit"].iloc[0], data["population"].iloc[0]
     name = data["name"].iloc[0]
     title = _chart_title(first)
-    versus = {"overall": f"all {pop}", "rest": f"other {pop}", "best": "the best-off group",
-              "reference": "the reference group"}[m.comparator]
+    versus = _versus(m.comparator, pop)
     periods = sort_periods(data["period"])
-    subtitle = f"Gap in {name} between each group and {versus}, {gap_unit(unit)}, {periods[0]} to {periods[-1]}"
+    subtitle = (f"Gap in {name} between each group and {versus}, {gap_unit(unit)}, {_years(periods)}, "
+                f"with {_level(r)} confidence intervals")
     fig = charts.gap_over_time(data.assign(group=pd.Categorical(data["group"], chosen)).sort_values("group")
                                .assign(group=lambda d: d["group"].astype(str)), title, subtitle,
-                               breaks=_breaks(r, m.indicator))
+                               breaks=_breaks(r, m.indicator), level=r.options["level"])
     numbers = data.pivot_table(index="period", columns="group", values="gap", aggfunc="first", sort=False)
     numbers = numbers.reindex(index=periods, columns=chosen)
-    table = numbers.map(_num).reset_index().rename(columns={"period": "Year"})
+    table = _pivot_text(data.assign(text=_intervals(data, "gap")), periods, chosen)
     alt_bits = []
     for g in chosen:
         col = numbers[g].dropna()
@@ -521,20 +613,55 @@ def _gap_chart(r: Results, m: Measure, order: pd.DataFrame, figdir: Path | None)
     return html_out
 
 
+def _intervals(d: pd.DataFrame, col: str, lower: str | None = "", upper: str | None = "") -> list[str]:
+    """Each row's ``col`` with its interval, as the report writes every figure: ``25.8 (25.6 to 26.0)``, or [c].
+
+    ``lower``/``upper`` default to the column's own limits (``lower``/``upper`` for ``value``, ``gap_lower``/...
+    otherwise); ``None`` leaves the interval out.
+    """
+    if lower == "":
+        lower, upper = ("lower", "upper") if col == "value" else (f"{col}_lower", f"{col}_upper")
+    hidden = d["suppressed"].fillna(False).astype(bool) if "suppressed" in d else pd.Series(False, index=d.index)
+    lo = d[lower] if lower in d else pd.Series(None, index=d.index, dtype=object)
+    hi = d[upper] if upper in d else pd.Series(None, index=d.index, dtype=object)
+    return [interval(v, a, b, suppressed=h) for v, a, b, h in zip(d[col], lo, hi, hidden, strict=True)]
+
+
+def _pivot_text(d: pd.DataFrame, periods: list[str], groups: list[str]) -> pd.DataFrame:
+    """A year-by-group table of the ``text`` column; a year with no figure is [x]."""
+    t = d.pivot_table(index="period", columns="group", values="text", aggfunc="first", sort=False)
+    t = t.reindex(index=periods, columns=groups).fillna(NOT_AVAILABLE).reset_index().rename(columns={"period": "Year"})
+    t.columns.name = None
+    return t
+
+
+def _versus(comparator: str, pop: str) -> str:
+    """Who a chart compares each group with, in words."""
+    return {"overall": f"all {pop}", "rest": f"other {pop}", "best": "the best-off group",
+            "reference": "the reference group"}.get(comparator, f"all {pop}")
+
+
+def _yes(x: object) -> bool:
+    return x is not None and x is not pd.NA and not (isinstance(x, float) and math.isnan(x)) and bool(x)
+
+
 def _values_chart(r: Results, m: Measure, s: pd.DataFrame, row: pd.Series, figdir: Path | None) -> str:
     """For levelling down: the group's own result and everyone's, to show why the gap closed."""
     d = s[(s["group"] == row["group"]) & (s["characteristic"] == row["characteristic"])]
     unit, pop, name = row["unit"], row["population"], row["name"]
     who = group_phrase(row["characteristic"], row["group"], pop)
+    versus = _versus(m.comparator, pop)
     periods = sort_periods(d["period"])
-    title = f"The gap closed because results for all {pop} fell, not because {who} did better"
-    subtitle = f"{_cap(name)}: {who} and all {pop}, {unit}, {periods[0]} to {periods[-1]}"
-    fig = charts.values_over_time(d, title, subtitle, breaks=_breaks(r, m.indicator))
+    # "did worse", never "fell": for a lower-is-better measure (absence, unemployment) getting worse is a rise
+    worse = versus if m.comparator == "overall" or _yes(row.get("comparator_worse")) else f"all {pop}"
+    title = f"The gap closed because {worse} did worse, not because {who} did better"
+    subtitle = f"{_cap(name)}: {who} and {versus}, {unit}, {_years(periods)}"
+    fig = charts.values_over_time(d, title, subtitle, breaks=_breaks(r, m.indicator), level=r.options["level"])
     dd = d.set_index("period").loc[periods]
-    table = pd.DataFrame({"Year": periods, _cap(who): [_num(v) for v in dd["value"]],
-                          f"All {pop}": [_num(v) for v in dd["comparator_value"]]})
+    table = pd.DataFrame({"Year": periods, _cap(who): _intervals(dd, "value"),
+                          _cap(versus): _intervals(dd, "comparator_value", "comparator_lower", "comparator_upper")})
     alt = (f"Line chart. {title}. {_cap(who)}: {fmt_value(dd['value'].iloc[0], unit)} in {periods[0]} and "
-           f"{fmt_value(dd['value'].iloc[-1], unit)} in {periods[-1]}. All {pop}: "
+           f"{fmt_value(dd['value'].iloc[-1], unit)} in {periods[-1]}. {_cap(versus)}: "
            f"{fmt_value(dd['comparator_value'].iloc[0], unit)} and {fmt_value(dd['comparator_value'].iloc[-1], unit)}.")
     return figure_html(fig, f"{m.id}_{row['group']}_values".replace(" ", "_"), alt, subtitle, table, figdir)
 
@@ -580,18 +707,19 @@ def _dot_chart(r: Results, m: Measure, order: pd.DataFrame, figdir: Path | None)
         significant = worst is not None and pd.notna(worst["significant"]) and bool(worst["significant"])
         if significant and worst["gap"] > 0:
             who = _cap(group_phrase(ch, worst["group"], pop))
-            title = f"{who} are furthest behind: {fmt_gap(worst['gap'], unit)} below all {pop}"
+            # behind is below for a higher-is-better measure, above for a lower-is-better one (absence, obesity)
+            side = "above" if worst["polarity"] == "lower_is_better" else "below"
+            title = f"{who} are furthest behind: {fmt_gap(worst['gap'], unit)} {side} all {pop}"
         else:
             title = f"No group is clearly behind all {pop}"
         subtitle = f"{_cap(name)} by {characteristic_label(ch)}, {r.current}, with all {pop} for comparison"
-        fig = charts.dot_plot(c, title, subtitle, highlight=list(order["group"]) if m.groups else None)
+        fig = charts.dot_plot(c, title, subtitle, highlight=list(order["group"]) if m.groups else None,
+                              level=r.options["level"])
         tab = c.sort_values("value", ascending=False)
         table = pd.DataFrame({
             "Group": tab["group"],
-            f"Value ({unit})": [_num(v) for v in tab["value"]],
-            "Lower 95% limit": [_num(v) for v in tab["lower"]],
-            "Upper 95% limit": [_num(v) for v in tab["upper"]],
-            "Gap to all": [_num(v) for v in tab["gap"]],
+            f"Value ({unit}), with {_level(r)} confidence interval": _intervals(tab, "value"),
+            f"Gap to all ({gap_unit(unit)})": _intervals(tab, "gap", None, None),
         })
         n_sup = int(c["suppressed"].sum())
         alt = (f"Dot chart. {title}. All {pop}: {fmt_value(c['comparator_value'].iloc[0], unit)}. "
@@ -636,19 +764,23 @@ def _level_chart(r: Results, m: Measure, figdir: Path | None) -> str:
     row = r.evaluation[r.evaluation["measure_id"] == m.id]
     status = row["status"].iloc[0] if len(row) else None
     last = shown.iloc[-1]
+    # for a lower-is-better measure the level to keep is a ceiling: worse is above it, and getting worse is a rise
+    lower = known["polarity"].iloc[0] == "lower_is_better" if "polarity" in known else False
+    good_side, fell = ("below", "rose") if lower else ("above", "fell")
     if status == "level_maintained":
-        title = f"{_cap(name)} held its level" + (" and stayed above the level to keep" if m.level is not None else "")
+        title = f"{_cap(name)} held its level" + (f" and stayed {good_side} the level to keep" if m.level is not None
+                                                  else "")
     elif status == "below_level":
-        title = (f"{_cap(name)} fell below the level to keep" if m.level is not None and last["value"] < m.level
-                 else f"{_cap(name)} fell by more than chance would explain")
+        past = m.level is not None and (last["value"] > m.level if lower else last["value"] < m.level)
+        title = (f"{_cap(name)} {'rose above' if lower else 'fell below'} the level to keep" if past
+                 else f"{_cap(name)} {fell} by more than chance would explain")
     else:
         title = f"{_cap(name)}: {fmt_value(last['value'], unit)} in {last['period']}"
-    subtitle = f"{_cap(name)}, all {pop}, {unit}, {periods[0]} to {periods[-1]}, with 95% confidence interval"
+    subtitle = f"{_cap(name)}, all {pop}, {unit}, {_years(periods)}, with {_level(r)} confidence interval"
     charts._layout(fig, charts._titles(fig, ax, title, subtitle))
     s = s.dropna(subset=["value"])
-    table = pd.DataFrame({"Year": s["period"], f"Value ({unit})": [_num(v) for v in s["value"]],
-                          "Lower 95% limit": [_num(v) for v in s["lower"]],
-                          "Upper 95% limit": [_num(v) for v in s["upper"]]})
+    table = pd.DataFrame({"Year": s["period"],
+                          f"Value ({unit}), with {_level(r)} confidence interval": _intervals(s, "value")})
     alt = (f"Line chart. {title}. " + "; ".join(f"{p}: {fmt_value(v, unit)}" for p, v in zip(s['period'], s['value'], strict=True))
            + (f". Level to keep: {m.level:g}." if m.level is not None else "."))
     return figure_html(fig, f"{m.id}_level", alt, subtitle, table, figdir)
@@ -663,8 +795,7 @@ def levelling_down_html(r: Results) -> str:
              "worse. The second is levelling down. This report never counts levelling down as progress: the "
              "scheme asks for gaps to close by the group doing better, not by others doing worse.</p>"]
     if ld.empty:
-        parts.append("<p>No gap narrowed by levelling down between "
-                     f"{r.baseline} and {r.current}.</p>")
+        parts.append(f"<p>{_no_levelling_down(r)}</p>")
     else:
         parts.append(f"<p>{len(ld)} gap{'s' if len(ld) != 1 else ''} narrowed by levelling down. "
                      "These are not counted as progress:</p>")
@@ -677,7 +808,7 @@ def levelling_down_html(r: Results) -> str:
             "Everyone now": [fmt_value(v, u) for v, u in zip(ld["all_current"], ld["unit"], strict=True)],
             "Why it is not progress": ld["summary"],
         })
-        parts.append(table_html(rows, f"Gaps that narrowed by levelling down, {r.baseline} to {r.current}"))
+        parts.append(table_html(rows, f"Gaps that narrowed by levelling down, {_span(r)}"))
     parts.append("</section>")
     return "\n".join(parts)
 
@@ -809,8 +940,8 @@ GLOSSARY = [
     ("Statistically significant", "Too large to be explained by chance alone. Surveys and small groups give "
                                   "figures that vary from year to year by chance; we only call a change real "
                                   "when it is bigger than that."),
-    ("Confidence interval", "The range the true figure is likely to be in. We use 95%: if we could repeat the "
-                            "count many times, 95 out of 100 such ranges would contain the true figure."),
+    ("Confidence interval", "The range the true figure is likely to be in. We use {level}: if we could repeat the "
+                            "count many times, {odds} such ranges would contain the true figure."),
     ("No clear change", "The figure moved, but by less than chance could explain."),
     ("Levelling down", "A gap that got smaller because everyone else got worse, not because the group did "
                        "better. We never count it as progress."),
@@ -820,15 +951,38 @@ GLOSSARY = [
 ]
 
 
-def glossary_html() -> str:
-    """The glossary: every statistical term used, once, in plain words."""
-    items = "".join(f"<dt>{_esc(t)}</dt><dd>{_esc(d)}</dd>" for t, d in GLOSSARY)
+def glossary_html(r: Results | float | None = None) -> str:
+    """The glossary: every statistical term used, once, in plain words.
+
+    ``r`` is the report's results (or its confidence level), so the glossary
+    names the level the figures use. Without it (a notebook copied before the
+    glossary took one) the level is not named rather than named wrongly.
+
+    Examples
+    --------
+    >>> "We use 99.8%: if we could repeat the count many times, 998 out of 1,000" in glossary_html(0.998)
+    True
+    >>> "95%" in glossary_html()
+    False
+    """
+    level = r if isinstance(r, int | float) or r is None else r.options["level"]
+    words = ({"level": level_label(level), "odds": level_odds(level)} if level is not None else None)
+
+    def said(text: str) -> str:
+        if "{level}" not in text:
+            return text
+        if words is None:
+            return ("The range the true figure is likely to be in, at the confidence level given under "
+                    "\"How we worked this out\".")
+        return text.format(**words)
+
+    items = "".join(f"<dt>{_esc(t)}</dt><dd>{_esc(said(d))}</dd>" for t, d in GLOSSARY)
     return f'<section aria-labelledby="glossary"><h2 id="glossary">Words we use</h2><dl>{items}</dl></section>'
 
 
 def methods_html(r: Results) -> str:
     """How the figures were worked out, for the analyst who checks them."""
-    level = f"{r.options['level'] * 100:g}%"
+    level = _level(r)
     rule = ("any fall" if r.options["strict"] else "a statistically significant fall")
     return (
         '<section aria-labelledby="methods"><h2 id="methods">How we worked this out</h2><ul>'
@@ -852,7 +1006,8 @@ def sentences(r: Results) -> list[str]:
     out = list(ev["summary"].dropna()) + headlines(r) + list(_levelling_rows(r).get("summary", pd.Series()).dropna())
     for o in r.scheme.objectives:
         out += findings(ev[ev["objective_id"] == o.id])
-    out += [colour_rule_text(r), chance_text(r.comparisons, r.options["level"], r.options.get("adjust"))]
+    out += [colour_rule_text(r)]
+    out += [chance_text(r.comparisons, r.options["level"], r.options.get("adjust"))] if r.comparisons else []
     out += [since_text(r, ev[ev["objective_id"] == o.id]) for o in r.scheme.objectives]
     screen = screened(r)
     out += list(screen.loc[screen["flag"] == "disadvantaged", "finding"].head(12))

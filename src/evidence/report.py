@@ -246,7 +246,7 @@ def _kernel_dir() -> Path:
     return base
 
 
-def _execute(notebook: Path, output: Path, params: dict[str, Any]) -> None:
+def _execute(notebook: Path, output: Path, params: dict[str, Any], run: dict[str, str] = _RUN_PARAMETERS) -> None:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -255,6 +255,7 @@ def _execute(notebook: Path, output: Path, params: dict[str, Any]) -> None:
     declared = pm.inspect_notebook(str(notebook))
     # a notebook without a setting (the exploration notebook has no 'adjust') is not told about it unless it was set
     params = {k: v for k, v in params.items() if v is not None or k in declared}
+    replaced_in_copy(notebook, params, run)
     kernels = _kernel_dir()
     old = os.environ.get("JUPYTER_PATH")
     os.environ["JUPYTER_PATH"] = os.pathsep.join([str(kernels)] + ([old] if old else []))
@@ -272,6 +273,42 @@ def _execute(notebook: Path, output: Path, params: dict[str, Any]) -> None:
             os.environ.pop("JUPYTER_PATH", None)
         else:
             os.environ["JUPYTER_PATH"] = old
+
+
+def replaced_in_copy(notebook: Path, params: dict[str, Any], run: dict[str, str] = _RUN_PARAMETERS) -> list[str]:
+    """Warn about each setting of a user's copy that the run replaces: it is set from the command line.
+
+    An officer who edits ``level = 0.9`` in the parameters cell of their copy and
+    runs ``evidence report --notebook`` would otherwise get the command line's
+    setting without a word. Only settings changed from the built-in notebook of
+    the same name are named (the folder for tables and figures is always the run's).
+
+    Returns
+    -------
+    list of str
+        The warnings given.
+    """
+    import warnings
+
+    import papermill as pm
+
+    from .errors import EvidenceWarning
+
+    template = builtin_notebooks().get(notebook.stem)
+    if template is None or notebook.resolve() == template.resolve():
+        return []
+    mine, theirs = pm.inspect_notebook(str(notebook)), pm.inspect_notebook(str(template))
+    said = []
+    for name, value in params.items():
+        typed = (mine.get(name) or {}).get("default")
+        if name == "output_dir" or typed is None or typed == (theirs.get(name) or {}).get("default"):
+            continue
+        option = run.get(name, f"-p {name}=...")
+        how = f"give {option}" if option.startswith("-") else f"set it in {option}"
+        said.append(f"{notebook.name} sets {name} = {typed} in its parameters cell, but the run used {value!r}: "
+                    f"a run sets {name} itself; {how} to choose it")
+        warnings.warn(said[-1], EvidenceWarning, stacklevel=2)
+    return said
 
 
 def _evidence_error(text: str) -> EvidenceError:

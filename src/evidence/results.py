@@ -132,6 +132,8 @@ def build(
     evaluation = scheme.evaluate(obs, current, base, indicators=meta, cache=cache, **opts)
     prev = previous_period(obs, current, previous, reports, scheme_name=scheme.name)
     evaluation = since_last(scheme, evaluation, obs, meta, prev, current, opts)
+    if base == current:
+        evaluation = baseline_year(evaluation)
     supp = {"min_numerator": opts["min_numerator"], "min_denominator": opts["min_denominator"]}
 
     series_parts = []
@@ -194,6 +196,70 @@ def build(
     return Results(scheme=scheme, baseline=base, current=current, options=opts, evaluation=evaluation,
                    series=series, screen=scr, levelling_down=levelling_down, quality=quality, indicators=meta,
                    inputs=list(inputs or []), previous=prev, areas=areas)
+
+
+def baseline_year(evaluation: pd.DataFrame) -> pd.DataFrame:
+    """A report whose current year is its baseline: where each group stands, and no change claimed.
+
+    With one year there is nothing to compare: every measure that judges a
+    change is grey, "not yet measurable", and its sentence says where the group
+    is now (never "went from 10.0 to 10.0"). Representation judges this year's
+    shares alone, so it keeps its own result.
+
+    Examples
+    --------
+    >>> e = pd.DataFrame([{"rule": "gap_not_widen", "characteristic": "disability", "group": "Disabled",
+    ...     "population": "residents", "comparator": "overall", "comparator_group": "All", "unit": "%",
+    ...     "current": "2024", "gap_current": 18.04, "gap_lower_current": 15.2, "gap_upper_current": 20.9,
+    ...     "status": "no_significant_change", "rag": "amber", "rag_label": "Amber: no clear change"}])
+    >>> baseline_year(e)[["status", "rag", "summary"]].values.tolist()[0]  # doctest: +NORMALIZE_WHITESPACE
+    ['insufficient_data', 'grey', 'In 2024, the year the scheme measures from, Disabled residents were 18.0
+    percentage points behind all residents. Later reports will say how this gap changes.']
+    """
+    from .narrative import comparator_phrase, fmt_gap, fmt_value, group_phrase
+    from .verdicts import NOT_MEASURABLE
+
+    out = evaluation.copy()
+    change = out["rule"] != "representation"
+    summaries = []
+    for _, r in out.iterrows():
+        if r["rule"] == "representation":
+            summaries.append(r.get("summary"))
+            continue
+        year, unit = r["current"], r.get("unit") or ""
+        if r["rule"] == "maintain_level":
+            value = r.get("value_current")
+            summaries.append(f"{str(r.get('name') or r.get('indicator'))[:1].upper()}"
+                             f"{str(r.get('name') or r.get('indicator'))[1:]} was {fmt_value(value, unit)} in {year}, "
+                             "the year the scheme measures from. Later reports will say whether it keeps this level."
+                             if _finite(value) else f"There is no figure for {year}, the year the scheme measures from.")
+            continue
+        pop = r.get("population") or "people"
+        who = group_phrase(r["characteristic"], r["group"], pop)
+        vs = comparator_phrase(r["comparator"], r.get("comparator_group") or "", pop, r["characteristic"])
+        g, lo, hi = r.get("gap_current"), r.get("gap_lower_current"), r.get("gap_upper_current")
+        if not _finite(g):
+            where = f"there is no figure for {who} that can be published"
+        elif _finite(lo) and lo > 0:
+            where = f"{who} were {fmt_gap(g, unit)} behind {vs}"
+        elif _finite(hi) and hi < 0:
+            where = f"{who} were {fmt_gap(-g, unit)} ahead of {vs}"
+        else:
+            where = f"there was no clear gap between {who} and {vs}"
+        summaries.append(f"In {year}, the year the scheme measures from, {where}. Later reports will say how this "
+                         "gap changes.")
+    out["summary"] = summaries
+    out.loc[change, ["status", "rag", "rag_label"]] = ["insufficient_data", "grey", NOT_MEASURABLE]
+    for col in ("gap_change", "gap_change_lower", "gap_change_upper", "reason"):
+        if col in out:
+            out[col] = out[col].astype(object) if col == "reason" else out[col]
+            out.loc[change, col] = "the year the scheme measures from: no change to measure yet" if col == "reason" \
+                else np.nan
+    return out
+
+
+def _finite(x: object) -> bool:
+    return isinstance(x, int | float | np.floating) and not isinstance(x, bool) and bool(np.isfinite(x))
 
 
 def previous_period(obs: pd.DataFrame, current: str, previous: str | None = None,

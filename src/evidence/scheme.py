@@ -689,7 +689,7 @@ def _maintain_level(m: Measure, obs, base, current, indicators, opts) -> pd.Data
     if status == "level_maintained":
         summary = f"{label}: {vals}{target}. Level maintained."
     elif below:
-        summary = f"{label}: {vals}, below the level to keep{target}."
+        summary = f"{label}: {vals}, {'below' if higher else 'above'} the level to keep{target}."
     else:
         summary = f"{label}: {vals}. This is a significant fall."
     return pd.DataFrame([{**row, "name": c["name"], "value_baseline": b["est"], "value_current": c["est"],

@@ -18,7 +18,9 @@ import pandas as pd
 from .gaps import gaps
 from .indicators import IndicatorsLike
 from .narrative import comparator_phrase, fmt_gap, group_phrase
+from .observations import map_distinct
 from .periods import normalise_period
+from .sentences import gap_text, per_distinct
 
 
 def screen(
@@ -61,7 +63,8 @@ def screen(
     'disadvantaged'
     """
     p = normalise_period(period)
-    periods = obs["period"].map(lambda v: normalise_period(v) if pd.notna(v) else v)
+    periods = pd.Series(map_distinct(obs["period"], lambda v: normalise_period(v) if v is not None else v),
+                        index=obs.index)
     g = gaps(obs[periods == p], comparator, reference, level, indicators=indicators,
              suppress_small=suppress_small, min_numerator=min_numerator, min_denominator=min_denominator)
     sig = g["significant"].fillna(False).astype(bool)
@@ -74,11 +77,36 @@ def screen(
     order = {"disadvantaged": 0, "no clear gap": 1, "no interval": 2, "advantaged": 3, "no value": 4, "suppressed": 5}
     rank_by = g["relative_gap_lower"].where(np.isfinite(g["relative_gap_lower"]), g["relative_gap"])
     rank_by = rank_by.where(np.isfinite(rank_by), np.nan)  # an infinite or undefined ratio is not the largest gap
-    g = g.assign(flag=flag, _o=[order[f] for f in flag], _r=-rank_by.fillna(0))
+    g = g.assign(flag=flag, _o=pd.Series(flag).map(order).to_numpy(), _r=-rank_by.fillna(0))
     g = g.sort_values(["_o", "_r", "indicator", "characteristic", "group"], kind="stable").drop(columns=["_o", "_r"])
     g["rank"] = np.arange(1, len(g) + 1)
-    g["finding"] = [_finding(r) for _, r in g.iterrows()]
+    g["finding"] = findings(g)
     return g.reset_index(drop=True)
+
+
+def findings(g: pd.DataFrame) -> np.ndarray:
+    """:func:`_finding` for every row at once: templates chosen by ``flag``, phrases made once per distinct group."""
+    if not len(g):
+        return np.empty(0)  # an empty column stays float64, as an empty list makes it
+    cols = {k: g[k].to_numpy(dtype=object) for k in ("characteristic", "group", "population", "comparator",
+                                                     "comparator_group", "name", "unit", "flag")}
+    who = per_distinct(group_phrase, cols["characteristic"], cols["group"], cols["population"])
+    big = per_distinct(lambda w: w[0].upper() + w[1:], who)
+    small = per_distinct(lambda w: w[0].lower() + w[1:], big)
+    vs = per_distinct(comparator_phrase, cols["comparator"], cols["comparator_group"], cols["population"],
+                      cols["characteristic"])
+    name = per_distinct(lambda v: f"{v}", cols["name"])
+    size = gap_text(np.abs(pd.to_numeric(g["gap"], errors="coerce").to_numpy(dtype=float)), cols["unit"])
+    flag = cols["flag"]
+    return np.select(
+        [flag == "suppressed", flag == "no value", flag == "disadvantaged", flag == "advantaged", flag == "no interval"],
+        [big + ": too few people to publish " + name + ".", big + ": no figure for " + name + ".",
+         big + " are " + size + " worse off than " + vs + " on " + name + ".",
+         big + " are " + size + " better off than " + vs + " on " + name + ".",
+         big + " differ from " + vs + " by " + size + " on " + name
+         + ", but with no interval we cannot say if that is chance."],
+        default="No clear gap between " + small + " and " + vs + " on " + name + ".",
+    ).astype(object)
 
 
 def _finding(r: pd.Series) -> str:

@@ -61,7 +61,9 @@ def suppress(
     out = obs.copy()
     if "suppressed" not in out:
         out["suppressed"] = False
-    out["suppressed"] = out["suppressed"].fillna(False).astype(bool)
+    # a blank flag is not suppressed; a 1/0/blank float column must not be filled with a bool (pandas 4 refuses)
+    flag = out["suppressed"].astype(object)
+    out["suppressed"] = flag.where(flag.notna(), False).astype(bool)
     if "reason" not in out:
         out["reason"] = pd.Series([None] * len(out), index=out.index, dtype=object)
     out["reason"] = out["reason"].astype(object)

@@ -461,7 +461,7 @@ def workforce_report(
         builtin = notebook_file == NOTEBOOK
         say("Running the workforce notebook" + ("" if builtin else f" {notebook_file}"))
         executed = tmp / "report.ipynb"
-        _execute(notebook_file, executed, params)
+        _execute(notebook_file, executed, params, _RUN_PARAMETERS)
         say("Writing HTML")
         html = to_html(executed, title="Workforce profile").replace(
             "<p>Equality scheme progress report</p>", "<p>Workforce profile</p>", 1)
