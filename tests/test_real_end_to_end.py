@@ -114,7 +114,30 @@ MAPPED = {
                   ["--filter", "organisation=Calderdale Council"], []),
     # a format of its own (no mapping): each employer is an area
     "gender_pay_gap": ("gender_pay_gap_service_2017_18_all_employers.csv", None, ["--area", "Kirklees Council"], []),
+    # files in known formats, one indicator or characteristic chosen with --filter to keep the run short
+    "in13": ("smc_son26_in13_attainment_age16_by_disadvantage_ethnicity_sex.csv", None,
+             ["--filter", "indicator=in13_trend"], []),
+    "in12": ("smc_son26_in12_attainment_age11_by_disadvantage_ethnicity_sex.csv", None,
+             ["--filter", "indicator=in12_trend"], []),
+    "in11": ("smc_son26_in11_development_age5_by_disadvantage_ethnicity_idaci_decile.csv", None,
+             ["--filter", "indicator=in11_level_idaci"], []),
+    "in31": ("smc_son26_in31_economic_activity_age25_29_by_ses_disability_ethnicity.csv", None,
+             ["--filter", "indicator=in31_disability_active"], []),
+    "destinations_2020_21": ("dfe_ees_ks4_destinations_2020_21_revised_national_by_characteristic.csv", None,
+                             ["--filter", "institution_group=State-funded mainstream schools",
+                              "--filter", "characteristic_group=Disadvantage Status"], ["--baseline", "2018/19"]),
+    "destinations_2021_22": ("dfe_ees_ks4_destinations_2021_22_provisional_national_by_characteristic.csv", None,
+                             ["--filter", "institution_group=State-funded mainstream schools",
+                              "--filter", "breakdown_topic=Disadvantage Status"], ["--baseline", "2020/21"]),
+    "ks4_2018_19_xlsx": ("dfe_ees_ks4_2018_19_la_attainment8_by_ethnicity_fsm_disadvantage_sen.xlsx", None,
+                         ["--filter", "breakdown=disadvantage", "--area", "England"], []),
+    "fingertips_next": ("fingertips_extract_fingertipsnext_2018_2024_with_ethnicity_deprivation_categories.csv", None,
+                        ["--filter", "indicator=93015 (19+ yrs)", "--area", "E92000001"], []),
 }
+
+
+#: edits a user makes to the starter scheme: init writes 12 measures (alphabetically) and lists the rest
+EDITS = {c: ("indicator: all_notsust", "indicator: overall") for c in ("destinations_2020_21", "destinations_2021_22")}
 
 
 @pytest.fixture(scope="module")
@@ -141,6 +164,10 @@ def mapped(tmp_path_factory):
             with warnings.catch_warnings(), contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
                 warnings.simplefilter("ignore")
                 assert main(["init", str(data), *init_args]) == 0, out.getvalue()
+                if case in EDITS:  # the user's edit of the starter scheme
+                    text = (folder / "scheme.yaml").read_text(encoding="utf-8")
+                    assert EDITS[case][0] in text
+                    (folder / "scheme.yaml").write_text(text.replace(*EDITS[case], 1), encoding="utf-8")
                 assert main(["validate", "scheme.yaml"]) == 0, out.getvalue()
                 validated = out.getvalue()
                 assert main(["report", "--scheme", "scheme.yaml", "--out", "report", "--quiet", *report_args]) == 0, \
@@ -149,7 +176,7 @@ def mapped(tmp_path_factory):
             os.chdir(cwd)
         html = (folder / "report" / "report.html").read_text(encoding="utf-8")
         assert "Traceback" not in html and "EvidenceWarning" not in html
-        measures = pd.read_csv(folder / "report" / "measures.csv", dtype={"baseline": str, "current": str})
+        measures = pd.read_csv(folder / "report" / "measures.csv", dtype={"baseline": str, "current": str, "group": str})
         done[case] = (html, measures, validated, folder / "report")
         return done[case]
 
@@ -222,3 +249,61 @@ def test_gender_pay_gap_service_kirklees(mapped):
     assert "Top quartile 61.1" in " ".join(re.sub(r"<[^>]+>", " ", html).split())
     meta = yaml.safe_load((folder / ".." / "indicators.yaml").read_text())["indicators"]
     assert meta["mean_hourly_pay_gap"]["polarity"] == "lower_is_better"
+
+
+def test_state_of_the_nation_attainment_at_16_and_11(mapped):
+    # SOURCES.md: IN13 2024/25 Disadvantaged 25.8% vs Not known to be disadvantaged 53.1%;
+    # IN12 2024/25 Disadvantaged 47% vs 69%
+    html, measures, _, _ = mapped("in13")
+    dis = _row(measures, group="Disadvantaged")
+    assert (dis["current"], round(dis["value_current_full"], 1)) == ("2024/25", 25.8)
+    assert round(_row(measures, group="Not known to be disadvantaged")["value_current_full"], 1) == 53.1
+    html, measures, _, _ = mapped("in12")
+    assert round(_row(measures, group="Disadvantaged")["value_current_full"]) == 47
+    assert round(_row(measures, group="Not known to be disadvantaged")["value_current_full"]) == 69
+
+
+def test_state_of_the_nation_development_at_5_by_idaci_decile(mapped):
+    html, measures, _, _ = mapped("in11")
+    # SOURCES.md: 2024/25 decile 1 (most deprived) 58.9% (n=74,574), decile 5 68.9%, decile 10 77.7%
+    values = measures.set_index("group")["value_current_full"].round(1)
+    assert (values["1"], values["5"]) == (58.9, 68.9)
+
+
+def test_state_of_the_nation_economic_activity_by_disability(mapped):
+    html, measures, validated, _ = mapped("in31")
+    # SOURCES.md: 2014-2025, UK, lower working-class origin: disabled 54.6% (CI 52.0-57.1) vs not disabled 86.2%
+    assert round(_row(measures, group="Lower working × Yes")["value_current_full"], 1) == 54.6
+    assert round(_row(measures, group="Lower working × No")["value_current_full"], 1) == 86.2
+
+
+@pytest.mark.parametrize("case, now, then", [("destinations_2020_21", ("2020/21", 88.6, 96.0), ("2018/19", 88.6, 96.2)),
+                                             ("destinations_2021_22", ("2021/22", 87.7, 95.7), ("2020/21", 88.6, 96.0))])
+def test_ks4_destinations_both_releases(mapped, case, now, then):
+    html, measures, _, _ = mapped(case)
+    overall = measures[measures["indicator"] == "overall"].set_index("group")
+    # SOURCES.md: 202021 disadvantaged 88.6% vs not 96.0%; 201819 88.6% vs 96.2%; 202122 87.7% vs 95.7%
+    assert overall.loc["Disadvantaged", "current"] == now[0]
+    assert round(overall.loc["Disadvantaged", "value_current_full"], 1) == now[1]
+    assert round(overall.loc["Disadvantaged", "value_baseline_full"], 1) == then[1]
+    dis = overall.loc["Disadvantaged"]  # compared with the best-off group (not disadvantaged): group + gap
+    assert round(dis["value_current_full"] + dis["gap_current_full"], 1) == now[2]
+    assert round(dis["value_baseline_full"] + dis["gap_baseline_full"], 1) == then[2]
+
+
+def test_ks4_2018_19_workbook_attainment8_and_progress8_interval(mapped):
+    html, measures, _, _ = mapped("ks4_2018_19_xlsx")
+    # SOURCES.md: England 2018/19 Attainment 8: disadvantaged 36.8 vs "Disadvantaged all other" 50.4
+    a8 = _row(measures, indicator="avg_att8", group="Disadvantaged")
+    assert round(a8["value_current_full"], 1) == 36.8
+    assert a8["comparator"] == "best"  # the best-off group, "Disadvantaged all other": group + gap
+    assert round(a8["value_current_full"] + a8["gap_current_full"], 1) == 50.4
+    assert not measures["indicator"].str.contains("_ci_").any()  # p8score_ci_low/upp are avg_p8score's interval
+
+
+def test_fingertips_next_physical_inactivity(mapped):
+    html, measures, _, _ = mapped("fingertips_next")
+    # SOURCES.md: 93015, England 2018: White British 19.8% vs Asian 31.9%; 2022 Disabled 35.8% vs Not disabled 18.1%
+    assert round(_row(measures, group="White British")["value_baseline_full"], 1) == 19.8
+    assert round(_row(measures, group="Asian")["value_baseline_full"], 1) == 31.9
+    assert round(_row(measures, group="Disabled")["value_current_full"], 1) == 35.8

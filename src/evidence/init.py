@@ -22,6 +22,8 @@ from .errors import Problem, listing, raise_if
 from .observations import ALL
 from .periods import normalise_period, sort_periods
 
+#: the whole country, chosen as the scheme's area when the files have it and no --area is given
+NATIONAL = ("England", "United Kingdom", "UK", "Great Britain", "England and Wales")
 #: measures written; further indicators are listed in a comment for the user to add
 MAX_MEASURES = 12
 
@@ -132,8 +134,9 @@ def _choose_area(obs: pd.DataFrame, area: str | None, files: list[str]) -> tuple
             raise_if([Problem(f"area '{area}' is not in the data{f' (did you mean {close[0]!r}?)' if close else ''}; "
                               f"its areas are {listing(areas)}", file=", ".join(files), column="area")])
         chosen = area
-    elif len(areas) > 1:
-        chosen = "England" if "England" in areas else areas[0]
+    elif len(areas) > 1:  # the country when the file has it, else the area with the most figures
+        named = obs["area"].astype(str)
+        chosen = next((a for a in NATIONAL if a in areas), None) or str(named[named != ""].value_counts().index[0])
     else:
         return None, [], areas
     comparators = ["England"] if chosen != "England" and "England" in areas else []
@@ -189,13 +192,18 @@ def _first(block: pd.DataFrame, col: str) -> str | None:
 def _scheme_text(obs: pd.DataFrame, sources: list[dict], area: str | None, comparators: list[str], areas: list[str],
                  name: str, files: list[str]) -> str:
     periods = sort_periods(obs["period"].map(normalise_period).unique())
+    measured = {str(i): set(b.loc[b["group"] != ALL, "period"].map(normalise_period))
+                for i, b in obs.groupby("indicator", sort=True) if (b["group"] != ALL).any()
+                and _first(b, "kind") != "count"}
+    base, current = _ends(periods, measured)
     lines = [f"# Starter scheme written by `evidence init` from {', '.join(files)}.",
              "# Edit the name, objectives and measures, check indicators.yaml, then run",
              "#   evidence validate <this file>     and     evidence report --scheme <this file>",
              "# Every key is described in docs/schemes.md.",
              yaml.safe_dump({"name": name}, allow_unicode=True, width=1000).strip(),
-             f"baseline: {_q(periods[0])}        # periods in the data: {listing(periods)}",
-             f"current: {_q(periods[-1])}"]
+             f"baseline: {_q(base)}        # periods in the data: {listing(periods)}",
+             f"current: {_q(current)}" + ("        # one period only: the report shows the gaps now, and progress "
+                                          "once a second period is added" if base == current else "")]
     if area:
         lines.append(f"area: {_q(area)}        # the data cover {len(areas)} areas: {listing(areas, 8)}")
         if comparators:
@@ -204,18 +212,21 @@ def _scheme_text(obs: pd.DataFrame, sources: list[dict], area: str | None, compa
                                 sort_keys=False, allow_unicode=True, width=1000).rstrip())
     lines += ["objectives:", "  - id: objective_1", "    title: Close the gaps (edit this objective)", "    measures:"]
     written = 0
-    skipped = []
+    skipped, elsewhen = [], []
     for ind, block in obs.groupby("indicator", sort=True):
         groups = block[block["group"] != ALL]
         if groups.empty or _first(block, "kind") == "count":  # counts by group are measured as shares
             skipped.append(str(ind))
+            continue
+        if not {base, current} <= measured[str(ind)]:  # a measure must have both ends, or validate refuses it
+            elsewhen.append(f"{ind} ({listing(sort_periods(list(measured[str(ind)])), 6)})")
             continue
         if written >= MAX_MEASURES:
             skipped.append(str(ind))
             continue
         written += 1
         whole = block[(block["group"] == ALL) & block["value"].notna()]  # a total with no figure is no comparator
-        has_all = {periods[0], periods[-1]} <= set(whole["period"].map(normalise_period))
+        has_all = {base, current} <= set(whole["period"].map(normalise_period))
         chars = sorted(groups["characteristic"].astype(str).unique())
         lines += [f"      - id: measure_{written}",
                   f"        title: {_q(_first(block, 'name') or str(ind))}",
@@ -228,6 +239,9 @@ def _scheme_text(obs: pd.DataFrame, sources: list[dict], area: str | None, compa
         lines += [f"        comparator: {'overall' if has_all else 'best'}"
                   + ("" if has_all else "        # no whole-population row in the data: compared with the best-off group"),
                   "        rule: gap_not_widen"]
+    if elsewhen:
+        lines.append(f"# indicators with groups in other periods (a scheme of their own, or change baseline and "
+                     f"current): {listing(elsewhen, 30)}")
     if not written:
         raise_if([Problem("no indicator in these files has groups (every row is the whole population), so there is "
                           "nothing to compare; check the files and any filters with `evidence validate`",
@@ -235,6 +249,38 @@ def _scheme_text(obs: pd.DataFrame, sources: list[dict], area: str | None, compa
     if skipped:
         lines.append(f"# indicators without measures here (add them as above): {listing(skipped, 30)}")
     return "\n".join(lines) + "\n"
+
+
+def _ends(periods: list[str], measured: dict[str, set[str]]) -> tuple[str, str]:
+    """Baseline and current: two periods (of one style) if any indicator with groups has both, the pair
+    the most such indicators have at both ends; then the latest current, then the longest span.
+
+    Files publish different breakdowns in different years (State of the Nation: ethnicity only in two
+    years), and a measure needs its indicator at both ends.
+
+    Examples
+    --------
+    >>> _ends(["2010/11", "2018/19", "2024/25"], {"gap": {"2010/11", "2024/25"}, "eth": {"2018/19", "2024/25"},
+    ...         "sex": {"2018/19", "2019/20", "2024/25"}, "now": {"2024/25"}})
+    ('2018/19', '2024/25')
+    >>> _ends(["2015/16"], {"a8": {"2015/16"}})
+    ('2015/16', '2015/16')
+    """
+    from .periods import period_style
+
+    if not measured:
+        return periods[0], periods[-1]
+    rank = {p: i for i, p in enumerate(periods)}
+    best, score = (periods[0], periods[-1]), (False, -1, -1, -1)
+    for c in periods:
+        for b in periods[:rank[c] + 1]:
+            if period_style(b) != period_style(c):
+                continue
+            both = sum(1 for have in measured.values() if b in have and c in have)
+            this = (b != c and both > 0, both, rank[c], rank[c] - rank[b])  # progress needs two periods
+            if this > score:
+                best, score = (b, c), this
+    return best
 
 
 def _flow(items: list[str]) -> str:

@@ -175,6 +175,9 @@ def read_ees(
             part["unit"] = unit
         if spec.get("n"):
             part["n"] = numbers(df, spec["n"], problems, file, sheet)[0]
+        for bound in ("lower", "upper"):
+            if spec.get(bound):
+                part[bound] = numbers(df, spec[bound], problems, file, sheet)[0]
         if spec.get("kind"):
             part["kind"] = spec["kind"]
         frames.append(part)
@@ -302,8 +305,35 @@ def _keys(df: pd.DataFrame, topic_col, group_col, group_cols, file: str = "") ->
     return keys
 
 
+#: a published interval's columns: ``p8score_ci_low`` / ``p8score_ci_upp`` belong to ``avg_p8score`` (or ``p8score``)
+_CI = re.compile(r"(.+?)_(?:ci_)?(low|lower|lci|upp|upper|uci)(?:_ci)?$")
+
+
+def _intervals(wanted: list[str], numeric: list[str]) -> dict[str, dict[str, str]]:
+    """Interval columns by the measure they belong to, when both ends and the measure are in the file.
+
+    Examples
+    --------
+    >>> _intervals(["avg_p8score", "p8score_ci_low", "p8score_ci_upp"], ["avg_p8score", "p8score_ci_low", "p8score_ci_upp"])
+    {'avg_p8score': {'lower': 'p8score_ci_low', 'upper': 'p8score_ci_upp'}}
+    """
+    ends: dict[str, dict[str, str]] = {}
+    for col in numeric:
+        m = _CI.fullmatch(col)
+        if m and ("_ci" in col or m.group(2) in ("lci", "uci")):
+            ends.setdefault(m.group(1), {})["lower" if m.group(2) in ("low", "lower", "lci") else "upper"] = col
+    out = {}
+    for base, pair in ends.items():
+        owner = next((c for c in (f"avg_{base}_unrounded", f"avg_{base}", f"average_{base}", base) if c in wanted), None)
+        if owner and len(pair) == 2:
+            out[owner] = pair
+    return out
+
+
 def _measure_specs(wanted: list[str], numeric: list[str], den_col: str | None) -> list[dict]:
     specs, used = [], set()
+    bounds = _intervals(wanted, numeric)
+    used |= {c for pair in bounds.values() for c in pair.values()}
     for col in wanted:
         if col in used or col == den_col:
             continue
@@ -335,4 +365,6 @@ def _measure_specs(wanted: list[str], numeric: list[str], den_col: str | None) -
             # a publisher's per cent column says so in its name
             specs.append({"indicator": col, "value": col,
                           "unit": "%" if re.search(r"(percent|percentage|pct)(_|$)", col) else ""})
+    for spec in specs:  # the measure's published interval
+        spec.update(bounds.get(spec["value"], {}))
     return specs
