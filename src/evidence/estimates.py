@@ -18,6 +18,7 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
+from .frames import as_text, shallow_copy
 from .indicators import IndicatorsLike, attach_metadata
 from .observations import _matches as matches_counts
 from .observations import infer_kind
@@ -343,14 +344,20 @@ _SCALES = np.array([1.0, 100.0, 1_000.0, 10_000.0, 100_000.0, 1_000_000.0])
 
 def _infer_scale(value: pd.Series, ratio: pd.Series, unit: pd.Series, multiplier: pd.Series) -> np.ndarray:
     """Multiplier of a proportion or rate: from metadata, else from value / (num/den)."""
+    out = multiplier.to_numpy(dtype=float, copy=True)
+    todo = ~np.isfinite(out)  # only rows the metadata leaves without a multiplier
+    if not todo.any():
+        return out
     with np.errstate(divide="ignore", invalid="ignore"):
-        implied = (value / ratio).to_numpy(dtype=float)
+        implied = (value[todo] / ratio[todo]).to_numpy(dtype=float)
     nearest = _SCALES[np.abs(np.log10(_SCALES)[None, :] - np.log10(np.where(implied > 0, implied, 1))[:, None]).argmin(axis=1)]
-    guess = np.where(np.isfinite(implied) & (implied > 0), nearest, np.where(unit.astype(str) == "%", 100.0, 1.0))
-    return np.where(multiplier.notna(), multiplier.to_numpy(dtype=float), guess)
+    pct = (unit[todo].astype(str) == "%").to_numpy()
+    out[todo] = np.where(np.isfinite(implied) & (implied > 0), nearest, np.where(pct, 100.0, 1.0))
+    return out
 
 
-def estimate(obs: pd.DataFrame, level: float = 0.95, *, indicators: IndicatorsLike = None) -> pd.DataFrame:
+def estimate(obs: pd.DataFrame, level: float = 0.95, *, indicators: IndicatorsLike = None,
+             infer: bool = True) -> pd.DataFrame:
     """Add each row's confidence interval and standard error to observations.
 
     The method follows what the row carries, best first:
@@ -382,6 +389,9 @@ def estimate(obs: pd.DataFrame, level: float = 0.95, *, indicators: IndicatorsLi
     indicators : metadata, optional
         Indicator metadata (kind, unit, multiplier...) joined on ``indicator``,
         as every other function takes it.
+    infer : bool
+        Infer a blank ``kind`` first (:func:`evidence.observations.infer_kind`);
+        ``False`` where the caller already did, as :func:`evidence.gaps.gaps` does.
 
     Returns
     -------
@@ -404,7 +414,7 @@ def estimate(obs: pd.DataFrame, level: float = 0.95, *, indicators: IndicatorsLi
     """
     if indicators is not None:
         obs = attach_metadata(obs, indicators)
-    out = infer_kind(obs)
+    out = infer_kind(obs) if infer else shallow_copy(obs)
     nrow = len(out)
 
     def col(name: str) -> pd.Series:
@@ -493,6 +503,6 @@ def estimate(obs: pd.DataFrame, level: float = 0.95, *, indicators: IndicatorsLi
     out["est"], out["est_lower"], out["est_upper"], out["se_est"] = est, lo, hi, s
     out["count_num"], out["count_den"] = num.where(counts).to_numpy(float), den.where(counts).to_numpy(float)
     out["weight"], out["scale"], out["has_counts"] = weight, np.where(done & counts.to_numpy(), scale, np.nan), counts.to_numpy()
-    out["ci_method"], out["ci_note"] = method, note
+    out["ci_method"], out["ci_note"] = as_text(method, out.index), as_text(note, out.index)
     out["n_df"] = n_df.to_numpy(dtype=float)
     return out

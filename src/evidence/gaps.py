@@ -157,7 +157,7 @@ def gaps_prepared(
     the ``best`` comparator group per block, so that :func:`evidence.progress.progress`
     compares both periods with the group that was best-off at baseline.
     """
-    est = estimate(clean, level)
+    est = estimate(clean, level, infer=False)  # prepare has inferred each blank kind
     is_all = est["group"] == ALL
     g = est[~is_all].reset_index(drop=True)
     if comparator in ("overall", "rest"):
@@ -223,7 +223,7 @@ def _rest_rows(g: pd.DataFrame, a: pd.DataFrame, level: float) -> pd.DataFrame:
     rest = pd.DataFrame(index=g.index)
     for k in ("indicator", "period", "area", "characteristic", "polarity", "unit", "multiplier", "ci_level"):
         rest[k] = g[k].array  # as stored: no round trip of text through Python objects
-    rest["kind"] = g["kind"].to_numpy()
+    rest["kind"] = g["kind"].array
     counts = (g["has_counts"] & a["has_counts"].fillna(False).astype(bool)).to_numpy()
     num = a["count_num"].to_numpy(dtype=float) - g["count_num"].to_numpy(dtype=float)
     den = a["count_den"].to_numpy(dtype=float) - g["count_den"].to_numpy(dtype=float)
@@ -240,7 +240,7 @@ def _rest_rows(g: pd.DataFrame, a: pd.DataFrame, level: float) -> pd.DataFrame:
     rest["se"] = np.where(by_weight & (var > 0), np.sqrt(np.where(var > 0, var, 0)), np.nan)
     rest["n"] = np.where(by_weight, a["weight"].to_numpy() - g["weight"].to_numpy(), np.nan)
     rest["suppressed"] = False
-    out = estimate(rest, level)
+    out = estimate(rest, level, infer=False)  # the rest has its group's kind
     out["ci_note"] = np.where(
         ~ok & ~by_weight,
         "the rest of the population cannot be worked out: it needs counts, or sizes and standard errors, for the group and All",

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import Problem, raise_if
+from .frames import factorize_text, shallow_copy, text_from_codes
 
 DOMAINS = (
     "attainment",
@@ -194,13 +195,13 @@ def attach_metadata(obs: pd.DataFrame, indicators: IndicatorsLike = None) -> pd.
     'lower_is_better'
     """
     meta = load_indicators(indicators)
-    out = obs.copy()
+    out = shallow_copy(obs)
     fill = ["polarity", "kind", "unit", "name", "population", "multiplier", "ci_level", "domain"]
+    # each distinct indicator looked up once: a map over a million rows of text is slow
+    codes, distinct = factorize_text(out["indicator"]) if "indicator" in out else (np.full(len(out), -1), [])
     if len(meta):
         m = meta.set_index("indicator")
         named = set(meta.loc[meta["name"].astype(str) != meta["indicator"].str.replace("_", " "), "indicator"])
-        # look each distinct indicator up once (a map over a million rows of text is slow)
-        codes, distinct = pd.factorize(out["indicator"], use_na_sentinel=True)
         at = m.index.get_indexer(pd.Index(distinct, dtype=object))
         rows = np.where(codes >= 0, at[np.maximum(codes, 0)] if len(at) else -1, -1)
         for col in fill:
@@ -211,26 +212,29 @@ def attach_metadata(obs: pd.DataFrame, indicators: IndicatorsLike = None) -> pd.
             if col in out and col != "name":
                 blank = out[col].isna()
                 if col in _FILLED and len(out):  # a default an earlier validation wrote is not a statement
-                    blank |= out[col].astype(object).eq(_FILLED[col]) & mapped.notna()
-                out[col] = out[col].where(~blank, mapped)
+                    blank |= out[col].eq(_FILLED[col]).fillna(False).astype(bool) & mapped.notna()
+                out[col] = out[col].where(~blank, mapped) if blank.any() else out[col]
             elif col == "name" and col in out:
                 # a name the user wrote in the metadata wins over the file's own label
-                mine = out["indicator"].isin(named)
+                mine = np.append(np.isin(np.asarray(distinct, dtype=object), list(named)), False)[codes]
                 out[col] = mapped.where(mine, out[col].where(out[col].notna(), mapped))
             else:
                 out[col] = mapped
     if "kind" not in out:
         out["kind"] = None
-    out["kind"] = out["kind"].astype(object).where(out["kind"].notna(), None)
+    if out["kind"].dtype == object:  # a blank kind is None, not NaN, as readers and users write it
+        out["kind"] = out["kind"].where(out["kind"].notna(), None)
     for col, default in _FILLED.items():
         if col not in out:
             out[col] = default
-        else:
+        elif out[col].isna().any():
             out[col] = out[col].where(out[col].notna(), default)
+    # the indicator's code in words where no name is given: worked out once per indicator
+    spelt = text_from_codes(codes, [str(d).replace("_", " ") for d in distinct] + [None], out.index)
     if "name" not in out:
-        out["name"] = out["indicator"].astype(str).str.replace("_", " ")
-    else:
-        out["name"] = out["name"].where(out["name"].notna(), out["indicator"].astype(str).str.replace("_", " "))
+        out["name"] = spelt
+    elif out["name"].isna().any():
+        out["name"] = out["name"].where(out["name"].notna(), spelt)
     if "multiplier" not in out:
         out["multiplier"] = float("nan")
     out["multiplier"] = pd.to_numeric(out["multiplier"], errors="coerce")

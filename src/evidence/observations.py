@@ -15,6 +15,13 @@ import numpy as np
 import pandas as pd
 
 from .errors import Problem, raise_if
+from .frames import (
+    combined_codes,
+    factorize_text,
+    objects_from_codes,
+    shallow_copy,
+    text_from_codes,
+)
 from .indicators import POLARITIES, IndicatorsLike, attach_metadata
 from .periods import normalise_period, period_style, sort_periods
 
@@ -59,6 +66,22 @@ def map_distinct(s: pd.Series, func: Callable[[object], object]) -> np.ndarray:
     mapped[:-1] = [func(u) for u in uniques]
     mapped[-1] = func(None)  # code -1: a missing value
     return mapped[codes]
+
+
+def _text_distinct(s: pd.Series, func: Callable[[object], object]) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and tidied labels of a key column: ``func`` once per distinct value (``None`` for missing).
+
+    The labels are re-coded after tidying, so ``" a"`` and ``"a"`` become one value.
+    Values of mixed types go row by row, as in :func:`map_distinct`.
+    """
+    if pd.api.types.infer_dtype(s, skipna=True) not in ("string", "integer", "floating", "boolean", "empty"):
+        return factorize_text(pd.Series(map_distinct(s, func), dtype=object))
+    raw, uniques = pd.factorize(s, use_na_sentinel=True)
+    tidy = np.empty(len(uniques) + 1, dtype=object)
+    tidy[:-1] = [func(u) for u in uniques]
+    tidy[-1] = func(None)
+    recode, labels = pd.factorize(tidy)
+    return recode[raw].astype(np.intp), np.asarray(labels, dtype=object)
 
 
 def _missing(v: object) -> bool:
@@ -122,17 +145,21 @@ def validate(
             ],
             context="observations",
         )
-    out = obs.copy()
+    out = shallow_copy(obs)
     if "area" not in out:
         out["area"] = ""
+    codes: dict[str, np.ndarray] = {}  # each key column's distinct values, coded once for the checks below
+    filled = np.ones(len(out), dtype=bool)  # no blank key (area may be blank)
     for col in TEXT:
         if col == "period":
-            text = map_distinct(out[col], lambda v: normalise_period(v) if v is not None else "")
+            tidy = _text_distinct(out[col], lambda v: normalise_period(v) if v is not None else "")
         else:
-            text = map_distinct(out[col], lambda v: str(v).strip() if v is not None else "")
-        out[col] = pd.Series(text, index=out.index, dtype=object)
+            tidy = _text_distinct(out[col], lambda v: str(v).strip() if v is not None else "")
+        codes[col], labels = tidy
+        out[col] = text_from_codes(codes[col], labels, out.index)
         if col != "area":
-            blank = (out[col] == "").to_numpy()
+            blank = np.append(labels == "", False)[codes[col]]  # per label, then per row
+            filled &= ~blank
             if blank.any():
                 problems.append(
                     Problem(f"'{col}' is blank; every row needs one", file=source,
@@ -229,7 +256,8 @@ def validate(
                     file=source, rows=row_labels(out, all_mismatch), column="characteristic/group")
         )
 
-    dup = out.duplicated(KEY, keep=False) & (out[REQUIRED[:4]] != "").all(axis=1)
+    cell = combined_codes([codes[k] for k in KEY])
+    dup = pd.Series(cell).duplicated(keep=False).to_numpy() & filled
     if dup.any():
         problems.append(
             Problem(
@@ -256,9 +284,11 @@ def validate(
         )
 
     if require_all:
-        keys = out[["indicator", "period", "area"]].drop_duplicates()
-        has = out.loc[out["group"] == ALL, ["indicator", "period", "area"]].drop_duplicates()
-        lacking = keys.merge(has, how="left", indicator=True).query("_merge == 'left_only'")
+        block = combined_codes([codes[k] for k in ("indicator", "period", "area")])
+        has = np.zeros(int(block.max(initial=-1)) + 1, dtype=bool)
+        has[block[(out["group"] == ALL).to_numpy()]] = True
+        first = pd.Series(block).drop_duplicates().index.to_numpy()  # one row per indicator, period and area
+        lacking = out[["indicator", "period", "area"]].iloc[first[~has[block[first]]]]
         for ind, block in lacking.groupby("indicator", sort=True):  # one problem per indicator, not per cell
             periods = sort_periods(block["period"])
             areas = sorted(a for a in block["area"].unique() if a)
@@ -360,27 +390,40 @@ def infer_kind(obs: pd.DataFrame, *, warn: bool = True) -> pd.DataFrame:
 
     from .errors import EvidenceWarning
 
-    out = obs.copy()
+    out = shallow_copy(obs)
     nrow = len(out)
 
     def col(name: str) -> np.ndarray:
         return pd.to_numeric(out[name], errors="coerce").to_numpy(dtype=float, copy=True) if name in out else np.full(nrow, np.nan)
 
+    def coded(name: str) -> tuple[np.ndarray, list]:  # codes (-1 missing) and the distinct values
+        if name not in out:
+            return np.full(nrow, -1, dtype=np.intp), []
+        codes, labels = factorize_text(out[name])
+        return codes, list(labels)
+
     value, num, den, n, mult = col("value"), col("numerator"), col("denominator"), col("n"), col("multiplier")
-    # text columns as Python objects, converted once per distinct value rather than once per row
-    kind = map_distinct(out["kind"], lambda v: v) if "kind" in out else np.full(nrow, None, dtype=object)
-    unit = map_distinct(out["unit"], lambda v: "" if v is None else str(v)) if "unit" in out \
-        else np.full(nrow, "", dtype=object)
-    ind = map_distinct(out["indicator"], lambda v: str(v) if v is not None else "nan") if "indicator" in out \
-        else np.full(nrow, "", dtype=object)
-    note = np.full(nrow, None, dtype=object)
+    # text columns worked on once per distinct value, spread back by their codes
+    kcode, kinds = coded("kind")
+    ucode, units = coded("unit")
+    icode, names = coded("indicator")
+    pct_unit = np.append(np.array([str(u) == "%" for u in units], dtype=bool), False)[ucode]
+    notes: list[str | None] = []
+    ncode = np.full(nrow, -1, dtype=np.intp)  # -1: no note
+
+    def label(labels: list, text: str) -> int:
+        if text not in labels:
+            labels.append(text)
+        return labels.index(text)
+
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(den > 0, num / den, np.nan)
     counted = np.isfinite(ratio) & np.isfinite(value)
     inferred: list[str] = []
-    blank = pd.isna(kind)  # None: the kind was not given
-    for name in pd.unique(ind[blank]):
-        rows = blank & (ind == name)
+    blank = kcode < 0  # the kind was not given
+    for j in pd.unique(icode[blank]):
+        name = "nan" if j < 0 else str(names[j])
+        rows = blank & (icode == j)
         c = rows & counted
         found = None
         if c.any():
@@ -394,29 +437,30 @@ def infer_kind(obs: pd.DataFrame, *, warn: bool = True) -> pd.DataFrame:
                 if found:
                     break
             if found is None:
-                note[rows] = ("kind not stated and the value is not numerator / denominator × 1, 100, 1,000 or "
-                              "100,000 in every row (a standardised rate?), so the counts were not used; "
-                              "state kind in the indicator metadata")
+                ncode[rows] = label(notes, "kind not stated and the value is not numerator / denominator × 1, 100, "
+                                    "1,000 or 100,000 in every row (a standardised rate?), so the counts were not "
+                                    "used; state kind in the indicator metadata")
         else:
-            pct = rows & np.isfinite(value) & (n > 0) & ((unit == "%") | (mult == 100))
+            pct = rows & np.isfinite(value) & (n > 0) & (pct_unit | (mult == 100))
             if pct.any() and pct.sum() == (rows & np.isfinite(value)).sum():
                 found = ("proportion", 100.0, "a value in per cent with a sample size n")
         if found:
             k, sc, why = found
-            kind[rows] = k
+            kcode[rows] = label(kinds, k)
             mult[rows] = np.where(np.isfinite(mult[rows]), mult[rows], sc)
-            note[rows] = f"kind inferred as {k}: {why}"
+            ncode[rows] = label(notes, f"kind inferred as {k}: {why}")
             inferred.append(f"'{name}' as {k} ({why})")
-    out["kind"] = kind
+    out["kind"] = text_from_codes(kcode, [*kinds, None], out.index)
     out["multiplier"] = mult
-    out["kind_note"] = note
+    out["kind_note"] = objects_from_codes(ncode, [*notes, None], out.index)
 
     # a proportion whose multiplier is unknown: per cent if its unit says so or any value is above 1
-    prop = np.asarray(kind == "proportion", dtype=bool)
+    is_kind = np.append(np.array([k == "proportion" for k in kinds], dtype=bool), False)
+    prop = is_kind[kcode]
     unknown = prop & ~np.isfinite(mult)
     if unknown.any():
-        over_one = pd.Series(value > 1, index=out.index).groupby(ind).transform("any").to_numpy()
-        guess = np.where((unit == "%") | over_one, 100.0, 1.0)
+        over_one = pd.Series(value > 1).groupby(icode).transform("any").to_numpy()
+        guess = np.where(pct_unit | over_one, 100.0, 1.0)
         counted = np.isfinite(ratio) & np.isfinite(value)
         by_counts = np.where(counted & _matches(value, ratio, 100.0), 100.0,
                              np.where(counted & _matches(value, ratio, 1.0), 1.0, guess))

@@ -1,0 +1,111 @@
+"""Cheap DataFrame plumbing for the hot path: copies that share memory, text columns made from codes.
+
+A million-row observations table has a handful of distinct indicators, periods and
+groups. Work on the distinct values and spread the answer back with integer codes;
+never build a text column one Python string per row (pandas 3 converts an object
+array of strings to its ``str`` dtype row by row, about 75 ms a million rows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+
+def copy_on_write() -> bool:
+    """Is pandas' copy-on-write in force (always from pandas 3; an option in pandas 2.2)?"""
+    return pd.__version__ >= "3" or bool(pd.get_option("mode.copy_on_write"))
+
+
+def shallow_copy(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy that is safe to change without touching ``df``.
+
+    Under copy-on-write a shallow copy is enough (a write copies the column it
+    touches); without it, a deep copy, as ``df.copy()`` always made.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"x": [1, 2]})
+    >>> b = shallow_copy(a)
+    >>> b.loc[0, "x"] = 9
+    >>> int(a.loc[0, "x"])
+    1
+    """
+    return df.copy(deep=not copy_on_write())
+
+
+def text_from_codes(codes: np.ndarray, labels: Sequence[object], index: pd.Index | None = None) -> pd.Series:
+    """The text column whose row ``i`` is ``labels[codes[i]]`` (code ``-1``: the last label).
+
+    Built by one ``take`` on the few labels, in the dtype pandas gives a list
+    of strings (``str`` in pandas 3, ``object`` before); ``None`` labels are
+    missing values.
+
+    Examples
+    --------
+    >>> text_from_codes(np.array([1, 0, -1]), ["a", "b", None]).tolist()
+    ['b', 'a', nan]
+    """
+    lab = pd.Series(list(labels), dtype=None if len(labels) else object)
+    out = lab.take(np.asarray(codes, dtype=np.intp))
+    out.index = index if index is not None else pd.RangeIndex(len(out))
+    return out
+
+
+def objects_from_codes(codes: np.ndarray, labels: Sequence[object], index: pd.Index | None = None) -> pd.Series:
+    """As :func:`text_from_codes`, but an ``object`` column whose rows share the label objects (``None`` stays ``None``).
+
+    Examples
+    --------
+    >>> objects_from_codes(np.array([0, -1]), ["a", None]).tolist()
+    ['a', None]
+    """
+    arr = np.empty(len(labels), dtype=object)
+    arr[:] = list(labels)
+    return pd.Series(arr[np.asarray(codes, dtype=np.intp)], index=index, dtype=object)
+
+
+def as_text(values: np.ndarray | pd.Series, index: pd.Index | None = None) -> pd.Series:
+    """An object array of a few distinct strings (``None`` missing) as a text column, by codes.
+
+    Gives what ``pd.Series(values)`` gives, at the cost of hashing the values
+    rather than converting each row.
+
+    Examples
+    --------
+    >>> as_text(np.array(["Byar", None, "Byar"], dtype=object)).tolist()
+    ['Byar', nan, 'Byar']
+    """
+    codes, labels = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+    return text_from_codes(codes, [*labels, None], index)
+
+
+def factorize_text(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize`` with missing values coded ``-1`` and the distinct values as an object array.
+
+    Examples
+    --------
+    >>> codes, uniques = factorize_text(pd.Series(["b", "a", None, "b"]))
+    >>> codes.tolist(), uniques.tolist()
+    ([0, 1, -1, 0], ['b', 'a'])
+    """
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    return np.asarray(codes, dtype=np.intp), np.asarray(uniques, dtype=object)
+
+
+def combined_codes(codes: Sequence[np.ndarray]) -> np.ndarray:
+    """One integer per distinct combination of several code arrays (missing, ``-1``, is a value of its own).
+
+    Examples
+    --------
+    >>> combined_codes([np.array([0, 1, 0]), np.array([2, 2, 2])]).tolist()
+    [0, 1, 0]
+    """
+    sizes = [int(c.max(initial=-1)) + 2 for c in codes]  # +1 for the code, +1 for -1
+    if np.prod([float(s) for s in sizes]) < 2**62:
+        key = np.ravel_multi_index([c + 1 for c in codes], sizes)
+    else:  # too many combinations for one int64: hash the tuples
+        key = pd.MultiIndex.from_arrays(list(codes)).factorize()[0]
+    return pd.factorize(key)[0]
