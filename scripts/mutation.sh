@@ -24,7 +24,9 @@ tests_for() {  # the fast tests that exercise each module
     estimates)   echo "tests/test_estimates.py" ;;
     # the hypothesis sweeps (35 s and 23 s) are left out: a surviving mutant would pay for them every time
     gaps)        echo "tests/test_gaps.py --deselect tests/test_gaps.py::test_swapping_polarity_flips_gap" ;;
+    # the row-by-row check is the only test of _status_rowwise/_one_status (the specification of _status)
     progress)    echo "tests/test_progress.py tests/test_narrative.py" \
+                      "tests/test_sentences.py::test_progress_wording_and_status_equal_row_by_row_on_the_demo" \
                       "--deselect tests/test_progress.py::test_never_narrowed_when_all_fell_significantly" ;;
     suppression) echo "tests/test_suppression.py" ;;
     scheme)      echo "tests/test_scheme.py" ;;

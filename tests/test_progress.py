@@ -450,3 +450,15 @@ def test_status_reason_and_summary_for_every_row():
     assert list(p.columns[:4]) == ["indicator", "area", "characteristic", "group"]
     key = ["indicator", "area", "characteristic", "group"]
     assert p[key].astype(str).apply(tuple, axis=1).is_monotonic_increasing
+
+
+def test_worse_boundaries_and_missing_intervals():
+    # by hand: an interval touching 0 is not significantly worse; strict counts only a change of the wrong sign
+    from evidence.progress import _worse
+
+    higher = np.array([True, True, False, False, True])
+    change = pd.Series([0.0, 0.5, 0.0, 0.5, -1.0])
+    lo = pd.Series([-1.0, -0.5, 0.0, 0.5, np.nan])
+    hi = pd.Series([0.0, 1.5, 1.0, 1.5, -0.5])
+    assert _worse(change, lo, hi, higher, strict=False).tolist() == [False, False, False, True, pd.NA]
+    assert _worse(change, lo, hi, higher, strict=True).tolist() == [False, False, False, True, True]
