@@ -45,8 +45,8 @@ def text_from_codes(codes: np.ndarray, labels: Sequence[object], index: pd.Index
 
     Examples
     --------
-    >>> text_from_codes(np.array([1, 0, -1]), ["a", "b", None]).tolist()
-    ['b', 'a', nan]
+    >>> text_from_codes(np.array([1, 0, -1]), ["a", "b", None]).fillna("-").tolist()
+    ['b', 'a', '-']
     """
     lab = pd.Series(list(labels), dtype=None if len(labels) else object)
     out = lab.take(np.asarray(codes, dtype=np.intp))
@@ -75,8 +75,8 @@ def as_text(values: np.ndarray | pd.Series, index: pd.Index | None = None) -> pd
 
     Examples
     --------
-    >>> as_text(np.array(["Byar", None, "Byar"], dtype=object)).tolist()
-    ['Byar', nan, 'Byar']
+    >>> as_text(np.array(["Byar", None, "Byar"], dtype=object)).fillna("-").tolist()
+    ['Byar', '-', 'Byar']
     """
     codes, labels = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
     return text_from_codes(codes, [*labels, None], index)
