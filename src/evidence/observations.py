@@ -59,13 +59,22 @@ def map_distinct(s: pd.Series, func: Callable[[object], object]) -> np.ndarray:
     >>> map_distinct(pd.Series([" a", "b", None, " a"]), lambda v: "" if v is None else v.strip()).tolist()
     ['a', 'b', '', 'a']
     """
-    if pd.api.types.infer_dtype(s, skipna=True) not in ("string", "integer", "floating", "boolean", "empty"):
+    coded = _distinct(s, func)
+    if coded is None:
         return np.array([func(None if _missing(v) else v) for v in s], dtype=object)
+    codes, mapped = coded
+    return mapped[codes]
+
+
+def _distinct(s: pd.Series, func: Callable[[object], object]) -> tuple[np.ndarray, np.ndarray] | None:
+    """Codes of ``s`` (``-1`` missing) and ``func`` of each distinct value, ``func(None)`` last; None for mixed types."""
+    if pd.api.types.infer_dtype(s, skipna=True) not in ("string", "integer", "floating", "boolean", "empty"):
+        return None
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
     mapped = np.empty(len(uniques) + 1, dtype=object)
     mapped[:-1] = [func(u) for u in uniques]
     mapped[-1] = func(None)  # code -1: a missing value
-    return mapped[codes]
+    return codes, mapped
 
 
 def _text_distinct(s: pd.Series, func: Callable[[object], object]) -> tuple[np.ndarray, np.ndarray]:
@@ -74,12 +83,10 @@ def _text_distinct(s: pd.Series, func: Callable[[object], object]) -> tuple[np.n
     The labels are re-coded after tidying, so ``" a"`` and ``"a"`` become one value.
     Values of mixed types go row by row, as in :func:`map_distinct`.
     """
-    if pd.api.types.infer_dtype(s, skipna=True) not in ("string", "integer", "floating", "boolean", "empty"):
+    coded = _distinct(s, func)
+    if coded is None:
         return factorize_text(pd.Series(map_distinct(s, func), dtype=object))
-    raw, uniques = pd.factorize(s, use_na_sentinel=True)
-    tidy = np.empty(len(uniques) + 1, dtype=object)
-    tidy[:-1] = [func(u) for u in uniques]
-    tidy[-1] = func(None)
+    raw, tidy = coded
     recode, labels = pd.factorize(tidy)
     return recode[raw].astype(np.intp), np.asarray(labels, dtype=object)
 
