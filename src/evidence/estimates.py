@@ -18,7 +18,7 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
-from .frames import as_text, shallow_copy
+from .frames import shallow_copy, text_from_codes
 from .indicators import IndicatorsLike, attach_metadata
 from .observations import _matches as matches_counts
 from .observations import infer_kind
@@ -37,22 +37,6 @@ def z_value(level: float = 0.95) -> float:
     if not 0 < level < 1:
         raise ValueError(f"confidence level must be between 0 and 1, got {level}")
     return float(stats.norm.ppf(0.5 + level / 2))
-
-
-def choose(condition: ArrayLike, yes: str, no: str) -> np.ndarray:
-    """``yes`` where ``condition`` holds, else ``no``: an object array sharing the two strings.
-
-    ``np.where`` on two string literals makes a fixed-width text array, a copy
-    of the longer text for every row (hundreds of MB at a million rows).
-
-    Examples
-    --------
-    >>> choose(np.array([True, False]), "exact Poisson", "Byar").tolist()
-    ['exact Poisson', 'Byar']
-    """
-    pair = np.empty(2, dtype=object)
-    pair[0], pair[1] = no, yes
-    return pair[np.asarray(condition, dtype=bool).astype(np.intp)]
 
 
 def _arr(x: ArrayLike) -> np.ndarray:
@@ -134,12 +118,13 @@ def katz_ratio_ci(
     if not np.any(ok):
         return lo, hi
     a = (x1[ok], n1[ok], x2[ok], n2[ok])
+    zero = (a[0] == 0) | (a[2] == 0)
     with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
-        l1, h1 = confint_proportions_2indep(*a, method="log", compare="ratio", alpha=1 - level)
-        l2, h2 = confint_proportions_2indep(*a, method="log-adjusted", compare="ratio", alpha=1 - level)
-    zero = (a[0] == 0) | (a[2] == 0)
-    low, high = np.where(zero, l2, l1), np.where(zero, h2, h1)
+        low, high = confint_proportions_2indep(*a, method="log", compare="ratio", alpha=1 - level)
+        if zero.any():  # the adjusted form only where a count is zero
+            low[zero], high[zero] = confint_proportions_2indep(
+                *(v[zero] for v in a), method="log-adjusted", compare="ratio", alpha=1 - level)
     # the 0.5-adjusted interval is for a nudged ratio: it must still contain the ratio itself,
     # 0 when x1 = 0 and infinity when x2 = 0
     low = np.where(a[0] == 0, 0.0, low)
@@ -356,8 +341,24 @@ def _infer_scale(value: pd.Series, ratio: pd.Series, unit: pd.Series, multiplier
     return out
 
 
+_METHODS = ["Wilson score", "Wilson score (counts implied by value and sample size)", "exact Poisson", "Byar",
+            "Student's t from standard error", "normal from standard error", "published interval",
+            "rebuilt from published interval", "none"]
+(_M_WILSON, _M_WILSON_IMPLIED, _M_POISSON, _M_BYAR, _M_T, _M_NORMAL, _M_PUBLISHED, _M_REBUILT, _M_NONE) = range(9)
+_NOTES = ["no counts, standard error or interval published, so no confidence interval", "no value",
+          "suppressed (small numbers)"]
+_N_NOTHING, _N_NO_VALUE, _N_SUPPRESSED = range(3)
+
+
+def _labelled(codes: np.ndarray, labels: list[str], index: pd.Index, coded: bool) -> pd.Series:
+    """Codes into ``labels`` (``-1`` missing) as a text column, or as a categorical where ``coded``."""
+    if coded:
+        return pd.Series(pd.Categorical.from_codes(codes, categories=labels), index=index)
+    return text_from_codes(codes, [*labels, None], index)
+
+
 def estimate(obs: pd.DataFrame, level: float = 0.95, *, indicators: IndicatorsLike = None,
-             infer: bool = True) -> pd.DataFrame:
+             infer: bool = True, coded: bool = False) -> pd.DataFrame:
     """Add each row's confidence interval and standard error to observations.
 
     The method follows what the row carries, best first:
@@ -392,6 +393,10 @@ def estimate(obs: pd.DataFrame, level: float = 0.95, *, indicators: IndicatorsLi
     infer : bool
         Infer a blank ``kind`` first (:func:`evidence.observations.infer_kind`);
         ``False`` where the caller already did, as :func:`evidence.gaps.gaps` does.
+    coded : bool
+        Give ``ci_method`` and ``ci_note`` as categoricals rather than text:
+        :func:`evidence.gaps.gaps` only compares and combines them, which
+        their codes do without a million strings.
 
     Returns
     -------
@@ -452,7 +457,7 @@ def estimate(obs: pd.DataFrame, level: float = 0.95, *, indicators: IndicatorsLi
     lo = np.full(nrow, np.nan)
     hi = np.full(nrow, np.nan)
     s = np.full(nrow, np.nan)
-    method = np.full(nrow, "", dtype=object)
+    method = np.full(nrow, -1, dtype=np.intp)  # codes into _METHODS: the text is made once per method, not per row
 
     # 1. proportions from counts: Wilson
     m = is_prop.to_numpy()
@@ -462,7 +467,7 @@ def estimate(obs: pd.DataFrame, level: float = 0.95, *, indicators: IndicatorsLi
         est[m] = np.where(np.isnan(est[m]), p * scale[m], est[m])
         lo[m], hi[m] = wl * scale[m], wh * scale[m]
         s[m] = np.sqrt(p * (1 - p) / den[m].to_numpy()) * scale[m]
-        method[m] = choose(implied.to_numpy()[m], "Wilson score (counts implied by value and sample size)", "Wilson score")
+        method[m] = np.where(implied.to_numpy()[m], _M_WILSON_IMPLIED, _M_WILSON)
     # 2. rates from counts: exact Poisson (<10) or Byar
     m = is_rate.to_numpy()
     if m.any():
@@ -470,7 +475,7 @@ def estimate(obs: pd.DataFrame, level: float = 0.95, *, indicators: IndicatorsLi
         est[m] = np.where(np.isnan(est[m]), rv * scale[m], est[m])
         lo[m], hi[m] = rl * scale[m], rh * scale[m]
         s[m] = np.sqrt(num[m].to_numpy()) / den[m].to_numpy() * scale[m]
-        method[m] = choose(num[m].to_numpy() < 10, "exact Poisson", "Byar")
+        method[m] = np.where(num[m].to_numpy() < 10, _M_POISSON, _M_BYAR)
     done = is_prop.to_numpy() | is_rate.to_numpy()
     # 3. a standard error
     m = ~done & se.notna().to_numpy() & np.isfinite(est)
@@ -478,7 +483,7 @@ def estimate(obs: pd.DataFrame, level: float = 0.95, *, indicators: IndicatorsLi
         use_t = (kind[m] == "mean").to_numpy() & (n_df[m] > 1).to_numpy()
         tl, th = t_ci(est[m], se[m], np.where(use_t, n_df[m], np.nan), level)
         lo[m], hi[m], s[m] = tl, th, se[m]
-        method[m] = choose(use_t, "Student's t from standard error", "normal from standard error")
+        method[m] = np.where(use_t, _M_T, _M_NORMAL)
         done |= m
     # 4. a published interval
     m = ~done & lower.notna().to_numpy() & upper.notna().to_numpy() & np.isfinite(est)
@@ -489,20 +494,20 @@ def estimate(obs: pd.DataFrame, level: float = 0.95, *, indicators: IndicatorsLi
         lo[m] = np.where(same, lower[m], est[m] - z * s_pub)
         hi[m] = np.where(same, upper[m], est[m] + z * s_pub)
         s[m] = s_pub
-        method[m] = choose(same, "published interval", "rebuilt from published interval")
+        method[m] = np.where(same, _M_PUBLISHED, _M_REBUILT)
         done |= m
 
-    note = np.full(nrow, None, dtype=object)
+    note = np.full(nrow, -1, dtype=np.intp)  # codes into _NOTES; -1: no note
     suppressed = out["suppressed"].to_numpy(dtype=bool) if "suppressed" in out else np.zeros(nrow, bool)
-    note[~done & np.isfinite(est)] = "no counts, standard error or interval published, so no confidence interval"
-    note[~np.isfinite(est)] = "no value"
-    note[suppressed] = "suppressed (small numbers)"
-    method[~done] = "none"
+    note[~done & np.isfinite(est)] = _N_NOTHING
+    note[~np.isfinite(est)] = _N_NO_VALUE
+    note[suppressed] = _N_SUPPRESSED
+    method[~done] = _M_NONE
 
     weight = den.fillna(n).to_numpy(dtype=float)
     out["est"], out["est_lower"], out["est_upper"], out["se_est"] = est, lo, hi, s
     out["count_num"], out["count_den"] = num.where(counts).to_numpy(float), den.where(counts).to_numpy(float)
     out["weight"], out["scale"], out["has_counts"] = weight, np.where(done & counts.to_numpy(), scale, np.nan), counts.to_numpy()
-    out["ci_method"], out["ci_note"] = as_text(method, out.index), as_text(note, out.index)
+    out["ci_method"], out["ci_note"] = _labelled(method, _METHODS, out.index, coded), _labelled(note, _NOTES, out.index, coded)
     out["n_df"] = n_df.to_numpy(dtype=float)
     return out

@@ -67,21 +67,6 @@ def objects_from_codes(codes: np.ndarray, labels: Sequence[object], index: pd.In
     return pd.Series(arr[np.asarray(codes, dtype=np.intp)], index=index, dtype=object)
 
 
-def as_text(values: np.ndarray | pd.Series, index: pd.Index | None = None) -> pd.Series:
-    """An object array of a few distinct strings (``None`` missing) as a text column, by codes.
-
-    Gives what ``pd.Series(values)`` gives, at the cost of hashing the values
-    rather than converting each row.
-
-    Examples
-    --------
-    >>> as_text(np.array(["Byar", None, "Byar"], dtype=object)).fillna("-").tolist()
-    ['Byar', '-', 'Byar']
-    """
-    codes, labels = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
-    return text_from_codes(codes, [*labels, None], index)
-
-
 def factorize_text(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """``pd.factorize`` with missing values coded ``-1`` and the distinct values as an object array.
 
@@ -109,3 +94,33 @@ def combined_codes(codes: Sequence[np.ndarray]) -> np.ndarray:
     else:  # too many combinations for one int64: hash the tuples
         key = pd.MultiIndex.from_arrays(list(codes)).factorize()[0]
     return pd.factorize(key)[0]
+
+
+class Texts:
+    """The few distinct texts of a column being built, whose rows hold integer codes into them (``-1``: missing).
+
+    Lets a hot path choose a method or note for a million rows with integer
+    arrays and make the text column once, at the end.
+
+    Examples
+    --------
+    >>> t = Texts()
+    >>> codes = np.array([t["Byar"], t["exact Poisson"], t["Byar"], -1])
+    >>> t.column(codes).fillna("-").tolist()
+    ['Byar', 'exact Poisson', 'Byar', '-']
+    """
+
+    def __init__(self) -> None:
+        self.labels: list[str] = []
+        self._codes: dict[str, int] = {}
+
+    def __getitem__(self, text: str) -> int:
+        """The code of ``text``, added if new."""
+        if text not in self._codes:
+            self._codes[text] = len(self.labels)
+            self.labels.append(text)
+        return self._codes[text]
+
+    def column(self, codes: np.ndarray, index: pd.Index | None = None) -> pd.Series:
+        """The text column for ``codes``."""
+        return text_from_codes(codes, [*self.labels, None], index)

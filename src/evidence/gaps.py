@@ -37,15 +37,14 @@ import pandas as pd
 from scipy import stats
 
 from .estimates import (
-    choose,
     estimate,
     katz_ratio_ci,
     mover_diff_ci,
-    newcombe_diff_ci,
     welch_df,
     welch_diff_ci,
     z_value,
 )
+from .frames import Texts, combined_codes, factorize_text, text_from_codes
 from .indicators import IndicatorsLike
 from .observations import ALL, infer_kind, validate
 from .suppression import implied_count, row_size, suppress
@@ -60,6 +59,11 @@ OUTPUT_COLUMNS = [
     "gap", "gap_lower", "gap_upper", "relative_gap", "relative_gap_lower", "relative_gap_upper",
     "significant", "method", "note", "suppressed",
 ]
+# the columns of estimate()'s output that the gaps use
+_USED = [*GROUP_KEYS, "name", "polarity", "kind", "unit", "population", "domain", "multiplier", "ci_level", "n",
+         "est", "est_lower", "est_upper", "se_est", "weight", "n_df", "has_counts", "count_num", "count_den",
+         "scale", "ci_note", "suppressed"]
+
 
 def prepare(
     obs: pd.DataFrame,
@@ -157,37 +161,56 @@ def gaps_prepared(
     the ``best`` comparator group per block, so that :func:`evidence.progress.progress`
     compares both periods with the group that was best-off at baseline.
     """
-    est = estimate(clean, level, infer=False)  # prepare has inferred each blank kind
-    is_all = est["group"] == ALL
+    est = estimate(clean, level, infer=False, coded=True)  # prepare has inferred each blank kind
+    # only the columns the gaps use: every boolean selection below copies each column it carries
+    est = est[[k for k in _USED if k in est]]
+    is_all = (est["group"] == ALL).to_numpy()
     g = est[~is_all].reset_index(drop=True)
+    texts = Texts()  # the method and note of each row, as codes
     if comparator in ("overall", "rest"):
-        # only the figures the comparison uses: carrying every text column through the merge costs more than the sums
-        allrows = est.loc[is_all, ["indicator", "period", "area", "est", "est_lower", "est_upper", "se_est", "weight",
-                                   "n", "n_df", "has_counts", "count_num", "count_den", "ci_note"]
-                          ].drop_duplicates(["indicator", "period", "area"])
-        c = g[["indicator", "period", "area"]].merge(
-            allrows, on=["indicator", "period", "area"], how="left", suffixes=("", "_c")
-        )
+        c = _whole_population(est, is_all)
         if comparator == "overall":
-            res = _overall(g, c, level)
-            cgroup = pd.Series(ALL, index=g.index)
+            res = _overall(g, c, level, texts)
+            cgroup = text_from_codes(np.zeros(len(g), dtype=np.intp), [ALL], g.index)
         else:
             rest = _rest_rows(g, c, level)
-            res = _pair(g, rest, level)
+            res = _pair(g, rest, level, texts)
             cgroup = "everyone except " + g["group"].astype(str)
-            c = _suppress_derived(rest, res, clean.attrs.get("suppression", (True, 5, 10)))
+            c = _suppress_derived(rest, res, clean.attrs.get("suppression", (True, 5, 10)), texts)
     else:
         c, cgroup = _named_comparator(g, est, comparator, reference, best)
-        res = _pair(g, c, level)
+        res = _pair(g, c, level, texts)
         # the comparator group against itself: a gap of exactly zero
         same = (cgroup == g["group"]).to_numpy()
         for k in ("diff", "diff_lo", "diff_hi"):
             res[k] = np.where(same, 0.0, res[k])
         for k in ("ratio", "ratio_lo", "ratio_hi"):
             res[k] = np.where(same, 1.0, res[k])
-        res["method"] = np.where(same, "comparator group itself", res["method"])
-        res["note"] = np.where(same, f"this is the {comparator} group", res["note"])
-    return _assemble(g, c, cgroup, res, comparator)
+        res["method"] = np.where(same, texts["comparator group itself"], res["method"])
+        res["note"] = np.where(same, texts[f"this is the {comparator} group"], res["note"])
+    return _assemble(g, c, cgroup, res, comparator, texts)
+
+
+def _whole_population(est: pd.DataFrame, is_all: np.ndarray) -> pd.DataFrame:
+    """For each group row (in order), its block's whole-population figures: the first All row of the block.
+
+    Found by integer block codes rather than a merge on three text columns. A
+    group whose block has no All row gets blanks.
+    """
+    block = combined_codes([factorize_text(est[k])[0] for k in ("indicator", "period", "area")])
+    all_pos = np.flatnonzero(is_all)
+    first_all = np.full(int(block.max(initial=-1)) + 1, -1, dtype=np.intp)
+    blocks, first = np.unique(block[all_pos], return_index=True)
+    first_all[blocks] = all_pos[first]
+    pos = first_all[block[~is_all]]
+    missing = pos < 0
+    cols = ["est", "est_lower", "est_upper", "se_est", "weight", "n", "n_df", "has_counts", "count_num", "count_den"]
+    c = est[cols].take(np.where(missing, 0, pos)).reset_index(drop=True)
+    c["ci_note"] = est["ci_note"].array.take(pos, allow_fill=True)  # a blank note where there is no All row
+    if missing.any():
+        c.loc[missing, [k for k in cols if k != "has_counts"]] = np.nan
+        c["has_counts"] = c["has_counts"].to_numpy(dtype=bool) & ~missing
+    return c
 
 
 def _named_comparator(
@@ -240,16 +263,15 @@ def _rest_rows(g: pd.DataFrame, a: pd.DataFrame, level: float) -> pd.DataFrame:
     rest["se"] = np.where(by_weight & (var > 0), np.sqrt(np.where(var > 0, var, 0)), np.nan)
     rest["n"] = np.where(by_weight, a["weight"].to_numpy() - g["weight"].to_numpy(), np.nan)
     rest["suppressed"] = False
-    out = estimate(rest, level, infer=False)  # the rest has its group's kind
-    out["ci_note"] = np.where(
-        ~ok & ~by_weight,
-        "the rest of the population cannot be worked out: it needs counts, or sizes and standard errors, for the group and All",
-        out["ci_note"],
-    )
+    out = estimate(rest, level, infer=False, coded=True)  # the rest has its group's kind
+    unknown = "the rest of the population cannot be worked out: it needs counts, or sizes and standard errors, for the group and All"
+    out["ci_note"] = out["ci_note"].cat.add_categories([unknown]).mask(~ok & ~by_weight, unknown)
     return out
 
 
-def _suppress_derived(rest: pd.DataFrame, res: dict[str, np.ndarray], rule: tuple[bool, int, int]) -> pd.DataFrame:
+def _suppress_derived(
+    rest: pd.DataFrame, res: dict[str, np.ndarray], rule: tuple[bool, int, int], texts: Texts,
+) -> pd.DataFrame:
     """A comparator worked out by subtraction ("everyone except X") obeys the same small-number rule.
 
     Blanks the comparator's figures and the gap (in place in ``res``) where
@@ -270,12 +292,13 @@ def _suppress_derived(rest: pd.DataFrame, res: dict[str, np.ndarray], rule: tupl
     rest.loc[tiny, ["est", "est_lower", "est_upper", "se_est"]] = np.nan
     for k in ("diff", "diff_lo", "diff_hi", "ratio", "ratio_lo", "ratio_hi"):
         res[k] = np.where(tiny, np.nan, res[k])
-    res["note"] = np.where(tiny, "suppressed: everyone else in this comparison is too few people to publish", res["note"])
+    res["note"] = np.where(tiny, texts["suppressed: everyone else in this comparison is too few people to publish"],
+                           res["note"])
     return rest
 
 
-def _pair(g: pd.DataFrame, c: pd.DataFrame, level: float) -> dict[str, np.ndarray]:
-    """Difference ``g - c`` and ratio ``g / c`` for independent groups."""
+def _pair(g: pd.DataFrame, c: pd.DataFrame, level: float, texts: Texts) -> dict[str, np.ndarray]:
+    """Difference ``g - c`` and ratio ``g / c`` for independent groups (``method`` and ``note`` as codes into ``texts``)."""
     n = len(g)
     gv, cv = g["est"].to_numpy(dtype=float), c["est"].to_numpy(dtype=float)
     diff = gv - cv
@@ -283,42 +306,50 @@ def _pair(g: pd.DataFrame, c: pd.DataFrame, level: float) -> dict[str, np.ndarra
         ratio = gv / cv
     lo, hi = np.full(n, np.nan), np.full(n, np.nan)
     rlo, rhi = np.full(n, np.nan), np.full(n, np.nan)
-    method = np.full(n, "", dtype=object)
+    method = np.full(n, texts[""], dtype=np.intp)
     both_counts = (g["has_counts"].to_numpy(bool) & c["has_counts"].fillna(False).to_numpy(bool)
                    & np.isfinite(c["count_den"].to_numpy(dtype=float)))
     kind = g["kind"].to_numpy()
     prop = both_counts & (kind == "proportion")
     if prop.any():
-        args = (g["count_num"][prop], g["count_den"][prop], c["count_num"][prop], c["count_den"][prop])
-        s = g["scale"].to_numpy()[prop]
-        dl, dh = newcombe_diff_ci(*args, level=level)
+        x1, n1, x2, n2 = (f[k].to_numpy(dtype=float)[prop] for f in (g, c) for k in ("count_num", "count_den"))
+        s = g["scale"].to_numpy(dtype=float)[prop]
+        # Newcombe's hybrid score interval (method 10) combines the two Wilson intervals, which estimate() has
+        # already worked out for each row with counts: MOVER on them is the same formula without recomputing them
+        _, dl, dh = mover_diff_ci(*_wilson(c, prop, x2, n2), *_wilson(g, prop, x1, n1))
         lo[prop], hi[prop] = dl * s, dh * s
-        rlo[prop], rhi[prop] = katz_ratio_ci(*args, level=level)
-        method[prop] = "Newcombe hybrid score (difference); Katz log (ratio)"
+        rlo[prop], rhi[prop] = katz_ratio_ci(x1, n1, x2, n2, level=level)
+        method[prop] = texts["Newcombe hybrid score (difference); Katz log (ratio)"]
     means = ~prop & (kind == "mean") & (g["n_df"].to_numpy(dtype=float) > 1) & (c["n_df"].to_numpy(dtype=float) > 1) \
         & np.isfinite(g["se_est"].to_numpy(dtype=float)) & np.isfinite(c["se_est"].to_numpy(dtype=float))
     if means.any():
         lo[means], hi[means] = welch_diff_ci(gv[means], g["se_est"][means], g["n_df"][means],
                                              cv[means], c["se_est"][means], c["n_df"][means], level)
-        method[means] = "Welch (difference); delta method on the log scale (ratio)"
+        method[means] = texts["Welch (difference); delta method on the log scale (ratio)"]
     other = ~prop & ~means & np.isfinite(g["est_lower"].to_numpy(dtype=float)) & np.isfinite(c["est_lower"].to_numpy(dtype=float))
     if other.any():
         _, dl, dh = mover_diff_ci(cv[other], c["est_lower"][other], c["est_upper"][other],
                                   gv[other], g["est_lower"][other], g["est_upper"][other])
         lo[other], hi[other] = dl, dh
-        method[other] = "MOVER from each interval (difference); delta method on the log scale (ratio)"
+        method[other] = texts["MOVER from each interval (difference); delta method on the log scale (ratio)"]
     need_ratio = (means | other) & (gv > 0) & (cv > 0)
     if need_ratio.any():
         se_log = np.sqrt((g["se_est"].to_numpy(dtype=float) / gv) ** 2 + (c["se_est"].to_numpy(dtype=float) / cv) ** 2)
         z = z_value(level)
         rlo = np.where(need_ratio, ratio * np.exp(-z * se_log), rlo)
         rhi = np.where(need_ratio, ratio * np.exp(z * se_log), rhi)
-    note = _notes(g, c, lo)
+    note = _notes(g, c, lo, texts)
     return {"diff": diff, "diff_lo": lo, "diff_hi": hi, "ratio": ratio, "ratio_lo": rlo, "ratio_hi": rhi,
             "method": method, "note": note}
 
 
-def _overall(g: pd.DataFrame, a: pd.DataFrame, level: float) -> dict[str, np.ndarray]:
+def _wilson(f: pd.DataFrame, rows: np.ndarray, x: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, ...]:
+    """A proportion and its Wilson interval (as fractions) from the rows of ``estimate()``'s output with counts."""
+    s = f["scale"].to_numpy(dtype=float)[rows] if "scale" in f else 1.0
+    return x / n, f["est_lower"].to_numpy(dtype=float)[rows] / s, f["est_upper"].to_numpy(dtype=float)[rows] / s
+
+
+def _overall(g: pd.DataFrame, a: pd.DataFrame, level: float, texts: Texts) -> dict[str, np.ndarray]:
     """Group against the whole population it belongs to (overlap-aware)."""
     n = len(g)
     gv, av = g["est"].to_numpy(dtype=float), a["est"].to_numpy(dtype=float)
@@ -328,22 +359,22 @@ def _overall(g: pd.DataFrame, a: pd.DataFrame, level: float) -> dict[str, np.nda
         w = g["weight"].to_numpy(dtype=float) / a["weight"].to_numpy(dtype=float)
     lo, hi = np.full(n, np.nan), np.full(n, np.nan)
     rlo, rhi = np.full(n, np.nan), np.full(n, np.nan)
-    method = np.full(n, "", dtype=object)
+    method = np.full(n, texts[""], dtype=np.intp)
 
     # exact: via the rest of the population, then scale by (1 - w)
     rest = _rest_rows(g, a, level)
     counts = np.isfinite(rest["denominator"].to_numpy(dtype=float)) & (w > 0) & (w < 1)
     if counts.any():
-        pr = _pair(g[counts].reset_index(drop=True), rest[counts].reset_index(drop=True), level)
+        pr = _pair(g, rest, level, texts)  # row by row, so on every row rather than copying the rows with counts out
         k = 1 - w[counts]
-        lo[counts], hi[counts] = k * pr["diff_lo"], k * pr["diff_hi"]
+        lo[counts], hi[counts] = k * pr["diff_lo"][counts], k * pr["diff_hi"][counts]
         wc = w[counts]
         with np.errstate(divide="ignore", invalid="ignore"):
-            rlo[counts] = 1 / (wc + (1 - wc) / pr["ratio_lo"])
-            rhi[counts] = 1 / (wc + (1 - wc) / pr["ratio_hi"])
-        codes, texts = pd.factorize(pr["method"])  # a few distinct methods: word each once
-        method[counts] = np.array([f"vs rest of population, {t}, scaled by (1 - group share)" for t in texts],
-                                  dtype=object)[codes]
+            rlo[counts] = 1 / (wc + (1 - wc) / pr["ratio_lo"][counts])
+            rhi[counts] = 1 / (wc + (1 - wc) / pr["ratio_hi"][counts])
+        pair_method = np.array([texts[f"vs rest of population, {t}, scaled by (1 - group share)"]
+                                for t in list(texts.labels)])  # each method the pair can give, worded once
+        method[counts] = pair_method[pr["method"][counts]]
 
     # standard errors: covariance from the group's share when sizes are known; otherwise (or when the published
     # errors are inconsistent with the sizes) treat group and All as independent, which can only widen the interval
@@ -378,32 +409,37 @@ def _overall(g: pd.DataFrame, a: pd.DataFrame, level: float) -> dict[str, np.nda
     rhi[okr] = ratio[okr] * np.exp(q[okr] * np.sqrt(vlog[okr]))
     # the method and note are one of a few fixed texts: chosen per row, never built per row
     for dist, rows in (("Student's t (Welch df)", use_t), ("normal", ~use_t)):
-        method[ok & known_w & rows] = dist + ", allowing for the group being part of the whole (share from sizes)"
-        method[ok & indep & rows] = dist + ", group and whole population treated as independent (conservative)"
-    note = _notes(g, a, lo)
+        method[ok & known_w & rows] = texts[dist + ", allowing for the group being part of the whole (share from sizes)"]
+        method[ok & indep & rows] = texts[dist + ", group and whole population treated as independent (conservative)"]
+    note = _notes(g, a, lo, texts)
     no_size = ~(np.isfinite(w) & (w > 0) & (w < 1))
-    indep_note = choose(no_size, "compared with the whole population as if independent, because no group and "
-                        "whole-population sizes (n) were given: the interval is wider than an exact one, never narrower",
-                        "compared with the whole population as if independent, because the published standard errors "
-                        "do not fit the group's share of the population: the interval is wider than an exact one, "
-                        "never narrower")
-    note = np.where(ok & indep & pd.isna(note), indep_note, note)
+    indep_note = np.where(no_size, texts["compared with the whole population as if independent, because no group and "
+                          "whole-population sizes (n) were given: the interval is wider than an exact one, never narrower"],
+                          texts["compared with the whole population as if independent, because the published standard "
+                          "errors do not fit the group's share of the population: the interval is wider than an exact "
+                          "one, never narrower"])
+    note = np.where(ok & indep & (note < 0), indep_note, note)
     return {"diff": diff, "diff_lo": lo, "diff_hi": hi, "ratio": ratio, "ratio_lo": rlo, "ratio_hi": rhi,
             "method": method, "note": note}
 
 
-def _notes(g: pd.DataFrame, c: pd.DataFrame, lo: np.ndarray) -> np.ndarray:
-    note = np.full(len(g), None, dtype=object)
+def _notes(g: pd.DataFrame, c: pd.DataFrame, lo: np.ndarray, texts: Texts) -> np.ndarray:
+    """Why a row has no gap interval, the group's own reason first, then the comparator's: codes into ``texts``."""
+    gcodes, glabels = factorize_text(g["ci_note"])
     nolo = ~np.isfinite(lo)
-    cnote = c["ci_note"].to_numpy(dtype=object) if "ci_note" in c else np.full(len(g), None, dtype=object)
-    cmissing = ~np.isfinite(c["est"].to_numpy(dtype=float))
-    note = np.where(nolo & pd.notna(cnote), "comparator: " + pd.Series(cnote).fillna("").to_numpy(dtype=object), note)
-    note = np.where(nolo & cmissing, "no comparator value", note)
-    note = np.where(nolo & pd.notna(g["ci_note"].to_numpy(dtype=object)), g["ci_note"].to_numpy(dtype=object), note)
-    return note
+    code = np.full(len(g), -1, dtype=np.intp)
+    if "ci_note" in c:
+        ccodes, clabels = factorize_text(c["ci_note"])
+        cnote = np.array([texts[f"comparator: {t}"] for t in clabels] + [-1], dtype=np.intp)
+        code = np.where(nolo, cnote[ccodes], code)  # code -1 picks the last entry: no note
+    code = np.where(nolo & ~np.isfinite(c["est"].to_numpy(dtype=float)), texts["no comparator value"], code)
+    gnote = np.array([texts[t] for t in glabels] + [-1], dtype=np.intp)
+    return np.where(nolo & (gcodes >= 0), gnote[gcodes], code)
 
 
-def _assemble(g: pd.DataFrame, c: pd.DataFrame, cgroup: pd.Series, res: dict[str, np.ndarray], comparator: str) -> pd.DataFrame:
+def _assemble(
+    g: pd.DataFrame, c: pd.DataFrame, cgroup: pd.Series, res: dict[str, np.ndarray], comparator: str, texts: Texts,
+) -> pd.DataFrame:
     higher = (g["polarity"] == "higher_is_better").to_numpy()
     d, dl, dh = res["diff"], res["diff_lo"], res["diff_hi"]
     r, rl, rh = res["ratio"], res["ratio_lo"], res["ratio_hi"]
@@ -419,8 +455,9 @@ def _assemble(g: pd.DataFrame, c: pd.DataFrame, cgroup: pd.Series, res: dict[str
     sig[~has_ci] = pd.NA
     out = pd.DataFrame({
         "indicator": g["indicator"], "name": g["name"], "period": g["period"], "area": g["area"],
-        "characteristic": g["characteristic"], "group": g["group"], "comparator": comparator,
-        "comparator_group": cgroup.to_numpy(),
+        "characteristic": g["characteristic"], "group": g["group"],
+        "comparator": text_from_codes(np.zeros(len(g), dtype=np.intp), [comparator], g.index),
+        "comparator_group": pd.Series(cgroup.array, index=g.index),
         "polarity": g["polarity"], "kind": g["kind"], "unit": g["unit"], "population": g["population"],
         "domain": g["domain"],
         "value": g["est"], "lower": g["est_lower"], "upper": g["est_upper"], "n": g["weight"],
@@ -428,7 +465,8 @@ def _assemble(g: pd.DataFrame, c: pd.DataFrame, cgroup: pd.Series, res: dict[str
         "comparator_upper": c["est_upper"].to_numpy(dtype=float),
         "gap": gap, "gap_lower": gap_lo, "gap_upper": gap_hi,
         "relative_gap": rel, "relative_gap_lower": rel_lo, "relative_gap_upper": rel_hi,
-        "significant": sig, "method": np.where(has_ci, res["method"], "none"), "note": res["note"],
+        "significant": sig, "method": texts.column(np.where(has_ci, res["method"], texts["none"]), g.index),
+        "note": texts.column(res["note"], g.index),
         "suppressed": g["suppressed"].to_numpy(bool),
     })
     for col in ("gap", "gap_lower", "gap_upper", "relative_gap", "relative_gap_lower", "relative_gap_upper"):
