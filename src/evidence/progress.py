@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .estimates import estimate, mover_diff_ci
+from .frames import combined_codes, text_from_codes
 from .gaps import gaps_prepared, prepare
 from .indicators import IndicatorsLike, load_indicators
 from .observations import ALL, map_distinct
@@ -257,85 +258,43 @@ def _worse(change: pd.Series, lo: pd.Series, hi: pd.Series, higher: np.ndarray, 
     return out
 
 
-def _status(m: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Status and reason of every row, by vectorised selection (the rules of :func:`_one_status`, in its order)."""
+def _status(m: pd.DataFrame) -> tuple[np.ndarray | pd.Series, np.ndarray | pd.Series]:
+    """Status and reason of every row: :func:`_one_status`'s rules, applied once per distinct case.
+
+    A row's status and reason depend only on a few facts about it (which
+    figures are missing or suppressed, on which side of zero each limit lies,
+    the direction and significance of the change, who got worse, and the
+    texts quoted: periods, notes, the comparator group). Rows that share all
+    of them share the answer, so the row-by-row rules run once per distinct
+    combination, a few hundred times for a million rows, and cannot drift
+    from the specification.
+    """
     if not len(m):
         return np.empty(0), np.empty(0)  # an empty column stays float64, as an empty list makes it
-    fin = np.isfinite
+    key = combined_codes(_status_facts(m))
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    statuses, reasons = _status_rowwise(m.iloc[first])
+    return text_from_codes(inverse, statuses, m.index), text_from_codes(inverse, reasons, m.index)
+
+
+def _status_facts(m: pd.DataFrame) -> list[np.ndarray]:
+    """Integer codes of everything :func:`_one_status` (and the ``best`` caveat) reads from a row."""
+    def codes(col: str) -> np.ndarray:  # the column's values themselves (missing: one code)
+        return pd.factorize(m[col], use_na_sentinel=True)[0] if col in m else np.zeros(len(m), dtype=np.intp)
 
     def num(col: str) -> np.ndarray:
         return pd.to_numeric(m[col], errors="coerce").to_numpy(dtype=float)
 
-    def text(values: object) -> np.ndarray:  # each distinct value as f-string text, once
-        return per_distinct(lambda v: f"{v}", np.asarray(values, dtype=object) if np.ndim(values) else
-                            np.full(len(m), values, dtype=object))
-
-    b, c = text(m["baseline"]), text(m["current"])
-    conds, outs = [], []
-    brk = m["series_break"].to_numpy(dtype=object)
-    is_break = np.array([isinstance(x, str) for x in per_distinct(lambda v: v, brk)], dtype=bool) \
-        if m["series_break"].dtype == object else m["series_break"].notna().to_numpy()
-    conds.append(is_break)
-    outs.append(("not_comparable", "a series break in " + text(brk) + " lies between " + b + " and " + c))
-    for end, label in (("baseline", b), ("current", c)):
-        supp = m[f"suppressed_{end}"].to_numpy(dtype=object)
-        conds.append(np.array([x is True for x in supp], dtype=bool) if supp.dtype == object else supp)
-        outs.append(("insufficient_data", f"the {end} (" + label + ") figure is suppressed because numbers are small"))
-        note = m[f"note_{end}"].to_numpy(dtype=object) if f"note_{end}" in m else np.full(len(m), None, dtype=object)
-        suffix = per_distinct(lambda v: f": {v}" if isinstance(v, str) else "", note)
-        conds.append(~fin(num(f"gap_{end}")))
-        outs.append(("insufficient_data", f"no {end} (" + label + ") figure" + suffix))
-        conds.append(~(fin(num(f"gap_lower_{end}")) & fin(num(f"gap_upper_{end}"))))
-        outs.append(("insufficient_data", "no confidence interval in " + label + ", so significance cannot be judged"))
+    facts = [codes(k) for k in ("series_break", "baseline", "current", "note_baseline", "note_current",
+                                "suppressed_baseline", "suppressed_current", "change_significant", "all_worse",
+                                "comparator_worse", "comparator", "comparator_group")]
     with np.errstate(invalid="ignore"):
-        behind0, behind1 = num("gap_lower_baseline") > 0, num("gap_lower_current") > 0
-        ahead0, ahead1 = num("gap_upper_baseline") < 0, num("gap_upper_current") < 0
+        for end in ("baseline", "current"):
+            facts += [np.isfinite(num(f"gap_{k}{end}")) for k in ("", "lower_", "upper_")]
+            facts += [num(f"gap_lower_{end}") > 0, num(f"gap_upper_{end}") < 0]
         change = num("gap_change")
-    sig = m["change_significant"].to_numpy(dtype=object)
-    sig = np.array([bool(x) for x in per_distinct(lambda v: v, sig)], dtype=bool) if sig.dtype == object else sig
-    overall = (m["comparator"] == "overall").to_numpy()
-    all_worse = pd.array(m["all_worse"], dtype="boolean")
-    comp_worse = pd.array(m["comparator_worse"], dtype="boolean")
-    everyone = all_worse.fillna(False).to_numpy(dtype=bool)
-    comp = ~overall & comp_worse.fillna(False).to_numpy(dtype=bool)
-    them = "the comparator (" + text(m["comparator_group"]) + ")"
-    fell = np.where(everyone & comp, "both the whole population and " + them,
-                    np.where(everyone, "the whole population", them))
-    fell_any = everyone | comp
-    conds.append(behind0 & ahead1)
-    outs.append(("reversed", "the group went from significantly behind to significantly ahead: the gap closed and "
-                 "opened the other way" + np.where(fell_any, ", while " + fell + " got worse", "")))
-    never = ~behind0 & ~behind1
-    conds.append(never & ~ahead0 & ~ahead1)
-    outs.append(("no_gap", "no significant gap at either end"))
-    ends = np.where(ahead0 & ahead1, b + " and " + c, np.where(ahead0, b, c))
-    conds.append(never)
-    outs.append(("no_gap", "the group was never significantly behind, and was significantly ahead in " + ends))
-    conds.append(sig & (change > 0) & behind1)
-    outs.append(("widened", "the gap grew by more than chance would explain"))
-    narrowing = sig & (change < 0) & behind0
-    conds.append(narrowing & fell_any)
-    outs.append(("narrowed_levelling_down", "the gap narrowed while " + fell + " got worse"))
-    conds.append(narrowing & all_worse.isna())
-    outs.append(("insufficient_data", "the gap narrowed, but with no whole-population figure at both ends "
-                 "levelling down cannot be ruled out"))
-    conds.append(narrowing & ~overall & comp_worse.isna())
-    outs.append(("insufficient_data", "the gap narrowed, but with no interval for the comparator's change "
-                 "levelling down cannot be ruled out"))
-    conds.append(narrowing)
-    outs.append(("narrowed", "the gap shrank by more than chance would explain and neither the whole population "
-                 "nor the comparator got worse"))
-    conds = [np.asarray(x, dtype=bool) for x in conds]
-    status = np.select(conds, [np.full(len(m), st, dtype=object) for st, _ in outs],
-                       default="no_significant_change").astype(object)
-    reason = np.select(conds, [np.broadcast_to(np.asarray(r, dtype=object), len(m)) for _, r in outs],
-                       default="the change in the gap is within what chance would explain").astype(object)
-    best = (m["comparator"] == "best").to_numpy()
-    # chosen from the same data: say so wherever the reason goes
-    reason = np.where(best, reason + ("; the best-off group was chosen from these data, so intervals against it are "
-                                      "optimistic (a group named in advance, comparator='reference', avoids this)"),
-                      reason)
-    return status, reason
+        facts += [change > 0, change < 0]
+    return [np.asarray(f, dtype=np.intp) for f in facts]
 
 
 def _status_rowwise(m: pd.DataFrame) -> tuple[list[str], list[str | None]]:
