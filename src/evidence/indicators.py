@@ -230,11 +230,13 @@ def attach_metadata(obs: pd.DataFrame, indicators: IndicatorsLike = None) -> pd.
         elif out[col].isna().any():
             out[col] = out[col].where(out[col].notna(), default)
     # the indicator's code in words where no name is given: worked out once per indicator
-    spelt = text_from_codes(codes, [str(d).replace("_", " ") for d in distinct] + [None], out.index)
+    def spelt() -> pd.Series:
+        return text_from_codes(codes, [str(d).replace("_", " ") for d in distinct] + [None], out.index)
+
     if "name" not in out:
-        out["name"] = spelt
+        out["name"] = spelt()
     elif out["name"].isna().any():
-        out["name"] = out["name"].where(out["name"].notna(), spelt)
+        out["name"] = out["name"].where(out["name"].notna(), spelt())
     if "multiplier" not in out:
         out["multiplier"] = float("nan")
     out["multiplier"] = pd.to_numeric(out["multiplier"], errors="coerce")

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .estimates import estimate, mover_diff_ci
-from .frames import combined_codes, text_from_codes
+from .frames import combined_codes, factorize_text, text_from_codes
 from .gaps import gaps_prepared, prepare
 from .indicators import IndicatorsLike, load_indicators
 from .observations import ALL, map_distinct
@@ -121,10 +121,7 @@ def progress(
     keep = ["value", "lower", "upper", "comparator_value", "comparator_lower", "comparator_upper",
             "gap", "gap_lower", "gap_upper", "relative_gap", "significant", "note", "suppressed", "comparator_group"]
     meta = ["name", "polarity", "kind", "unit", "population", "domain", "comparator"]
-    m = g0[_JOIN + meta + keep].merge(g1[_JOIN + meta + keep], on=_JOIN, how="outer", suffixes=("_baseline", "_current"))
-    for col in meta:
-        m[col] = m[f"{col}_current"].fillna(m[f"{col}_baseline"])
-        m = m.drop(columns=[f"{col}_baseline", f"{col}_current"])
+    m = _join_ends(g0, g1, meta, keep)
     m["comparator_group"] = m["comparator_group_current"].fillna(m["comparator_group_baseline"])
     m["baseline"], m["current"] = b, c
     for end in ("baseline", "current"):  # a group missing at one end is not suppressed there, just absent
@@ -165,6 +162,22 @@ def progress(
                      "comparator_change", "comparator_change_lower", "comparator_change_upper", "comparator_worse",
                      "suppressed_baseline", "suppressed_current", "series_break", "status", "reason", "summary"]
     return m[order].sort_values(_JOIN, kind="stable").reset_index(drop=True)
+
+
+def _join_ends(g0: pd.DataFrame, g1: pd.DataFrame, meta: list[str], keep: list[str]) -> pd.DataFrame:
+    """Each group's baseline and current gaps side by side (an outer join on :data:`_JOIN`).
+
+    Joined on one integer code per key rather than on four text columns; the
+    key and ``meta`` columns come from the current end where it has the row,
+    else from the baseline. ``keep`` columns get ``_baseline``/``_current``.
+    """
+    both = pd.concat([g0[_JOIN], g1[_JOIN]], ignore_index=True)
+    key = combined_codes([factorize_text(both[k])[0] for k in _JOIN])
+    ends = [g[_JOIN + meta + keep].assign(_key=k) for g, k in ((g0, key[:len(g0)]), (g1, key[len(g0):]))]
+    m = ends[0].merge(ends[1], on="_key", how="outer", suffixes=("_baseline", "_current"))
+    shared = {col: m[f"{col}_current"].fillna(m[f"{col}_baseline"]) for col in _JOIN + meta}
+    rest = m[[f"{col}_{end}" for col in keep for end in ("baseline", "current")]]
+    return pd.concat([pd.DataFrame(shared), rest], axis=1)
 
 
 def adjust_family(p_values: np.ndarray, method: str, level: float) -> np.ndarray:

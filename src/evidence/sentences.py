@@ -17,13 +17,18 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from .frames import combined_codes
 from .narrative import comparator_phrase, fmt_gap, fmt_value, gap_unit, group_phrase, round_half_up
 
 Text = np.ndarray  # an object array of str, one per row
 
 
-def per_distinct(func: Callable[..., object], *columns: np.ndarray) -> np.ndarray:
-    """``func`` of each row's values, called once per distinct combination.
+def per_distinct(func: Callable[..., object], *columns: np.ndarray | pd.Series) -> np.ndarray:
+    """``func`` of each row's values, called once per distinct combination (missing values: one value).
+
+    Columns may be arrays or Series (a text Series is coded without
+    converting its rows to Python strings); ``func`` sees the values of the
+    first row of each combination.
 
     Examples
     --------
@@ -33,12 +38,14 @@ def per_distinct(func: Callable[..., object], *columns: np.ndarray) -> np.ndarra
     n = len(columns[0])
     if n == 0:
         return np.empty(0, dtype=object)
-    frame = pd.DataFrame({i: pd.Series(c, dtype=object) for i, c in enumerate(columns)})
-    codes = frame.groupby(list(frame.columns), dropna=False, sort=False).ngroup().to_numpy()
-    _, first = np.unique(codes, return_index=True)
+    cols = [c if isinstance(c, pd.Series) else np.asarray(c, dtype=object) for c in columns]
+    # missing values (None, NaN, NA) are one value, as in a groupby with dropna=False
+    codes = combined_codes([pd.factorize(c, use_na_sentinel=True)[0] for c in cols])
+    _, first = np.unique(codes, return_index=True)  # codes run 0, 1, ... in order of first appearance
+    firsts = [np.asarray(c.iloc[first] if isinstance(c, pd.Series) else c[first], dtype=object) for c in cols]
     out = np.empty(len(first), dtype=object)
-    for i in first:
-        out[codes[i]] = func(*(c[i] for c in columns))
+    for j in range(len(first)):
+        out[j] = func(*(f[j] for f in firsts))
     return out[codes]
 
 
@@ -128,10 +135,16 @@ def _yes(x: pd.Series | np.ndarray) -> np.ndarray:
     return pd.array(x, dtype="boolean").fillna(False).to_numpy(dtype=bool)
 
 
-def _col(df: pd.DataFrame, name: str, default: object = np.nan) -> np.ndarray:
+def _col(df: pd.DataFrame, name: str, default: object = np.nan) -> pd.Series:
+    """The column (``default`` where there is none), as it is: :func:`per_distinct` codes it."""
     if name in df:
-        return df[name].to_numpy(dtype=object)
-    return np.full(len(df), default, dtype=object)
+        return df[name]
+    return pd.Series(np.full(len(df), default, dtype=object), index=df.index, dtype=object)
+
+
+def _objects(s: pd.Series) -> np.ndarray:
+    """A column as an object array, by its distinct values (one Python object per value, not per row)."""
+    return per_distinct(lambda v: v, s)
 
 
 def _num(df: pd.DataFrame, name: str) -> np.ndarray:
@@ -162,7 +175,8 @@ def progress_sentences(df: pd.DataFrame) -> Text:
     unit = per_distinct(lambda u: u or "", _col(df, "unit", None))
     who = per_distinct(group_phrase, ch, group, pop)
     v = {  # every column a template may use, whole length; the costly ones are made per template below
-        "status": _col(df, "status"), "comp": _col(df, "comparator"), "pol": _col(df, "polarity"), "unit": unit,
+        "status": _objects(_col(df, "status")), "comp": _objects(_col(df, "comparator")),
+        "pol": _objects(_col(df, "polarity")), "unit": unit,
         "who": who, "Who": per_distinct(lambda w: w[0].upper() + w[1:], who),
         "vs": per_distinct(comparator_phrase, _col(df, "comparator"), _col(df, "comparator_group", ""), pop, ch),
         "name": per_distinct(lambda nm, ind: f"{nm or ind}", _col(df, "name", None), _col(df, "indicator", "the outcome")),
@@ -186,12 +200,7 @@ def progress_sentences(df: pd.DataFrame) -> Text:
              crossed & (status == "no_significant_change"), status == "widened", status == "no_significant_change",
              status == "no_gap", status == "not_comparable"]
     which = np.select([np.asarray(x, dtype=bool) for x in conds], list(range(len(conds))), default=len(conds))
-    out = np.empty(n, dtype=object)
-    for j, template in enumerate(_TEMPLATES):
-        idx = np.flatnonzero(which == j)
-        if len(idx):
-            out[idx] = template({k: a[idx] for k, a in v.items()})
-    return out
+    return _by_case(which, v, _TEMPLATES)
 
 
 def _common(v: dict) -> dict:
@@ -270,12 +279,36 @@ def _no_gap(v: dict) -> Text:
     up0, up1 = v["gap_upper_baseline"], v["gap_upper_current"]
     with np.errstate(invalid="ignore"):
         ahead0, ahead1 = _finite(up0) & (up0 < 0), _finite(up1) & (up1 < 0)
-    Who, vs, b, c = v["Who"], v["vs"], v["b"], v["c"]
-    return np.where(ahead0 & ahead1, Who + " did better than " + vs + " in both " + b + " and " + c + ".",
-                    np.where(ahead0 | ahead1, Who + " were not behind " + vs + " in " + b + " or " + c
-                             + ", and did better than them in " + np.where(ahead0, b, c) + ".",
-                             "There was no clear gap between " + v["who"] + " and " + vs + " in " + b + " or " + c
-                             + "."))
+    case = np.where(ahead0 & ahead1, 0, np.where(ahead0 | ahead1, 1, 2))
+    v["ahead0"] = ahead0
+    return _by_case(case, v, (
+        lambda w: w["Who"] + " did better than " + w["vs"] + " in both " + w["b"] + " and " + w["c"] + ".",
+        lambda w: (w["Who"] + " were not behind " + w["vs"] + " in " + w["b"] + " or " + w["c"]
+                   + ", and did better than them in " + np.where(w["ahead0"], w["b"], w["c"]) + "."),
+        lambda w: "There was no clear gap between " + w["who"] + " and " + w["vs"] + " in " + w["b"] + " or " + w["c"] + ".",
+    ))
+
+
+def _by_case(case: np.ndarray, v: dict, makers: tuple[Callable[[dict], Text], ...]) -> Text:
+    """``makers[k]`` on the rows whose ``case`` is ``k``: each wording is built only for the rows that use it."""
+    out = np.empty(len(case), dtype=object)
+    for k, make in enumerate(makers):
+        idx = np.flatnonzero(case == k)
+        if len(idx):
+            out[idx] = make(_Rows(v, idx))
+    return out
+
+
+class _Rows(dict):
+    """Some rows of every column of ``full``, each column taken only when a template first reads it."""
+
+    def __init__(self, full: dict, idx: np.ndarray) -> None:
+        super().__init__()
+        self._full, self._idx = full, idx
+
+    def __missing__(self, key: str) -> np.ndarray:
+        value = self[key] = self._full[key][self._idx]
+        return value
 
 
 def _not_comparable(v: dict) -> Text:

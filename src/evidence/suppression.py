@@ -17,6 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .frames import combined_codes, shallow_copy
+
 BLANKED = ["value", "numerator", "denominator", "n", "se", "lower", "upper"]
 PRIMARY = "suppressed: fewer than the minimum number of people"
 SECONDARY = "suppressed: would let a suppressed number be worked out from the total"
@@ -58,7 +60,7 @@ def suppress(
     >>> suppress(obs)[["group", "suppressed", "value"]].to_dict("list")
     {'group': ['A', 'B'], 'suppressed': [False, True], 'value': [0.5, nan]}
     """
-    out = obs.copy()
+    out = shallow_copy(obs)  # safe to change: under copy-on-write each column is copied when written
     if "suppressed" not in out:
         out["suppressed"] = False
     # a blank flag is not suppressed; a 1/0/blank float column must not be filled with a bool (pandas 4 refuses)
@@ -138,16 +140,24 @@ def _secondary(out: pd.DataFrame) -> pd.DataFrame:
         return out
     keys = [k for k in ["indicator", "period", "area", "characteristic"] if k in out]
     tkeys = [k for k in keys if k != "characteristic"]
-    groups = out["characteristic"] != "All"
-    block = out.loc[groups, keys].groupby(keys, sort=False, dropna=False).ngroup()
-    n_sup = out.loc[groups, "suppressed"].astype(int).groupby(block.to_numpy()).transform("sum")
-    totals = out.loc[out["group"] == "All", tkeys].drop_duplicates()
-    has_total = out.loc[groups, tkeys].merge(totals.assign(_t=True), on=tkeys, how="left")["_t"].notna().to_numpy() \
-        if tkeys else np.ones(int(groups.sum()), dtype=bool)
-    sizes = size.loc[groups]
-    eligible = (n_sup.to_numpy() == 1) & has_total & ~out.loc[groups, "suppressed"].to_numpy() & sizes.notna().to_numpy()
-    cand = pd.DataFrame({"_b": block.to_numpy(), "_s": sizes.to_numpy(dtype=float)}, index=sizes.index)[eligible]
-    victims = cand.sort_values(["_b", "_s"], kind="stable").drop_duplicates("_b").index
+    # blocks by integer codes of their keys (a blank key is a value of its own, as in a group-by with dropna=False)
+    codes = {k: pd.factorize(out[k], use_na_sentinel=True)[0] for k in keys}
+    groups = (out["characteristic"] != "All").to_numpy()
+    block = combined_codes([codes[k] for k in keys])[groups]
+    supp = out["suppressed"].to_numpy(dtype=bool)
+    n_sup = np.bincount(block, weights=supp[groups])[block]
+    if tkeys:  # the block's indicator, period and area has a whole-population row
+        total = combined_codes([codes[k] for k in tkeys])
+        has_total = np.isin(total[groups], total[(out["group"] == "All").to_numpy()])
+    else:
+        has_total = np.ones(int(groups.sum()), dtype=bool)
+    sizes = size.to_numpy(dtype=float)[groups]
+    eligible = (n_sup == 1) & has_total & ~supp[groups] & ~np.isnan(sizes)
+    # in each block the smallest eligible group (the first in the table on a tie)
+    pos, b, s = np.flatnonzero(groups)[eligible], block[eligible], sizes[eligible]
+    order = np.lexsort((pos, s, b))
+    first = np.r_[True, b[order][1:] != b[order][:-1]] if len(order) else np.zeros(0, dtype=bool)
+    victims = out.index[pos[order][first]]
     out.loc[victims, "suppressed"] = True
     out.loc[victims, "reason"] = SECONDARY
     return out
