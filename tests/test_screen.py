@@ -30,3 +30,21 @@ def test_a_tiny_zero_percent_group_does_not_rank_first():
     assert s.iloc[0]["group"] == "B"
     a = s[s["group"] == "A"].iloc[0]
     assert a["relative_gap_lower"] <= a["relative_gap"]  # the interval contains its own (infinite) estimate
+
+
+def test_findings_word_for_word_as_the_row_by_row_wording():
+    """The vectorised findings equal _finding (the specification) on every row, for every flag."""
+    import numpy as np
+    import pandas as pd
+
+    from evidence.screen import _finding, findings
+
+    s = ev.screen(ev.demo.observations(), "2024", indicators=ev.demo.indicators())
+    # one hand-made row per flag as well, with a lower-is-better unit of its own
+    extra = s.head(6).copy()
+    extra["flag"] = ["suppressed", "no value", "disadvantaged", "advantaged", "no interval", "no clear gap"]
+    extra["unit"] = [None, "", "points", "%", "per 100,000", "%"]
+    extra["gap"] = [np.nan, np.nan, 2.25, -0.05, 1234.5, 0.0]
+    both = pd.concat([s, extra], ignore_index=True)
+    assert set(both["flag"]) == {"suppressed", "no value", "disadvantaged", "advantaged", "no interval", "no clear gap"}
+    assert findings(both).tolist() == [_finding(r) for _, r in both.iterrows()]

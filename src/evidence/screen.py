@@ -20,7 +20,7 @@ from .indicators import IndicatorsLike
 from .narrative import comparator_phrase, fmt_gap, group_phrase
 from .observations import map_distinct
 from .periods import normalise_period
-from .sentences import gap_text, per_distinct
+from .sentences import by_case, gap_text, per_distinct
 
 
 def screen(
@@ -88,25 +88,28 @@ def findings(g: pd.DataFrame) -> np.ndarray:
     """:func:`_finding` for every row at once: templates chosen by ``flag``, phrases made once per distinct group."""
     if not len(g):
         return np.empty(0)  # an empty column stays float64, as an empty list makes it
-    cols = {k: g[k].to_numpy(dtype=object) for k in ("characteristic", "group", "population", "comparator",
-                                                     "comparator_group", "name", "unit", "flag")}
+    cols = {k: g[k] for k in ("characteristic", "group", "population", "comparator", "comparator_group", "name",
+                              "unit", "flag")}
     who = per_distinct(group_phrase, cols["characteristic"], cols["group"], cols["population"])
     big = per_distinct(lambda w: w[0].upper() + w[1:], who)
-    small = per_distinct(lambda w: w[0].lower() + w[1:], big)
-    vs = per_distinct(comparator_phrase, cols["comparator"], cols["comparator_group"], cols["population"],
-                      cols["characteristic"])
-    name = per_distinct(lambda v: f"{v}", cols["name"])
-    size = gap_text(np.abs(pd.to_numeric(g["gap"], errors="coerce").to_numpy(dtype=float)), cols["unit"])
-    flag = cols["flag"]
-    return np.select(
-        [flag == "suppressed", flag == "no value", flag == "disadvantaged", flag == "advantaged", flag == "no interval"],
-        [big + ": too few people to publish " + name + ".", big + ": no figure for " + name + ".",
-         big + " are " + size + " worse off than " + vs + " on " + name + ".",
-         big + " are " + size + " better off than " + vs + " on " + name + ".",
-         big + " differ from " + vs + " by " + size + " on " + name
-         + ", but with no interval we cannot say if that is chance."],
-        default="No clear gap between " + small + " and " + vs + " on " + name + ".",
-    ).astype(object)
+    v = {"big": big, "small": per_distinct(lambda w: w[0].lower() + w[1:], big),
+         "vs": per_distinct(comparator_phrase, cols["comparator"], cols["comparator_group"], cols["population"],
+                            cols["characteristic"]),
+         "name": per_distinct(lambda v: f"{v}", cols["name"]), "unit": per_distinct(lambda u: u, cols["unit"]),
+         "gap": np.abs(pd.to_numeric(g["gap"], errors="coerce").to_numpy(dtype=float))}
+    flags = ["suppressed", "no value", "disadvantaged", "advantaged", "no interval"]
+    case = pd.Categorical(g["flag"], categories=flags).codes  # "no clear gap" (not listed) is -1
+    return by_case(np.where(case < 0, len(flags), case), v, (
+        lambda w: w["big"] + ": too few people to publish " + w["name"] + ".",
+        lambda w: w["big"] + ": no figure for " + w["name"] + ".",
+        lambda w: w["big"] + " are " + gap_text(w["gap"], w["unit"]) + " worse off than " + w["vs"] + " on "
+        + w["name"] + ".",
+        lambda w: w["big"] + " are " + gap_text(w["gap"], w["unit"]) + " better off than " + w["vs"] + " on "
+        + w["name"] + ".",
+        lambda w: w["big"] + " differ from " + w["vs"] + " by " + gap_text(w["gap"], w["unit"]) + " on " + w["name"]
+        + ", but with no interval we cannot say if that is chance.",
+        lambda w: "No clear gap between " + w["small"] + " and " + w["vs"] + " on " + w["name"] + ".",
+    ))
 
 
 def _finding(r: pd.Series) -> str:

@@ -200,7 +200,7 @@ def progress_sentences(df: pd.DataFrame) -> Text:
              crossed & (status == "no_significant_change"), status == "widened", status == "no_significant_change",
              status == "no_gap", status == "not_comparable"]
     which = np.select([np.asarray(x, dtype=bool) for x in conds], list(range(len(conds))), default=len(conds))
-    return _by_case(which, v, _TEMPLATES)
+    return by_case(which, v, _TEMPLATES)
 
 
 def _common(v: dict) -> dict:
@@ -281,7 +281,7 @@ def _no_gap(v: dict) -> Text:
         ahead0, ahead1 = _finite(up0) & (up0 < 0), _finite(up1) & (up1 < 0)
     case = np.where(ahead0 & ahead1, 0, np.where(ahead0 | ahead1, 1, 2))
     v["ahead0"] = ahead0
-    return _by_case(case, v, (
+    return by_case(case, v, (
         lambda w: w["Who"] + " did better than " + w["vs"] + " in both " + w["b"] + " and " + w["c"] + ".",
         lambda w: (w["Who"] + " were not behind " + w["vs"] + " in " + w["b"] + " or " + w["c"]
                    + ", and did better than them in " + np.where(w["ahead0"], w["b"], w["c"]) + "."),
@@ -289,8 +289,17 @@ def _no_gap(v: dict) -> Text:
     ))
 
 
-def _by_case(case: np.ndarray, v: dict, makers: tuple[Callable[[dict], Text], ...]) -> Text:
-    """``makers[k]`` on the rows whose ``case`` is ``k``: each wording is built only for the rows that use it."""
+def by_case(case: np.ndarray, v: dict, makers: tuple[Callable[[dict], Text], ...]) -> Text:
+    """``makers[k]`` on the rows whose ``case`` is ``k``: each wording is built only for the rows that use it.
+
+    ``v`` holds whole-length columns; each maker gets a mapping of its rows of them.
+
+    Examples
+    --------
+    >>> v = {"who": np.array(["Men", "Women"], dtype=object)}
+    >>> by_case(np.array([1, 0]), v, (lambda w: w["who"] + " gained", lambda w: w["who"] + " lost")).tolist()
+    ['Men lost', 'Women gained']
+    """
     out = np.empty(len(case), dtype=object)
     for k, make in enumerate(makers):
         idx = np.flatnonzero(case == k)
