@@ -156,6 +156,7 @@ def validate(
     if "area" not in out:
         out["area"] = ""
     codes: dict[str, np.ndarray] = {}  # each key column's distinct values, coded once for the checks below
+    distinct: dict[str, np.ndarray] = {}  # ... and those values (a row's value is distinct[col][codes[col]])
     filled = np.ones(len(out), dtype=bool)  # no blank key (area may be blank)
     for col in TEXT:
         if col == "period":
@@ -163,6 +164,7 @@ def validate(
         else:
             tidy = _text_distinct(out[col], lambda v: str(v).strip() if v is not None else "")
         codes[col], labels = tidy
+        distinct[col] = labels
         out[col] = text_from_codes(codes[col], labels, out.index)
         if col != "area":
             blank = np.append(labels == "", False)[codes[col]]  # per label, then per row
@@ -273,21 +275,28 @@ def validate(
             )
         )
 
-    styles = pd.Series(map_distinct(out["period"], lambda p: period_style(p) if p else ""), index=out.index)
-    unknown = styles.isna()
+    # period styles worked out per distinct period, then per row by its code
+    label_style = np.array([period_style(p) if p else "" for p in distinct["period"]], dtype=object)
+    style_code = pd.factorize(label_style, use_na_sentinel=True)[0]  # an unrecognised period (None): -1
+    row_style = style_code[codes["period"]]
+    unknown = row_style < 0
     if unknown.any():
         problems.append(
             Problem("period is not a recognised time label (use 2019, 2019/20, 2019-Q1, 2019-03 or 2014-2019)",
                     file=source, rows=row_labels(out, unknown), column="period",
                     value=str(out.loc[unknown, "period"].iloc[0]))
         )
-    mixed = styles[~unknown].groupby(out.loc[~unknown, "indicator"]).nunique()
-    for ind in mixed[mixed > 1].index:
+    # indicators with more than one style among their recognised periods
+    width = int(style_code.max(initial=-1)) + 1
+    pairs = np.unique(codes["indicator"][~unknown] * width + row_style[~unknown]) if width else np.zeros(0, np.intp)
+    styles_per_indicator = np.bincount(pairs // max(width, 1), minlength=len(distinct["indicator"]))
+    for ind in sorted(str(distinct["indicator"][i]) for i in np.flatnonzero(styles_per_indicator > 1)):
+        mine = (out["indicator"] == ind).to_numpy()
         problems.append(
             Problem(f"indicator '{ind}' mixes period styles "
-                    f"({', '.join(sorted(set(styles[(out['indicator'] == ind) & ~unknown])))}); "
+                    f"({', '.join(sorted(set(label_style[codes['period'][mine & ~unknown]])))}); "
                     "one indicator must use one style so periods sort in time order",
-                    file=source, rows=row_labels(out, out["indicator"] == ind)[:3], column="period")
+                    file=source, rows=row_labels(out, mine)[:3], column="period")
         )
 
     if require_all:
