@@ -278,6 +278,28 @@ def test_level_reaches_statsmodels():
         assert float(lo) == pytest.approx(el, rel=1e-9) and float(hi) == pytest.approx(eh, rel=1e-9)
 
 
+def test_katz_equals_statsmodels_on_many_tables():
+    # the written-out Katz interval is statsmodels' log interval, table by table, at 95% and 99.8%,
+    # with the 0.5-adjusted form only where a count is zero
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    rng = np.random.default_rng(8)
+    n1, n2 = rng.integers(1, 3000, 2000).astype(float), rng.integers(1, 3000, 2000).astype(float)
+    x1, x2 = np.floor(n1 * rng.uniform(0, 1, 2000)), np.floor(n2 * rng.uniform(0, 1, 2000))
+    x1[:5], x2[5:10] = 0, 0
+    for level in (0.95, 0.998):
+        lo, hi = katz_ratio_ci(x1, n1, x2, n2, level=level)
+        el, eh = confint_proportions_2indep(x1, n1, x2, n2, method="log", compare="ratio", alpha=1 - level)
+        al, ah = confint_proportions_2indep(x1, n1, x2, n2, method="log-adjusted", compare="ratio", alpha=1 - level)
+        zero = (x1 == 0) | (x2 == 0)
+        np.testing.assert_allclose(lo[~zero], el[~zero], rtol=1e-12)
+        np.testing.assert_allclose(hi[~zero], eh[~zero], rtol=1e-12)
+        np.testing.assert_allclose(hi[:5], ah[:5], rtol=1e-12)  # x1 = 0: adjusted upper limit, lower limit 0
+        assert (lo[:5] == 0).all()
+        np.testing.assert_allclose(lo[5:10], al[5:10], rtol=1e-12)  # x2 = 0: adjusted lower limit, upper infinite
+        assert np.isinf(hi[5:10]).all()
+
+
 def test_inputs_of_any_numeric_type_and_shape():
     # object columns (a pandas column with a missing value) and scalars against arrays broadcast
     lo, hi = _quiet(wilson_ci, pd.Series([81, None], dtype=object), [263, 263])

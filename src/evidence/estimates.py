@@ -99,12 +99,15 @@ def katz_ratio_ci(
     """Log (Katz) interval for the ratio of two proportions ``(x1/n1) / (x2/n2)``.
 
     Source: Katz D, Baptista J, Azen SP, Pike MC (1978) "Obtaining confidence
-    intervals for the risk ratio in cohort studies", Biometrics 34:469-474.
-    Computed by statsmodels' ``confint_proportions_2indep(method="log",
-    compare="ratio")``; where a count is zero the log is undefined, so those rows
-    use the 0.5-adjusted form (``method="log-adjusted"``), widened so that it
-    contains the ratio itself (lower limit 0 when ``x1 = 0``, upper limit
-    infinity when ``x2 = 0``).
+    intervals for the risk ratio in cohort studies", Biometrics 34:469-474:
+    ``exp(log(r) ± z·sqrt(1/x1 - 1/n1 + 1/x2 - 1/n2))``, written out as
+    statsmodels' ``confint_proportions_2indep(method="log", compare="ratio")``
+    computes it (the tests check the two agree), since that function works out
+    several other intervals too and took ten times as long on a million rows.
+    Where a count is zero the log is undefined, so those rows use statsmodels'
+    0.5-adjusted form (``method="log-adjusted"``), widened so that it contains
+    the ratio itself (lower limit 0 when ``x1 = 0``, upper limit infinity when
+    ``x2 = 0``).
 
     Examples
     --------
@@ -121,7 +124,10 @@ def katz_ratio_ci(
     zero = (a[0] == 0) | (a[2] == 0)
     with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
-        low, high = confint_proportions_2indep(*a, method="log", compare="ratio", alpha=1 - level)
+        c1, m1, c2, m2 = a
+        d_log = z_value(level) * np.sqrt((1 / c1) - 1 / m1 + 1 / c2 - 1 / m2)
+        log_ratio = np.log((c1 / m1) / (c2 / m2))
+        low, high = np.exp(log_ratio - d_log), np.exp(log_ratio + d_log)
         if zero.any():  # the adjusted form only where a count is zero
             low[zero], high[zero] = confint_proportions_2indep(
                 *(v[zero] for v in a), method="log-adjusted", compare="ratio", alpha=1 - level)
