@@ -202,3 +202,19 @@ def test_weighted_proportion_with_unweighted_counts_uses_its_published_interval(
     with pytest.warns(EvidenceWarning):
         e = estimate(df)
     assert e.loc[0, "ci_method"] == "published interval" and e.loc[0, "est_lower"] == 30.5
+
+
+def test_key_columns_tidied_or_kept_as_they_are():
+    # a text column already tidy is kept (same values, pandas' text dtype); others are tidied, whatever their type
+    text = pd.Series(["text"]).dtype
+    df = _obs()
+    df["group"] = pd.Series([" All", "Female ", "Male"], dtype=object)  # untidy
+    df["period"] = [2020, 2020, 2020]  # numbers
+    df["area"] = pd.Series(["E1", "E1", "E1"], dtype="string")  # the NA-style string dtype, not the default
+    out = validate(df)
+    assert out["group"].tolist() == ["All", "Female", "Male"] and out["group"].dtype == text
+    assert out["period"].tolist() == ["2020"] * 3 and out["period"].dtype == text
+    assert out["area"].tolist() == ["E1"] * 3 and out["area"].dtype == text
+    assert out["indicator"].tolist() == ["x"] * 3 and out["indicator"].dtype == text
+    assert out["characteristic"].tolist() == ["All", "sex", "sex"]
+    assert df["group"].tolist() == [" All", "Female ", "Male"]  # the input is never changed

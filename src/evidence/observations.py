@@ -62,33 +62,42 @@ def map_distinct(s: pd.Series, func: Callable[[object], object]) -> np.ndarray:
     coded = _distinct(s, func)
     if coded is None:
         return np.array([func(None if _missing(v) else v) for v in s], dtype=object)
-    codes, mapped = coded
+    codes, mapped, _ = coded
     return mapped[codes]
 
 
-def _distinct(s: pd.Series, func: Callable[[object], object]) -> tuple[np.ndarray, np.ndarray] | None:
-    """Codes of ``s`` (``-1`` missing) and ``func`` of each distinct value, ``func(None)`` last; None for mixed types."""
+def _distinct(s: pd.Series, func: Callable[[object], object]) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Codes of ``s`` (``-1`` missing), ``func`` of each distinct value (``func(None)`` last) and the distinct values.
+
+    None for values of mixed types.
+    """
     if pd.api.types.infer_dtype(s, skipna=True) not in ("string", "integer", "floating", "boolean", "empty"):
         return None
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
     mapped = np.empty(len(uniques) + 1, dtype=object)
     mapped[:-1] = [func(u) for u in uniques]
     mapped[-1] = func(None)  # code -1: a missing value
-    return codes, mapped
+    return codes, mapped, np.asarray(uniques, dtype=object)
 
 
-def _text_distinct(s: pd.Series, func: Callable[[object], object]) -> tuple[np.ndarray, np.ndarray]:
-    """Codes and tidied labels of a key column: ``func`` once per distinct value (``None`` for missing).
+def _text_distinct(s: pd.Series, func: Callable[[object], object]) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Codes and tidied labels of a key column (``func`` once per distinct value, ``None`` for missing), and
+    whether the column was tidy already: text with no missing value, each value its own tidied label.
 
     The labels are re-coded after tidying, so ``" a"`` and ``"a"`` become one value.
     Values of mixed types go row by row, as in :func:`map_distinct`.
     """
     coded = _distinct(s, func)
     if coded is None:
-        return factorize_text(pd.Series(map_distinct(s, func), dtype=object))
-    raw, tidy = coded
+        return (*factorize_text(pd.Series(map_distinct(s, func), dtype=object)), False)
+    raw, tidy, uniques = coded
     recode, labels = pd.factorize(tidy)
-    return recode[raw].astype(np.intp), np.asarray(labels, dtype=object)
+    tidy_already = bool((raw >= 0).all()) and all(isinstance(u, str) and u == t for u, t in zip(uniques, tidy[:-1], strict=True))
+    return recode[raw].astype(np.intp), np.asarray(labels, dtype=object), tidy_already
+
+
+#: the dtype pandas gives a column of text (``str`` from pandas 3, ``object`` before)
+_TEXT = pd.Series(["text"]).dtype
 
 
 def _missing(v: object) -> bool:
@@ -163,9 +172,10 @@ def validate(
             tidy = _text_distinct(out[col], lambda v: normalise_period(v) if v is not None else "")
         else:
             tidy = _text_distinct(out[col], lambda v: str(v).strip() if v is not None else "")
-        codes[col], labels = tidy
+        codes[col], labels, tidy_already = tidy
         distinct[col] = labels
-        out[col] = text_from_codes(codes[col], labels, out.index)
+        if not (tidy_already and out[col].dtype == _TEXT):  # else the column is kept as it is, not rebuilt
+            out[col] = text_from_codes(codes[col], labels, out.index)
         if col != "area":
             blank = np.append(labels == "", False)[codes[col]]  # per label, then per row
             filled &= ~blank
