@@ -169,6 +169,7 @@ def gaps_prepared(
     texts = Texts()  # the method and note of each row, as codes
     if comparator in ("overall", "rest"):
         c = _whole_population(est, is_all)
+        del est  # g and c hold all the comparison needs: free the rest before its heaviest part (peak memory)
         if comparator == "overall":
             res = _overall(g, c, level, texts)
             cgroup = text_from_codes(np.zeros(len(g), dtype=np.intp), [ALL], g.index)
@@ -468,7 +469,7 @@ def _assemble(
         "significant": sig, "method": texts.column(np.where(has_ci, res["method"], texts["none"]), g.index),
         "note": texts.column(res["note"], g.index),
         "suppressed": g["suppressed"].to_numpy(bool),
-    })
+    }, copy=False)  # the columns of g and the arrays made here are this table's own: no second copy of them
     for col in ("gap", "gap_lower", "gap_upper", "relative_gap", "relative_gap_lower", "relative_gap_upper"):
         out[col] = out[col].astype(float)
     return out[OUTPUT_COLUMNS].reset_index(drop=True)
