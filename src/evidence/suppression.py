@@ -66,17 +66,16 @@ def suppress(
     # a blank flag is not suppressed; a 1/0/blank float column must not be filled with a bool (pandas 4 refuses)
     flag = out["suppressed"].astype(object)
     out["suppressed"] = flag.where(flag.notna(), False).astype(bool)
-    if "reason" not in out:
-        out["reason"] = pd.Series([None] * len(out), index=out.index, dtype=object)
-    out["reason"] = out["reason"].astype(object)
+    out["reason"] = out["reason"].astype(object) if "reason" in out else None
     already = out["suppressed"] & out["reason"].isna()
     out.loc[already, "reason"] = "suppressed by the publisher"
 
     size = row_size(out)
     count = implied_count(out)
-    small = pd.Series(False, index=out.index)
-    if count is not None:
-        small |= count < min_numerator
+    if count is None:
+        small = pd.Series(False, index=out.index)
+    else:
+        small = count < min_numerator
         if suppress_complement and size is not None:
             small |= (size - count) < min_numerator
     if size is not None:
@@ -107,13 +106,13 @@ def implied_count(obs: pd.DataFrame) -> pd.Series | None:
     size = row_size(obs)
     if size is None or "value" not in obs:
         return num
-    kind = obs["kind"] if "kind" in obs else pd.Series(None, index=obs.index, dtype=object)
-    unit = obs["unit"].fillna("").astype(str) if "unit" in obs else pd.Series("", index=obs.index)
-    prop = (kind == "proportion") | (kind.isna() & (unit == "%"))
+    pct = obs["unit"].astype(str) == "%" if "unit" in obs else pd.Series(False, index=obs.index)
+    # a share of n: a stated proportion, or a percentage where no kind is stated
+    prop = (obs["kind"] == "proportion") | (obs["kind"].isna() & pct) if "kind" in obs else pct
     value = obs["value"].astype(float)
-    mult = obs["multiplier"].astype(float) if "multiplier" in obs else pd.Series(np.nan, index=obs.index)
     over_one = value.gt(1).groupby(obs["indicator"]).transform("any") if "indicator" in obs else value.gt(1).any()
-    mult = mult.fillna(pd.Series(np.where((unit == "%") | over_one, 100.0, 1.0), index=obs.index))
+    per_cent = pd.Series(np.where(pct | over_one, 100.0, 1.0), index=obs.index)
+    mult = obs["multiplier"].astype(float).fillna(per_cent) if "multiplier" in obs else per_cent
     implied = (value / mult * size.astype(float)).round().where(prop)
     return implied if num is None else num.fillna(implied)
 
