@@ -118,6 +118,10 @@ def test_publisher_flag_missing_means_not_suppressed():
     ({"kind": "proportion", "multiplier": 100.0}, [0.4, 0.5], [True, False]),
     # neither kind nor unit: a value with n is not known to be a share of n, so only n is checked
     ({}, [0.4, 0.5], [False, False]),
+    # the same with the columns there but blank
+    ({"kind": None, "unit": ""}, [0.004, 0.005], [False, False]),
+    # a blank multiplier is no multiplier: per cent by the unit (0.4% of 1,000 is 4 people)
+    ({"kind": "proportion", "unit": "%", "multiplier": np.nan}, [0.4, 0.5], [True, False]),
 ])
 def test_implied_count_from_kind_unit_and_multiplier(columns, values, expected):
     df = pd.DataFrame({"indicator": "x", "period": "2020", "characteristic": "c", "group": ["A", "B"],
@@ -253,3 +257,27 @@ def test_secondary_blocks_with_blank_area():
     age = sex.assign(characteristic="age", group=["X", "Y", "Z"], numerator=[30, 200, 280], denominator=[50, 400, 560])
     out = suppress(pd.concat([total, sex, age], ignore_index=True))
     assert out.loc[out["suppressed"], "group"].tolist() == ["A", "B"]
+
+
+# --- mutation testing, second pass (issue 8, item 6) ----------------------------------------------------------------
+
+def test_tables_without_counts():
+    # sizes only (no numerator, no value): a group of 9 people is suppressed, groups of 10 or more are not
+    df = pd.DataFrame({"indicator": "x", "period": "2020", "characteristic": "c", "group": ["A", "B", "C"],
+                       "n": [9, 10, 400]})
+    assert suppress(df, secondary=False)["suppressed"].tolist() == [True, False, False]
+    assert suppress(df.set_axis([10, 4, 7]), secondary=False)["suppressed"].tolist() == [True, False, False]
+    # scores with neither counts nor sizes: nothing says how many people, so nothing is suppressed
+    scores = pd.DataFrame({"indicator": "x", "period": "2020", "characteristic": "c", "group": ["A", "B"],
+                           "value": [0.2, 3.0]})
+    out = suppress(scores)
+    assert not out["suppressed"].any() and out["reason"].isna().all()
+
+
+def test_secondary_tie_takes_the_first_listed_group():
+    # A (3 of 10) is suppressed; B and C are equally small (400): suppressing either protects A, and the
+    # first listed is chosen so that the same table always loses the same cell
+    df = _block().assign(numerator=[503, 3, 220, 280], denominator=[810, 10, 400, 400])
+    for order in (["All", "A", "B", "C"], ["All", "A", "C", "B"]):
+        out = suppress(df.set_index("group").loc[order].reset_index())
+        assert out.loc[out["suppressed"], "group"].tolist() == ["A", order[2]], order
