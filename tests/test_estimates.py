@@ -568,3 +568,83 @@ def test_estimate_never_uses_counts_for_a_standardised_rate():
     # but publication rounding of a crude rate is still accepted: 65.04 per 100,000 is 65 / 100,000
     obs["value"] = 65.04
     assert estimate(obs).loc[0, "ci_method"] == "Byar"
+
+
+# --- mutation testing, second pass (issue 8, item 6) ----------------------------------------------------------------
+
+def test_t_ci_with_a_fractional_sample_size():
+    # a Kish effective sample size of 1.5: Student's t with n - 1 = 0.5 degrees of freedom
+    from scipy import stats
+
+    lo, hi = t_ci(10.0, 1.0, 1.5)
+    q = stats.t.ppf(0.975, 0.5)
+    assert (float(lo), float(hi)) == pytest.approx((10 - q, 10 + q), rel=1e-12)
+
+
+def test_welch_with_no_spread_in_either_group():
+    # both standard errors 0 (every value the same): the degrees of freedom are 0 / 0, undefined (NaN, quietly),
+    # and the interval is the difference itself
+    assert np.isnan(_quiet(welch_df, 0.0, 5, 0.0, 5))
+    lo, hi = _quiet(welch_diff_ci, 10, 0, 5, 8, 0, 5)
+    assert (float(lo), float(hi)) == (2.0, 2.0)
+
+
+def test_estimate_student_t_uses_the_effective_sample_size():
+    # a weighted survey mean of 100 respondents with Kish effective size 5: t with 4 degrees of freedom;
+    # where n_eff is blank, n (8) gives 7
+    from scipy import stats
+
+    obs = pd.DataFrame([_row(value=50.0, se=2.0, n=100, n_eff=5.0, kind="mean"),
+                        _row(value=50.0, se=2.0, n=8, n_eff=np.nan, kind="mean")])
+    out = _quiet(estimate, obs)
+    q4, q7 = stats.t.ppf(0.975, 4), stats.t.ppf(0.975, 7)
+    assert out["est_lower"].tolist() == pytest.approx([50 - 2 * q4, 50 - 2 * q7], rel=1e-12)
+    assert out["n_df"].tolist() == [5.0, 8.0] and out["n_df"].dtype == float
+
+
+def test_estimate_without_inferring_kinds():
+    # infer=False (the caller has inferred already, as gaps does): a blank kind stays blank, so counts give no
+    # interval, nothing is warned, and the caller's table is left as it was
+    obs = pd.DataFrame({"indicator": "x", "value": [30.8], "numerator": [81], "denominator": [263]})
+    before = obs.copy()
+    out = _quiet(estimate, obs, infer=False)
+    assert out.loc[0, "ci_method"] == "none" and np.isnan(out.loc[0, "est_lower"])
+    pd.testing.assert_frame_equal(obs, before)
+    # with no kind column at all the rows are scores, whatever their row labels: a standard error gives the
+    # normal interval even with n (Student's t is for means), counts give none
+    scores = pd.DataFrame({"value": [50.0, 30.8], "se": [2.0, np.nan], "n": [8, np.nan], "numerator": [np.nan, 81],
+                           "denominator": [np.nan, 263]}, index=[7, 10])
+    out = _quiet(estimate, scores, infer=False)
+    assert out["ci_method"].tolist() == ["normal from standard error", "none"]
+    assert out["est_lower"].tolist() == pytest.approx([50 - _Z95 * 2, np.nan], rel=1e-12, nan_ok=True)
+
+
+def test_estimate_reads_a_suppressed_flag_of_objects():
+    # a flag column of Python objects (True / False / None, as a spreadsheet reader gives it): only True is
+    # suppressed, a blank is not
+    obs = pd.DataFrame([_row(value=80.0), _row(value=81.0), _row(value=82.0)])
+    obs["suppressed"] = pd.Series([True, False, None], dtype=object)
+    out = _quiet(estimate, obs)
+    none = "no counts, standard error or interval published, so no confidence interval"
+    assert out["ci_note"].tolist() == ["suppressed (small numbers)", none, none]
+
+
+def test_estimate_tiny_percentage_published_as_zero():
+    # 3 of 100,000 is 0.003%, published as 0.0%: the counts agree within rounding, no multiplier is given, and
+    # value / (3 / 100,000) = 0 says nothing of the scale, so the unit % does: per cent
+    from scipy import stats
+    from statsmodels.stats.proportion import proportion_confint
+
+    obs = pd.DataFrame([_row(value=0.0, numerator=3, denominator=100_000, kind="proportion", unit="%"),
+                        _row(value=0.0, numerator=3, denominator=100_000, kind="rate")])
+    out = _quiet(estimate, obs)
+    lo, hi = proportion_confint(3, 100_000, method="wilson")
+    assert out.loc[0, "scale"] == 100.0 and out.loc[0, "ci_method"] == "Wilson score"
+    assert (out.loc[0, "est_lower"], out.loc[0, "est_upper"]) == pytest.approx((100 * lo, 100 * hi), rel=1e-12)
+    # a rate per head published as 0.0 with no unit: per 1; 3 events, so exact Poisson (Garwood)
+    assert out.loc[1, "scale"] == 1.0 and out.loc[1, "ci_method"] == "exact Poisson"
+    assert out.loc[1, "est_upper"] == pytest.approx(stats.chi2.ppf(0.975, 8) / 2 / 100_000, rel=1e-12)
+    # the same without infer_kind (which would fill the multiplier 100 from the unit): estimate reads the unit itself
+    plain = _quiet(estimate, obs, infer=False)
+    assert plain["scale"].tolist() == [100.0, 1.0]
+    assert plain["est_lower"].tolist() == pytest.approx(out["est_lower"].tolist(), rel=1e-12)
