@@ -281,3 +281,21 @@ def test_secondary_tie_takes_the_first_listed_group():
     for order in (["All", "A", "B", "C"], ["All", "A", "C", "B"]):
         out = suppress(df.set_index("group").loc[order].reset_index())
         assert out.loc[out["suppressed"], "group"].tolist() == ["A", order[2]], order
+
+
+def test_secondary_in_several_blocks_at_once():
+    # the same characteristic in two periods, each with its total: in each, A (3 of 10) is suppressed and B, the
+    # smallest other group, with it; C is published in both
+    df = pd.concat([_block().assign(period=p) for p in ("2020", "2021")], ignore_index=True)
+    out = suppress(df)
+    assert out.loc[out["suppressed"], ["period", "group"]].to_numpy().tolist() == [
+        ["2020", "A"], ["2020", "B"], ["2021", "A"], ["2021", "B"]]
+
+
+def test_counts_held_as_python_objects():
+    # numerator and denominator as object columns (cells read one by one from a spreadsheet): the same cells
+    # suppressed as with numbers
+    df = _block().astype({"numerator": object, "denominator": object})
+    out = suppress(df)
+    assert out["suppressed"].tolist() == [False, True, True, False]
+    assert np.isnan(out.loc[[1, 2], ["numerator", "denominator"]].to_numpy(dtype=float)).all()

@@ -139,8 +139,9 @@ def _secondary(out: pd.DataFrame) -> pd.DataFrame:
         return out
     keys = [k for k in ["indicator", "period", "area", "characteristic"] if k in out]
     tkeys = [k for k in keys if k != "characteristic"]
-    # blocks by integer codes of their keys (a blank key is a value of its own, as in a group-by with dropna=False)
-    codes = {k: pd.factorize(out[k], use_na_sentinel=True)[0] for k in keys}
+    # blocks by integer codes of their keys (a blank key, coded -1, is a value of its own to combined_codes, as in a
+    # group-by with dropna=False)
+    codes = {k: pd.factorize(out[k])[0] for k in keys}
     groups = (out["characteristic"] != "All").to_numpy()
     block = combined_codes([codes[k] for k in keys])[groups]
     supp = out["suppressed"].to_numpy(dtype=bool)
