@@ -648,3 +648,21 @@ def test_estimate_tiny_percentage_published_as_zero():
     plain = _quiet(estimate, obs, infer=False)
     assert plain["scale"].tolist() == [100.0, 1.0]
     assert plain["est_lower"].tolist() == pytest.approx(out["est_lower"].tolist(), rel=1e-12)
+
+
+def test_estimate_coded_methods_and_notes():
+    # coded=True gives ci_method and ci_note as categoricals of the same texts, on the table's own row labels;
+    # the default is plain text
+    obs = pd.DataFrame([_row(value=30.8, numerator=81, denominator=263, kind="proportion", unit="%"),
+                        _row(value=80.0), _row(n=50)], index=[5, 9, 2])
+    text = _quiet(estimate, obs)
+    coded = _quiet(estimate, obs, coded=True)
+    assert not isinstance(text["ci_method"].dtype, pd.CategoricalDtype)
+    assert not isinstance(text["ci_note"].dtype, pd.CategoricalDtype)
+    for c in ("ci_method", "ci_note"):
+        assert isinstance(coded[c].dtype, pd.CategoricalDtype), c
+        assert coded[c].index.equals(obs.index), c
+    assert coded["ci_method"].tolist() == ["Wilson score", "none", "none"]
+    assert pd.isna(coded["ci_note"].iloc[0]) and coded["ci_note"].tolist()[1:] == [
+        "no counts, standard error or interval published, so no confidence interval", "no value"]
+    assert text["ci_method"].tolist() == coded["ci_method"].tolist()
