@@ -299,3 +299,13 @@ def test_counts_held_as_python_objects():
     out = suppress(df)
     assert out["suppressed"].tolist() == [False, True, True, False]
     assert np.isnan(out.loc[[1, 2], ["numerator", "denominator"]].to_numpy(dtype=float)).all()
+
+
+def test_text_flags_read_as_validate_reads_them():
+    # suppress() on a table straight from a file: "no" and a blank are not suppressed, "yes" is
+    obs = pd.DataFrame({"indicator": "x", "period": "2020", "characteristic": "sex", "group": ["A", "B", "C", "D"],
+                        "value": [50.0, 40.0, 30.0, 20.0], "numerator": [500, 400, 300, 200],
+                        "denominator": [1000, 1000, 1000, 1000], "suppressed": ["no", "yes", None, "No "]})
+    out = suppress(obs, secondary=False)
+    assert out["suppressed"].tolist() == [False, True, False, False]
+    assert out["value"].isna().tolist() == [False, True, False, False]

@@ -223,7 +223,7 @@ def validate(
                 )
 
     if "suppressed" in out:
-        out["suppressed"] = map_distinct(out["suppressed"], _truthy).astype(bool)
+        out["suppressed"] = map_distinct(out["suppressed"], flag_set).astype(bool)
     else:
         out["suppressed"] = False
 
@@ -340,7 +340,14 @@ def _float_or_nan(v: object) -> float:
         return np.nan
 
 
-def _truthy(v: object) -> bool:
+def flag_set(v: object) -> bool:
+    """Is a ``suppressed`` flag set? Text counts when it says so ("true", "yes", "y", "1", "suppressed").
+
+    Examples
+    --------
+    >>> [flag_set(v) for v in ("yes", "no", 1, 0.0, None)]
+    [True, False, True, False, False]
+    """
     if isinstance(v, str):
         return v.strip().lower() in {"true", "yes", "y", "1", "suppressed"}
     return bool(v) if pd.notna(v) else False

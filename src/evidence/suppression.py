@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .frames import combined_codes, shallow_copy
+from .observations import flag_set, map_distinct
 
 BLANKED = ["value", "numerator", "denominator", "n", "se", "lower", "upper"]
 PRIMARY = "suppressed: fewer than the minimum number of people"
@@ -63,9 +64,9 @@ def suppress(
     out = shallow_copy(obs)  # safe to change: under copy-on-write each column is copied when written
     if "suppressed" not in out:
         out["suppressed"] = False
-    # a blank flag is not suppressed; a 1/0/blank float column must not be filled with a bool (pandas 4 refuses)
-    flag = out["suppressed"].astype(object)
-    out["suppressed"] = flag.where(flag.notna(), False).astype(bool)
+    # a flag read as validate reads it: blank is not suppressed, nor is text such as "no" (bool("no") is True);
+    # a 1/0/blank float column must not be filled with a bool (pandas 4 refuses)
+    out["suppressed"] = map_distinct(out["suppressed"], flag_set).astype(bool)
     out["reason"] = out["reason"].astype(object) if "reason" in out else None
     already = out["suppressed"] & out["reason"].isna()
     out.loc[already, "reason"] = "suppressed by the publisher"
