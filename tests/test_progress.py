@@ -462,3 +462,40 @@ def test_worse_boundaries_and_missing_intervals():
     hi = pd.Series([0.0, 1.5, 1.0, 1.5, -0.5])
     assert _worse(change, lo, hi, higher, strict=False).tolist() == [False, False, False, True, pd.NA]
     assert _worse(change, lo, hi, higher, strict=True).tolist() == [False, False, False, True, True]
+
+
+# --- rejudge: the same table judged again with p-values adjusted over a wider family (issue 8) -------------------
+
+@pytest.mark.parametrize("adjusted,level,significant,status", [
+    (0.01, 0.95, True, "narrowed"),  # 0.01 < 0.05
+    (0.04, 0.95, True, "narrowed"),
+    (0.25, 0.75, False, "no_significant_change"),  # significant only when p < 1 - level, not at it (0.25 is exact)
+    (0.24, 0.75, True, "narrowed"),
+    (0.20, 0.95, False, "no_significant_change"),
+    (0.04, 0.998, False, "no_significant_change"),  # 0.04 is not under 0.002
+    (0.001, 0.998, True, "narrowed"),
+    (np.nan, 0.95, False, "no_significant_change"),  # no p-value: not significant
+])
+def test_rejudge_with_adjusted_p_values(adjusted, level, significant, status):
+    from evidence.progress import rejudge
+
+    # Disabled 52% -> 60% against everyone else 80% -> 82%: narrowed when judged alone (DESIGN.md)
+    p = progress(employment((52, 60), (80, 82)), "2018", "2024", comparator="rest")
+    assert p["group"].tolist() == ["Disabled", "Not disabled"]
+    before = p.copy()
+    out = rejudge(p, [adjusted, 0.5], level)
+    r = out.iloc[0]
+    assert bool(r["change_significant"]) is significant
+    assert r["status"] == status
+    np.testing.assert_array_equal(out["p_change_adjusted"].to_numpy(), [adjusted, 0.5])
+    assert out["p_change_adjusted"].dtype == np.float64
+    if status == "narrowed":
+        assert r["reason"].startswith("the gap shrank by more than chance would explain")
+        assert r["summary"].endswith("real progress.")
+    else:
+        assert r["reason"] == "the change in the gap is within what chance would explain"
+        assert "real progress" not in r["summary"] and r["summary"].endswith("no clear change.")
+    # the unadjusted test and the other columns are left as they were, and the table passed in is not changed
+    assert r["p_change"] == before["p_change"].iloc[0] and r["gap_change"] == pytest.approx(-6.0)
+    pd.testing.assert_frame_equal(p, before)
+    assert out["status"].iloc[1] == "no_gap"  # never behind: no p-value makes it a gap
