@@ -259,3 +259,14 @@ def test_maintain_level_uses_only_its_indicator_the_whole_population_and_the_two
     r = _maintain_level(m, df, "2018", "2024", None, {**OPTS, "min_denominator": 10001}).iloc[0]
     assert r["status"] == "insufficient_data"
 
+
+@pytest.mark.parametrize("end", ["2018", "2024"])
+def test_maintain_level_with_one_end_suppressed(end):
+    # the whole population's figure at one end is 3 of 10,000 (under 5: suppressed); "not significantly below
+    # baseline" cannot be judged without both ends, so never "Level maintained" from a missing figure
+    m = Measure(id="keep", title="Keep it", indicator="employment_rate", rule="maintain_level", level=70)
+    df = employment((52, 60), (80, 82))
+    at = (df["group"] == "All") & (df["period"] == end)
+    df.loc[at, ["numerator", "value"]] = [3, 0.03]
+    r = _maintain_level(m, df, "2018", "2024", None, OPTS).iloc[0]
+    assert r["status"] == "insufficient_data" and r["reason"] == "no whole-population figure at both ends"
