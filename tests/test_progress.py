@@ -499,3 +499,176 @@ def test_rejudge_with_adjusted_p_values(adjusted, level, significant, status):
     assert r["p_change"] == before["p_change"].iloc[0] and r["gap_change"] == pytest.approx(-6.0)
     pd.testing.assert_frame_equal(p, before)
     assert out["status"].iloc[1] == "no_gap"  # never behind: no p-value makes it a gap
+
+
+# --- the status rule branch by branch, on rows made by hand: the vectorised rule and the row-by-row one -----------
+
+_ROW = dict(series_break=None, baseline="2018", current="2024", suppressed_baseline=False, suppressed_current=False,
+            gap_baseline=10.0, gap_lower_baseline=8.0, gap_upper_baseline=12.0, note_baseline=None,
+            gap_current=4.0, gap_lower_current=2.0, gap_upper_current=6.0, note_current=None,
+            change_significant=True, gap_change=-6.0, all_worse=False, comparator_worse=False,
+            comparator="reference", comparator_group="White British")
+_NARROWED = ("narrowed", "the gap shrank by more than chance would explain and neither the whole population nor the "
+                         "comparator got worse")
+_CHANCE = ("no_significant_change", "the change in the gap is within what chance would explain")
+_NAN = float("nan")
+_AHEAD0 = dict(gap_baseline=-10.0, gap_lower_baseline=-12.0, gap_upper_baseline=-8.0)
+_AHEAD1 = dict(gap_current=-4.0, gap_lower_current=-6.0, gap_upper_current=-2.0)
+_LEVEL0 = dict(gap_baseline=0.0, gap_lower_baseline=-2.0, gap_upper_baseline=2.0)
+_LEVEL1 = dict(gap_current=1.0, gap_lower_current=-1.0, gap_upper_current=3.0)
+_WIDER = dict(gap_current=16.0, gap_lower_current=14.0, gap_upper_current=18.0, gap_change=6.0)
+
+# each case: what differs from the row above (a significant narrowing of a gap 10 -> 4 points, nobody worse off),
+# and the status and reason the rule in docs/methods.md gives
+_CASES = [
+    ({}, _NARROWED),
+    ({"series_break": "2021"}, ("not_comparable", "a series break in 2021 lies between 2018 and 2024")),
+    ({"series_break": "2021", "suppressed_baseline": True},
+     ("not_comparable", "a series break in 2021 lies between 2018 and 2024")),
+    ({"suppressed_baseline": True},
+     ("insufficient_data", "the baseline (2018) figure is suppressed because numbers are small")),
+    ({"suppressed_current": True},
+     ("insufficient_data", "the current (2024) figure is suppressed because numbers are small")),
+    ({"suppressed_current": True, "gap_baseline": _NAN},  # the baseline is checked first
+     ("insufficient_data", "no baseline (2018) figure")),
+    ({"gap_baseline": _NAN, "note_baseline": "no comparator value"},
+     ("insufficient_data", "no baseline (2018) figure: no comparator value")),
+    ({"gap_current": _NAN}, ("insufficient_data", "no current (2024) figure")),
+    ({"gap_current": _NAN, "note_current": "suppressed: everyone else in this comparison is too few people"},
+     ("insufficient_data", "no current (2024) figure: suppressed: everyone else in this comparison is too few people")),
+    ({"gap_lower_baseline": _NAN},
+     ("insufficient_data", "no confidence interval in 2018, so significance cannot be judged")),
+    ({"gap_upper_baseline": _NAN},
+     ("insufficient_data", "no confidence interval in 2018, so significance cannot be judged")),
+    ({"gap_lower_current": _NAN},
+     ("insufficient_data", "no confidence interval in 2024, so significance cannot be judged")),
+    ({"gap_upper_current": _NAN},
+     ("insufficient_data", "no confidence interval in 2024, so significance cannot be judged")),
+    # behind then, ahead now: reversed, whoever got worse (and the reason says who), significant change or not
+    ({**_AHEAD1, "gap_change": -14.0}, ("reversed", "the group went from significantly behind to significantly "
+                                                   "ahead: the gap closed and opened the other way")),
+    ({**_AHEAD1, "gap_change": -14.0, "change_significant": False, "all_worse": True},
+     ("reversed", "the group went from significantly behind to significantly ahead: the gap closed and opened the "
+                  "other way, while the whole population got worse")),
+    ({**_AHEAD1, "gap_change": -14.0, "comparator_worse": True, "all_worse": True},
+     ("reversed", "the group went from significantly behind to significantly ahead: the gap closed and opened the "
+                  "other way, while both the whole population and the comparator (White British) got worse")),
+    # never behind
+    ({**_LEVEL0, **_LEVEL1, "gap_change": 1.0}, ("no_gap", "no significant gap at either end")),
+    ({**_AHEAD0, **_LEVEL1, "gap_change": 11.0},
+     ("no_gap", "the group was never significantly behind, and was significantly ahead in 2018")),
+    ({**_LEVEL0, **_AHEAD1, "gap_change": -4.0},
+     ("no_gap", "the group was never significantly behind, and was significantly ahead in 2024")),
+    ({**_AHEAD0, **_AHEAD1, "gap_change": 6.0},
+     ("no_gap", "the group was never significantly behind, and was significantly ahead in 2018 and 2024")),
+    # an interval touching 0 is not significantly behind (nor ahead)
+    ({"gap_lower_baseline": 0.0, "gap_lower_current": 0.0, "gap_upper_current": 8.0},
+     ("no_gap", "no significant gap at either end")),
+    ({**_AHEAD0, "gap_upper_baseline": 0.0, **_LEVEL1, "gap_change": 11.0},
+     ("no_gap", "no significant gap at either end")),
+    ({**_LEVEL0, "gap_current": -2.0, "gap_lower_current": -4.0, "gap_upper_current": 0.0, "gap_change": -2.0},
+     ("no_gap", "no significant gap at either end")),
+    # widened: a significant growth, behind now
+    (_WIDER, ("widened", "the gap grew by more than chance would explain")),
+    ({**_WIDER, **_LEVEL0, "gap_change": 16.0}, ("widened", "the gap grew by more than chance would explain")),
+    ({**_WIDER, "change_significant": False}, _CHANCE),
+    ({**_WIDER, "all_worse": True, "comparator_worse": True},  # who got worse does not matter to a widening
+     ("widened", "the gap grew by more than chance would explain")),
+    # a significant growth, but not behind now (a wide interval): not widened
+    ({"gap_current": 12.0, "gap_lower_current": -1.0, "gap_upper_current": 25.0, "gap_change": 2.0}, _CHANCE),
+    # a significant narrowing, but not significantly behind at baseline: not narrowed
+    ({"gap_lower_baseline": -0.5, "gap_current": 8.0, "gap_lower_current": 7.0, "gap_upper_current": 9.0,
+      "gap_change": -2.0}, _CHANCE),
+    ({"gap_change": 0.0}, _CHANCE),
+    ({"change_significant": False}, _CHANCE),
+    # levelling down
+    ({"all_worse": True}, ("narrowed_levelling_down", "the gap narrowed while the whole population got worse")),
+    ({"comparator_worse": True},
+     ("narrowed_levelling_down", "the gap narrowed while the comparator (White British) got worse")),
+    ({"all_worse": True, "comparator_worse": True},
+     ("narrowed_levelling_down", "the gap narrowed while both the whole population and the comparator "
+                                 "(White British) got worse")),
+    ({"all_worse": True, "comparator_worse": pd.NA},
+     ("narrowed_levelling_down", "the gap narrowed while the whole population got worse")),
+    ({"all_worse": pd.NA, "comparator_worse": True},
+     ("narrowed_levelling_down", "the gap narrowed while the comparator (White British) got worse")),
+    # against everyone the comparator is the whole population: only all_worse counts
+    ({"comparator": "overall", "comparator_group": "All", "comparator_worse": True}, _NARROWED),
+    ({"comparator": "overall", "comparator_group": "All", "comparator_worse": pd.NA}, _NARROWED),
+    ({"comparator": "overall", "comparator_group": "All", "all_worse": True, "comparator_worse": True},
+     ("narrowed_levelling_down", "the gap narrowed while the whole population got worse")),
+    # who got worse is not known: never called progress
+    ({"all_worse": pd.NA}, ("insufficient_data", "the gap narrowed, but with no whole-population figure at both "
+                                                 "ends levelling down cannot be ruled out")),
+    ({"all_worse": pd.NA, "comparator_worse": pd.NA},
+     ("insufficient_data", "the gap narrowed, but with no whole-population figure at both ends levelling down "
+                           "cannot be ruled out")),
+    ({"comparator_worse": pd.NA}, ("insufficient_data", "the gap narrowed, but with no interval for the comparator's "
+                                                        "change levelling down cannot be ruled out")),
+    ({"comparator": "rest", "comparator_group": "everyone except Black Caribbean", "comparator_worse": True},
+     ("narrowed_levelling_down", "the gap narrowed while the comparator (everyone except Black Caribbean) got worse")),
+    # the best-off group is chosen from the data: every reason says so
+    ({"comparator": "best", "comparator_group": "A"},
+     (_NARROWED[0], _NARROWED[1] + "; the best-off group was chosen from these data, so intervals against it are "
+                                   "optimistic (a group named in advance, comparator='reference', avoids this)")),
+    ({"comparator": "best", "comparator_group": "A", "comparator_worse": True},
+     ("narrowed_levelling_down", "the gap narrowed while the comparator (A) got worse; the best-off group was chosen "
+      "from these data, so intervals against it are optimistic (a group named in advance, comparator='reference', "
+      "avoids this)")),
+    ({"comparator": "best", "comparator_group": "A", "gap_current": _NAN},
+     ("insufficient_data", "no current (2024) figure; the best-off group was chosen from these data, so intervals "
+      "against it are optimistic (a group named in advance, comparator='reference', avoids this)")),
+]
+
+
+def _table(cases) -> pd.DataFrame:
+    t = pd.DataFrame([{**_ROW, **change} for change, _ in cases])
+    for col in ("all_worse", "comparator_worse"):
+        t[col] = pd.array(t[col].tolist(), dtype="boolean")
+    return t
+
+
+@pytest.mark.parametrize("change,expected", _CASES)
+def test_status_rule_row_by_row(change, expected):
+    from types import SimpleNamespace
+
+    from evidence.progress import _one_status, _status_rowwise
+
+    # _one_status leaves the note on the best-off group to its caller, _status_rowwise
+    assert _one_status(SimpleNamespace(**{**_ROW, **change})) == (expected[0], expected[1].split("; the best-off")[0])
+    assert _status_rowwise(_table([(change, expected)])) == ([expected[0]], [expected[1]])
+
+
+def test_status_rule_vectorised_on_the_same_rows():
+    from evidence.progress import _status
+
+    status, reason = _status(_table(_CASES))
+    assert list(zip(status.tolist(), reason.tolist(), strict=True)) == [e for _, e in _CASES]
+    for change, expected in _CASES:  # and one row at a time (each column then has one value's dtype)
+        status, reason = _status(_table([(change, expected)]))
+        assert (status.tolist(), reason.tolist()) == ([expected[0]], [expected[1]])
+
+
+@pytest.mark.parametrize("flags,expected", [
+    ((0.0, 0.0), _NARROWED),
+    ((1.0, 0.0), ("narrowed_levelling_down", "the gap narrowed while the whole population got worse")),
+    ((0.0, 1.0), ("narrowed_levelling_down", "the gap narrowed while the comparator (White British) got worse")),
+    ((_NAN, 0.0), ("insufficient_data", "the gap narrowed, but with no whole-population figure at both ends "
+                                        "levelling down cannot be ruled out")),
+    ((0.0, _NAN), ("insufficient_data", "the gap narrowed, but with no interval for the comparator's change "
+                                        "levelling down cannot be ruled out")),
+    ((None, 0.0), ("insufficient_data", "the gap narrowed, but with no whole-population figure at both ends "
+                                        "levelling down cannot be ruled out")),
+])
+def test_status_rule_with_worse_flags_as_numbers(flags, expected):
+    # a table read back from a CSV file has all_worse and comparator_worse as 1.0 / 0.0 / blank (NaN):
+    # the same as True / False / missing
+    from types import SimpleNamespace
+
+    from evidence.progress import _one_status, _status
+
+    row = {**_ROW, "all_worse": flags[0], "comparator_worse": flags[1]}
+    assert _one_status(SimpleNamespace(**row)) == expected
+    t = pd.DataFrame([row]).astype({"all_worse": float, "comparator_worse": float})
+    status, reason = _status(t)
+    assert (status.tolist(), reason.tolist()) == ([expected[0]], [expected[1]])
