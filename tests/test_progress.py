@@ -672,3 +672,50 @@ def test_status_rule_with_worse_flags_as_numbers(flags, expected):
     t = pd.DataFrame([row]).astype({"all_worse": float, "comparator_worse": float})
     status, reason = _status(t)
     assert (status.tolist(), reason.tolist()) == ([expected[0]], [expected[1]])
+
+
+@pytest.mark.parametrize("missing", ["2018", "2024"])
+def test_whole_population_at_one_end_only(missing):
+    # (against a named group, which needs no whole-population row) no whole-population row in one year: its figure at the other end is still shown, there is no change for it,
+    # and a significant narrowing cannot be called progress (DESIGN.md: levelling down cannot be ruled out)
+    df = employment((52, 60), (80, 82))
+    r = _status(df[~((df["group"] == "All") & (df["period"] == missing))], comparator="reference",
+                reference={"disability": "Not disabled"})
+    kept = {"2018": ("all_current", 77.6), "2024": ("all_baseline", 74.4)}[missing]
+    gone = {"2018": "all_baseline", "2024": "all_current"}[missing]
+    assert r[kept[0]] == pytest.approx(kept[1]) and pd.isna(r[gone])
+    assert pd.isna(r["all_change"]) and pd.isna(r["all_change_lower"]) and pd.isna(r["all_change_upper"])
+    assert pd.isna(r["all_worse"])
+    assert r["status"] == "insufficient_data" and "no whole-population figure at both ends" in r["reason"]
+
+
+@pytest.mark.parametrize("d,lo,hi,significant", [
+    (1.0, 0.0, 2.0, False),   # an interval touching 0 is not significant
+    (-1.0, -2.0, 0.0, False),
+    (1.0, 0.01, 2.0, True),
+    (-1.0, -2.0, -0.01, True),
+])
+def test_change_tests_at_zero(d, lo, hi, significant):
+    from evidence.progress import _change_tests
+
+    p, adjusted, sig = _change_tests(np.array([d]), np.array([lo]), np.array([hi]), 0.95, None)
+    assert sig.tolist() == [significant] and np.isnan(adjusted).all()
+    # the p-value from the interval's width (Altman & Bland 2011): se = (hi - lo) / (2 x 1.96)
+    from scipy import stats
+    assert p[0] == pytest.approx(2 * stats.norm.sf(abs(d) / ((hi - lo) / (2 * stats.norm.ppf(0.975)))), rel=1e-12)
+
+
+def test_change_tests_without_an_interval_width():
+    # an interval of no width gives no p-value (there is no standard error), and so no adjusted one
+    from evidence.progress import _change_tests
+
+    d = np.array([1.0, 2.0, 0.5])
+    lo = np.array([1.0, 1.0, 0.1])
+    hi = np.array([1.0, 3.0, 0.9])
+    p, adjusted, _ = _change_tests(d, lo, hi, 0.95, None)
+    assert np.isnan(p[0]) and np.isfinite(p[1:]).all()
+    p, adjusted, sig = _change_tests(d, lo, hi, 0.95, "holm")
+    assert np.isnan(adjusted[0]) and not sig[0]
+    # Holm over the two p-values there are (statsmodels)
+    from statsmodels.stats.multitest import multipletests
+    np.testing.assert_allclose(adjusted[1:], multipletests(p[1:], alpha=0.05, method="holm")[1], rtol=1e-12)
