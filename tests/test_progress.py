@@ -719,3 +719,31 @@ def test_change_tests_without_an_interval_width():
     # Holm over the two p-values there are (statsmodels)
     from statsmodels.stats.multitest import multipletests
     np.testing.assert_allclose(adjusted[1:], multipletests(p[1:], alpha=0.05, method="holm")[1], rtol=1e-12)
+
+
+@pytest.mark.parametrize("comparator", ["overall", "rest"])
+def test_overall_and_rest_need_the_whole_population(comparator):
+    # against everyone (or everyone else) the whole population's row is needed: a clear error, not a quiet gap
+    import evidence as ev
+
+    df = employment((52, 60), (80, 82))
+    with pytest.raises(ev.EvidenceError, match="no whole-population row for indicator 'employment_rate'"):
+        progress(df[df["group"] != "All"], "2018", "2024", comparator=comparator)
+
+
+def test_small_number_thresholds_by_default():
+    # docs/methods.md: suppressed when the numerator is under 5 or the denominator under 10, so 5 of 10 is shown
+    # (and 4 of 10, or 5 of 9, is not)
+    def row(x, n):
+        df = employment((52, 60), (80, 82))
+        at = (df["group"] == "Disabled") & (df["period"] == "2024")
+        df.loc[at, ["numerator", "denominator", "value"]] = [x, n, 100 * x / n]
+        df.loc[(df["group"] == "All") & (df["period"] == "2024"), ["numerator", "denominator"]] = [6560 + x, 8000 + n]
+        df["value"] = 100 * df["numerator"] / df["denominator"]
+        return _status(df, comparator="reference", reference={"disability": "Not disabled"})
+
+    shown = row(5, 10)
+    assert not shown["suppressed_current"] and shown["value_current"] == pytest.approx(50.0)
+    for x, n in ((4, 10), (5, 9)):
+        r = row(x, n)
+        assert r["suppressed_current"] and r["status"] == "insufficient_data" and pd.isna(r["value_current"])
