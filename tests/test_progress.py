@@ -499,6 +499,22 @@ def test_rejudge_with_adjusted_p_values(adjusted, level, significant, status):
     assert r["p_change"] == before["p_change"].iloc[0] and r["gap_change"] == pytest.approx(-6.0)
     pd.testing.assert_frame_equal(p, before)
     assert out["status"].iloc[1] == "no_gap"  # never behind: no p-value makes it a gap
+    assert out.dtypes.equals(p.dtypes)  # the same table as progress makes: change_significant stays boolean
+
+
+@pytest.mark.parametrize("adjusted,expected", [
+    ([0, 1], [0.0, 1.0]),  # p-values as whole numbers
+    (pd.Series([0.01, pd.NA], dtype="Float64"), [0.01, np.nan]),  # a nullable column: missing is missing
+    ([0.01, None], [0.01, np.nan]),
+])
+def test_rejudge_reads_p_values_given_in_other_types(adjusted, expected):
+    from evidence.progress import rejudge
+
+    p = progress(employment((52, 60), (80, 82)), "2018", "2024", comparator="rest")
+    out = rejudge(p, adjusted, 0.95)
+    np.testing.assert_array_equal(out["p_change_adjusted"].to_numpy(), expected)
+    assert out.dtypes.equals(p.dtypes)
+    assert out["status"].tolist() == ["narrowed", "no_gap"] and out["change_significant"].tolist() == [True, False]
 
 
 # --- the status rule branch by branch, on rows made by hand: the vectorised rule and the row-by-row one -----------
