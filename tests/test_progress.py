@@ -722,19 +722,25 @@ def test_change_tests_at_zero(d, lo, hi, significant):
 
 
 def test_change_tests_without_an_interval_width():
-    # an interval of no width gives no p-value (there is no standard error), and so no adjusted one
+    # an interval of no width gives no p-value (there is no standard error), and so no adjusted one; and no
+    # division warning reaches the user (1 / 0 and 0 / 0 here)
+    import warnings
+
+    from statsmodels.stats.multitest import multipletests
+
     from evidence.progress import _change_tests
 
-    d = np.array([1.0, 2.0, 0.5])
-    lo = np.array([1.0, 1.0, 0.1])
-    hi = np.array([1.0, 3.0, 0.9])
-    p, adjusted, _ = _change_tests(d, lo, hi, 0.95, None)
-    assert np.isnan(p[0]) and np.isfinite(p[1:]).all()
-    p, adjusted, sig = _change_tests(d, lo, hi, 0.95, "holm")
-    assert np.isnan(adjusted[0]) and not sig[0]
+    d = np.array([1.0, 0.0, 2.0, 0.5])
+    lo = np.array([1.0, 0.0, 1.0, 0.1])
+    hi = np.array([1.0, 0.0, 3.0, 0.9])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        p, adjusted, _ = _change_tests(d, lo, hi, 0.95, None)
+        assert np.isnan(p[:2]).all() and np.isfinite(p[2:]).all()
+        p, adjusted, sig = _change_tests(d, lo, hi, 0.95, "holm")
+    assert np.isnan(adjusted[:2]).all() and not sig[:2].any()
     # Holm over the two p-values there are (statsmodels)
-    from statsmodels.stats.multitest import multipletests
-    np.testing.assert_allclose(adjusted[1:], multipletests(p[1:], alpha=0.05, method="holm")[1], rtol=1e-12)
+    np.testing.assert_allclose(adjusted[2:], multipletests(p[2:], alpha=0.05, method="holm")[1], rtol=1e-12)
 
 
 @pytest.mark.parametrize("comparator", ["overall", "rest"])
@@ -763,3 +769,38 @@ def test_small_number_thresholds_by_default():
     for x, n in ((4, 10), (5, 9)):
         r = row(x, n)
         assert r["suppressed_current"] and r["status"] == "insufficient_data" and pd.isna(r["value_current"])
+
+
+def test_small_number_settings_are_passed_on():
+    # 3 of 2,000 disabled residents in work in 2024: suppressed by default (under 5), shown when asked
+    df = employment((52, 60), (80, 82))
+    at = (df["group"] == "Disabled") & (df["period"] == "2024")
+    df.loc[at, "numerator"] = 3
+    df.loc[(df["group"] == "All") & (df["period"] == "2024"), "numerator"] = 6560 + 3
+    df["value"] = 100 * df["numerator"] / df["denominator"]
+    ref = {"comparator": "reference", "reference": {"disability": "Not disabled"}}
+    assert _status(df, **ref)["suppressed_current"]
+    for kw in ({"suppress_small": False}, {"min_numerator": 3}):
+        r = _status(df, **ref, **kw)
+        assert not r["suppressed_current"] and r["value_current"] == pytest.approx(0.15)
+    # 5 of 9: suppressed by default (a denominator under 10), shown with a minimum of 9
+    small = df.copy()
+    small.loc[at, ["numerator", "denominator"]] = [5, 9]
+    small["value"] = 100 * small["numerator"] / small["denominator"]
+    assert _status(small, **ref)["suppressed_current"]
+    r = _status(small, **ref, min_denominator=9)
+    assert not r["suppressed_current"] and r["value_current"] == pytest.approx(100 * 5 / 9)
+    # the flags are plain booleans, whether a figure was suppressed, missing or there
+    p = progress(df[~((df["group"] == "Disabled") & (df["period"] == "2018"))], "2018", "2024", **ref)
+    assert p["suppressed_baseline"].dtype == bool and p["suppressed_current"].dtype == bool
+    assert p.set_index("group").loc["Disabled", ["suppressed_baseline", "suppressed_current"]].tolist() == [False, True]
+
+
+def test_whole_population_change_at_998():
+    # the whole population's change and its interval follow the level: Newcombe's at 99.8% (statsmodels)
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    r = _status(employment((52, 60), (80, 82)), level=0.998)
+    lo, hi = (100 * v for v in confint_proportions_2indep(7760, 10000, 7440, 10000, method="newcomb",
+                                                         compare="diff", alpha=0.002))
+    assert (r["all_change"], r["all_change_lower"], r["all_change_upper"]) == pytest.approx((3.2, lo, hi), rel=1e-9)
