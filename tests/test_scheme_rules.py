@@ -270,3 +270,42 @@ def test_maintain_level_with_one_end_suppressed(end):
     df.loc[at, ["numerator", "value"]] = [3, 0.03]
     r = _maintain_level(m, df, "2018", "2024", None, OPTS).iloc[0]
     assert r["status"] == "insufficient_data" and r["reason"] == "no whole-population figure at both ends"
+
+
+@pytest.mark.parametrize("disabled,others,polarity,min_change,status", [
+    # 74.4% -> 74.0%: a fall, but not a significant one (Newcombe -1.6 to +0.8): kept
+    ((52, 52), (80, 79.5), "higher_is_better", None, "level_maintained"),
+    # lower is better, 25.6% -> 26.9%: a significant rise (Newcombe +0.08 to +2.5), however small: worse
+    ((48, 48), (20, 21.625), "lower_is_better", None, "below_level"),
+    # 75.0% -> 72.5% (both exact in binary): a significant fall of exactly 2.5, which a minimum of 2.5 still counts
+    ((55, 55), (80, 76.875), "higher_is_better", 2.5, "below_level"),
+    ((55, 55), (80, 76.875), "higher_is_better", 2.6, "level_maintained"),
+])
+def test_maintain_level_significance_and_minimum_at_the_edges(disabled, others, polarity, min_change, status):
+    # the whole population (of 10,000) then and now, and where its change's interval lies (statsmodels)
+    x0, x1 = {(52, 52): (7440, 7400), (48, 48): (2560, 2690), (55, 55): (7500, 7250)}[disabled]
+    lo, hi = _newcombe(x0, 10000, x1, 10000)
+    if disabled == (52, 52):
+        assert 0 < hi < 1  # not significant, but only just under a point above 0
+    elif disabled == (48, 48):
+        assert 0 < lo < 1  # significant, but less than a point above 0
+    else:
+        assert hi < 0 and 100 * x1 / 10000 - 100 * x0 / 10000 == -2.5
+    assert _level(disabled, others, polarity=polarity, min_change=min_change)["status"] == status
+
+
+def test_maintain_level_uses_the_metadata_and_the_small_number_settings():
+    meta = [{"indicator": "employment_rate", "name": "residents out of work", "polarity": "lower_is_better",
+             "kind": "proportion", "unit": "%", "population": "residents"}]
+    m = Measure(id="keep", title="Keep it", indicator="employment_rate", rule="maintain_level")
+    # 74.4% -> 77.6% is a significant rise: worse when the metadata say lower is better
+    df = employment((52, 60), (80, 82)).drop(columns=["polarity", "kind", "unit"])
+    r = _maintain_level(m, df, "2018", "2024", meta, OPTS).iloc[0]
+    assert (r["status"], r["polarity"], r["name"], r["population"]) == ("below_level", "lower_is_better",
+                                                                        "residents out of work", "residents")
+    assert r["summary"] == ("Residents out of work: 74.4% in 2018 and 77.6% in 2024. This is a significant rise, "
+                            "which is worse.")
+    # 7,440 people is under a minimum numerator of 7,500: suppressed, so not enough data
+    r = _maintain_level(m, employment((52, 60), (80, 82)), "2018", "2024", None,
+                        {**OPTS, "min_numerator": 7500}).iloc[0]
+    assert r["status"] == "insufficient_data"
