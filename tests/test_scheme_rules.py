@@ -309,3 +309,12 @@ def test_maintain_level_uses_the_metadata_and_the_small_number_settings():
     r = _maintain_level(m, employment((52, 60), (80, 82)), "2018", "2024", None,
                         {**OPTS, "min_numerator": 7500}).iloc[0]
     assert r["status"] == "insufficient_data"
+
+
+def test_maintain_level_counts_a_significant_fall_under_one_point():
+    # 74.4% -> 73.9% of 100,000: a fall of half a point, significant (statsmodels), and no minimum is set
+    lo, hi = _newcombe(74400, 100000, 73900, 100000)
+    assert hi < 0
+    m = Measure(id="keep", title="Keep it", indicator="employment_rate", rule="maintain_level")
+    df = employment((52, 52), (80, 79.375), 20000, 80000)
+    assert _maintain_level(m, df, "2018", "2024", None, OPTS).iloc[0]["status"] == "below_level"
