@@ -318,3 +318,31 @@ def test_maintain_level_counts_a_significant_fall_under_one_point():
     m = Measure(id="keep", title="Keep it", indicator="employment_rate", rule="maintain_level")
     df = employment((52, 52), (80, 79.375), 20000, 80000)
     assert _maintain_level(m, df, "2018", "2024", None, OPTS).iloc[0]["status"] == "below_level"
+
+
+def _own(v0, l0, u0, v1, l1, u1, polarity="higher_is_better", gap_lower_baseline=5.0, status="narrowed"):
+    return {"characteristic": "disability", "group": "Disabled", "population": "residents", "unit": "%",
+            "name": "employment rate", "baseline": "2018", "polarity": polarity, "status": status,
+            "summary": "progress' own sentence", "gap_lower_baseline": gap_lower_baseline,
+            "value_baseline": v0, "lower_baseline": l0, "upper_baseline": u0,
+            "value_current": v1, "lower_current": l1, "upper_current": u1}
+
+
+# MOVER (Zou & Donner 2008) for now minus then: lower = d - sqrt((v1 - l1)^2 + (u0 - v0)^2),
+# upper = d + sqrt((u1 - v1)^2 + (v0 - l0)^2); with sides of 3 and 4 the root is exactly 5
+@pytest.mark.parametrize("row,status", [
+    (_own(50, 47, 53, 55, 51, 59), "not_improved"),    # +5, interval 0 to 10: touches 0, not significant
+    (_own(50, 47, 53, 55.5, 51.5, 59.5), "improved"),  # +5.5, interval 0.5 to 10.5
+    (_own(50, 47, 53, 45, 41, 49), "not_improved"),    # -5, interval -10 to 0
+    (_own(50, 47, 53, 44.5, 40.5, 48.5), "worsened"),  # -5.5, interval -10.5 to -0.5
+    (_own(50, 47, 53, 45, 41, 49, "lower_is_better"), "not_improved"),
+    (_own(50, 47, 53, 44.5, 40.5, 48.5, "lower_is_better"), "improved"),
+    (_own(50, 47, 53, 55, 51, 59, "lower_is_better"), "not_improved"),
+    (_own(50, 47, 53, 55.5, 51.5, 59.5, "lower_is_better"), "worsened"),
+    # a significant gap at baseline is one whose interval is above 0, however little; touching 0 is no gap
+    (_own(50, 47, 53, 55.5, 51.5, 59.5, gap_lower_baseline=0.5), "improved"),
+    (_own(50, 47, 53, 55.5, 51.5, 59.5, gap_lower_baseline=0.0), "no_gap"),
+    (_own(50, 47, 53, 55.5, 51.5, 59.5, gap_lower_baseline=-3.0), "no_gap"),
+])
+def test_improve_where_gap_on_rows_made_by_hand(row, status):
+    assert _improve_where_gap(pd.DataFrame([row]))["status"].tolist() == [status]
