@@ -346,3 +346,18 @@ def _own(v0, l0, u0, v1, l1, u1, polarity="higher_is_better", gap_lower_baseline
 ])
 def test_improve_where_gap_on_rows_made_by_hand(row, status):
     assert _improve_where_gap(pd.DataFrame([row]))["status"].tolist() == [status]
+
+
+@pytest.mark.parametrize("now,polarity,status", [
+    ((45, 41, 49), "higher_is_better", "level_maintained"),  # -5, interval -10 to 0: touches 0, not significant
+    ((44.5, 40.5, 48.5), "higher_is_better", "below_level"),  # -5.5, interval -10.5 to -0.5
+    ((55, 51, 59), "lower_is_better", "level_maintained"),  # +5, interval 0 to 10
+    ((55.5, 51.5, 59.5), "lower_is_better", "below_level"),  # +5.5, interval 0.5 to 10.5
+])
+def test_maintain_level_with_published_intervals_touching_zero(now, polarity, status):
+    # published values and intervals (50, 47 to 53 at baseline): the MOVER root is exactly 5, as above
+    m = Measure(id="keep", title="Keep it", indicator="x", rule="maintain_level")
+    df = pd.DataFrame([dict(period="2018", value=50.0, lower=47.0, upper=53.0),
+                       dict(period="2024", value=now[0], lower=now[1], upper=now[2])])
+    df = df.assign(indicator="x", characteristic="All", group="All", polarity=polarity, kind="score", unit="points")
+    assert _maintain_level(m, df, "2018", "2024", None, OPTS).iloc[0]["status"] == status
