@@ -663,6 +663,20 @@ def test_status_rule_vectorised_on_the_same_rows():
     for change, expected in _CASES:  # and one row at a time (each column then has one value's dtype)
         status, reason = _status(_table([(change, expected)]))
         assert (status.tolist(), reason.tolist()) == ([expected[0]], [expected[1]])
+    # the same rows with the columns in other dtypes (as read back from a file, or built by hand)
+    for col, dtype in (("series_break", "string"), ("suppressed_baseline", object), ("suppressed_current", object),
+                       ("change_significant", object), ("all_worse", object), ("comparator_worse", object),
+                       ("baseline", "string"), ("comparator_group", "string")):
+        t = _table(_CASES).astype({col: dtype})
+        status, reason = _status(t)
+        assert list(zip(status.tolist(), reason.tolist(), strict=True)) == [e for _, e in _CASES], (col, dtype)
+
+
+def test_status_of_an_empty_table():
+    from evidence.progress import _status
+
+    status, reason = _status(_table(_CASES).iloc[:0])
+    assert len(status) == 0 and len(reason) == 0
 
 
 @pytest.mark.parametrize("flags,expected", [
