@@ -266,9 +266,8 @@ def _status(m: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     def num(col: str) -> np.ndarray:
         return pd.to_numeric(m[col], errors="coerce").to_numpy(dtype=float)
 
-    def text(values: object) -> np.ndarray:  # each distinct value as f-string text, once
-        return per_distinct(lambda v: f"{v}", np.asarray(values, dtype=object) if np.ndim(values) else
-                            np.full(len(m), values, dtype=object))
+    def text(values: pd.Series | np.ndarray) -> np.ndarray:  # each distinct value as f-string text, once
+        return per_distinct(lambda v: f"{v}", np.asarray(values, dtype=object))
 
     b, c = text(m["baseline"]), text(m["current"])
     conds, outs = [], []
