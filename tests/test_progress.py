@@ -664,7 +664,7 @@ def test_status_rule_vectorised_on_the_same_rows():
         status, reason = _status(_table([(change, expected)]))
         assert (status.tolist(), reason.tolist()) == ([expected[0]], [expected[1]])
     # the same rows with the columns in other dtypes (as read back from a file, or built by hand)
-    for col, dtype in (("series_break", "string"), ("suppressed_baseline", object), ("suppressed_current", object),
+    for col, dtype in (("series_break", "string"), ("series_break", object), ("suppressed_baseline", object), ("suppressed_current", object),
                        ("change_significant", object), ("all_worse", object), ("comparator_worse", object),
                        ("baseline", "string"), ("comparator_group", "string")):
         t = _table(_CASES).astype({col: dtype})

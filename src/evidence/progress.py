@@ -271,9 +271,8 @@ def _status(m: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
     b, c = text(m["baseline"]), text(m["current"])
     conds, outs = [], []
-    brk = m["series_break"].to_numpy(dtype=object)
-    is_break = np.array([isinstance(x, str) for x in per_distinct(lambda v: v, brk)], dtype=bool) \
-        if m["series_break"].dtype == object else m["series_break"].notna().to_numpy()
+    brk = m["series_break"].to_numpy(dtype=object)  # text, or missing (None, NaN, pd.NA) in any dtype
+    is_break = np.array([isinstance(x, str) for x in per_distinct(lambda v: v, brk)], dtype=bool)
     conds.append(is_break)
     outs.append(("not_comparable", "a series break in " + text(brk) + " lies between " + b + " and " + c))
     for end, label in (("baseline", b), ("current", c)):
