@@ -277,7 +277,7 @@ def _status(m: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     outs.append(("not_comparable", "a series break in " + text(brk) + " lies between " + b + " and " + c))
     for end, label in (("baseline", b), ("current", c)):
         supp = m[f"suppressed_{end}"].to_numpy(dtype=object)
-        conds.append(np.array([x is True for x in supp], dtype=bool) if supp.dtype == object else supp)
+        conds.append(np.array([x is True for x in supp], dtype=bool))  # supp is object: True, False or missing
         outs.append(("insufficient_data", f"the {end} (" + label + ") figure is suppressed because numbers are small"))
         note = m[f"note_{end}"].to_numpy(dtype=object) if f"note_{end}" in m else np.full(len(m), None, dtype=object)
         suffix = per_distinct(lambda v: f": {v}" if isinstance(v, str) else "", note)
@@ -290,7 +290,7 @@ def _status(m: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         ahead0, ahead1 = num("gap_upper_baseline") < 0, num("gap_upper_current") < 0
         change = num("gap_change")
     sig = m["change_significant"].to_numpy(dtype=object)
-    sig = np.array([bool(x) for x in per_distinct(lambda v: v, sig)], dtype=bool) if sig.dtype == object else sig
+    sig = np.array([bool(x) for x in per_distinct(lambda v: v, sig)], dtype=bool)
     overall = (m["comparator"] == "overall").to_numpy()
     all_worse = pd.array(m["all_worse"], dtype="boolean")
     comp_worse = pd.array(m["comparator_worse"], dtype="boolean")
