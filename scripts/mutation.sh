@@ -29,7 +29,13 @@ tests_for() {  # the fast tests that exercise each module
                       "tests/test_sentences.py::test_progress_wording_and_status_equal_row_by_row_on_the_demo" \
                       "--deselect tests/test_progress.py::test_never_narrowed_when_all_fell_significantly" ;;
     suppression) echo "tests/test_suppression.py" ;;
-    scheme)      echo "tests/test_scheme.py" ;;
+    # the rules called directly (tests/test_scheme_rules.py, 5 s) and the scheme-file tests, without the four that
+    # evaluate the whole demo scheme (14 of the file's 26 s; a surviving mutant would pay for them every time)
+    scheme)      echo "tests/test_scheme_rules.py tests/test_scheme.py" \
+                      "--deselect tests/test_scheme.py::test_improve_where_gap_on_the_demo" \
+                      "--deselect tests/test_scheme.py::test_maintain_level_and_representation" \
+                      "--deselect tests/test_scheme.py::test_demo_scheme_loads_and_ships_in_package" \
+                      "--deselect tests/test_scheme.py::test_evaluate_demo_planted_cases" ;;
     verdicts)    echo "tests/test_verdicts.py" ;;
     *)           echo "tests/test_$1.py" ;;
   esac

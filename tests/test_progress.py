@@ -462,3 +462,359 @@ def test_worse_boundaries_and_missing_intervals():
     hi = pd.Series([0.0, 1.5, 1.0, 1.5, -0.5])
     assert _worse(change, lo, hi, higher, strict=False).tolist() == [False, False, False, True, pd.NA]
     assert _worse(change, lo, hi, higher, strict=True).tolist() == [False, False, False, True, True]
+
+
+# --- rejudge: the same table judged again with p-values adjusted over a wider family (issue 8) -------------------
+
+@pytest.mark.parametrize("adjusted,level,significant,status", [
+    (0.01, 0.95, True, "narrowed"),  # 0.01 < 0.05
+    (0.04, 0.95, True, "narrowed"),
+    (0.25, 0.75, False, "no_significant_change"),  # significant only when p < 1 - level, not at it (0.25 is exact)
+    (0.24, 0.75, True, "narrowed"),
+    (0.20, 0.95, False, "no_significant_change"),
+    (0.04, 0.998, False, "no_significant_change"),  # 0.04 is not under 0.002
+    (0.001, 0.998, True, "narrowed"),
+    (np.nan, 0.95, False, "no_significant_change"),  # no p-value: not significant
+])
+def test_rejudge_with_adjusted_p_values(adjusted, level, significant, status):
+    from evidence.progress import rejudge
+
+    # Disabled 52% -> 60% against everyone else 80% -> 82%: narrowed when judged alone (DESIGN.md)
+    p = progress(employment((52, 60), (80, 82)), "2018", "2024", comparator="rest")
+    assert p["group"].tolist() == ["Disabled", "Not disabled"]
+    before = p.copy()
+    out = rejudge(p, [adjusted, 0.5], level)
+    r = out.iloc[0]
+    assert bool(r["change_significant"]) is significant
+    assert r["status"] == status
+    np.testing.assert_array_equal(out["p_change_adjusted"].to_numpy(), [adjusted, 0.5])
+    assert out["p_change_adjusted"].dtype == np.float64
+    if status == "narrowed":
+        assert r["reason"].startswith("the gap shrank by more than chance would explain")
+        assert r["summary"].endswith("real progress.")
+    else:
+        assert r["reason"] == "the change in the gap is within what chance would explain"
+        assert "real progress" not in r["summary"] and r["summary"].endswith("no clear change.")
+    # the unadjusted test and the other columns are left as they were, and the table passed in is not changed
+    assert r["p_change"] == before["p_change"].iloc[0] and r["gap_change"] == pytest.approx(-6.0)
+    pd.testing.assert_frame_equal(p, before)
+    assert out["status"].iloc[1] == "no_gap"  # never behind: no p-value makes it a gap
+    assert out.dtypes.equals(p.dtypes)  # the same table as progress makes: change_significant stays boolean
+
+
+@pytest.mark.parametrize("adjusted,expected", [
+    ([0, 1], [0.0, 1.0]),  # p-values as whole numbers
+    (pd.Series([0.01, pd.NA], dtype="Float64"), [0.01, np.nan]),  # a nullable column: missing is missing
+    ([0.01, None], [0.01, np.nan]),
+])
+def test_rejudge_reads_p_values_given_in_other_types(adjusted, expected):
+    from evidence.progress import rejudge
+
+    p = progress(employment((52, 60), (80, 82)), "2018", "2024", comparator="rest")
+    out = rejudge(p, adjusted, 0.95)
+    np.testing.assert_array_equal(out["p_change_adjusted"].to_numpy(), expected)
+    assert out.dtypes.equals(p.dtypes)
+    assert out["status"].tolist() == ["narrowed", "no_gap"] and out["change_significant"].tolist() == [True, False]
+
+
+# --- the status rule branch by branch, on rows made by hand: the vectorised rule and the row-by-row one -----------
+
+_ROW = dict(series_break=None, baseline="2018", current="2024", suppressed_baseline=False, suppressed_current=False,
+            gap_baseline=10.0, gap_lower_baseline=8.0, gap_upper_baseline=12.0, note_baseline=None,
+            gap_current=4.0, gap_lower_current=2.0, gap_upper_current=6.0, note_current=None,
+            change_significant=True, gap_change=-6.0, all_worse=False, comparator_worse=False,
+            comparator="reference", comparator_group="White British")
+_NARROWED = ("narrowed", "the gap shrank by more than chance would explain and neither the whole population nor the "
+                         "comparator got worse")
+_CHANCE = ("no_significant_change", "the change in the gap is within what chance would explain")
+_NAN = float("nan")
+_AHEAD0 = dict(gap_baseline=-10.0, gap_lower_baseline=-12.0, gap_upper_baseline=-8.0)
+_AHEAD1 = dict(gap_current=-4.0, gap_lower_current=-6.0, gap_upper_current=-2.0)
+_LEVEL0 = dict(gap_baseline=0.0, gap_lower_baseline=-2.0, gap_upper_baseline=2.0)
+_LEVEL1 = dict(gap_current=1.0, gap_lower_current=-1.0, gap_upper_current=3.0)
+_WIDER = dict(gap_current=16.0, gap_lower_current=14.0, gap_upper_current=18.0, gap_change=6.0)
+
+# each case: what differs from the row above (a significant narrowing of a gap 10 -> 4 points, nobody worse off),
+# and the status and reason the rule in docs/methods.md gives
+_CASES = [
+    ({}, _NARROWED),
+    ({"series_break": "2021"}, ("not_comparable", "a series break in 2021 lies between 2018 and 2024")),
+    ({"series_break": "2021", "suppressed_baseline": True},
+     ("not_comparable", "a series break in 2021 lies between 2018 and 2024")),
+    ({"suppressed_baseline": True},
+     ("insufficient_data", "the baseline (2018) figure is suppressed because numbers are small")),
+    ({"suppressed_current": True},
+     ("insufficient_data", "the current (2024) figure is suppressed because numbers are small")),
+    ({"suppressed_current": True, "gap_baseline": _NAN},  # the baseline is checked first
+     ("insufficient_data", "no baseline (2018) figure")),
+    ({"gap_baseline": _NAN, "note_baseline": "no comparator value"},
+     ("insufficient_data", "no baseline (2018) figure: no comparator value")),
+    ({"gap_current": _NAN}, ("insufficient_data", "no current (2024) figure")),
+    ({"gap_current": _NAN, "note_current": "suppressed: everyone else in this comparison is too few people"},
+     ("insufficient_data", "no current (2024) figure: suppressed: everyone else in this comparison is too few people")),
+    ({"gap_lower_baseline": _NAN},
+     ("insufficient_data", "no confidence interval in 2018, so significance cannot be judged")),
+    ({"gap_upper_baseline": _NAN},
+     ("insufficient_data", "no confidence interval in 2018, so significance cannot be judged")),
+    ({"gap_lower_current": _NAN},
+     ("insufficient_data", "no confidence interval in 2024, so significance cannot be judged")),
+    ({"gap_upper_current": _NAN},
+     ("insufficient_data", "no confidence interval in 2024, so significance cannot be judged")),
+    # behind then, ahead now: reversed, whoever got worse (and the reason says who), significant change or not
+    ({**_AHEAD1, "gap_change": -14.0}, ("reversed", "the group went from significantly behind to significantly "
+                                                   "ahead: the gap closed and opened the other way")),
+    ({**_AHEAD1, "gap_change": -14.0, "change_significant": False, "all_worse": True},
+     ("reversed", "the group went from significantly behind to significantly ahead: the gap closed and opened the "
+                  "other way, while the whole population got worse")),
+    ({**_AHEAD1, "gap_change": -14.0, "comparator_worse": True, "all_worse": True},
+     ("reversed", "the group went from significantly behind to significantly ahead: the gap closed and opened the "
+                  "other way, while both the whole population and the comparator (White British) got worse")),
+    # never behind
+    ({**_LEVEL0, **_LEVEL1, "gap_change": 1.0}, ("no_gap", "no significant gap at either end")),
+    ({**_AHEAD0, **_LEVEL1, "gap_change": 11.0},
+     ("no_gap", "the group was never significantly behind, and was significantly ahead in 2018")),
+    ({**_LEVEL0, **_AHEAD1, "gap_change": -4.0},
+     ("no_gap", "the group was never significantly behind, and was significantly ahead in 2024")),
+    ({**_AHEAD0, **_AHEAD1, "gap_change": 6.0},
+     ("no_gap", "the group was never significantly behind, and was significantly ahead in 2018 and 2024")),
+    # an interval touching 0 is not significantly behind (nor ahead)
+    ({"gap_lower_baseline": 0.0, "gap_lower_current": 0.0, "gap_upper_current": 8.0},
+     ("no_gap", "no significant gap at either end")),
+    ({**_AHEAD0, "gap_upper_baseline": 0.0, **_LEVEL1, "gap_change": 11.0},
+     ("no_gap", "no significant gap at either end")),
+    ({**_LEVEL0, "gap_current": -2.0, "gap_lower_current": -4.0, "gap_upper_current": 0.0, "gap_change": -2.0},
+     ("no_gap", "no significant gap at either end")),
+    # widened: a significant growth, behind now
+    (_WIDER, ("widened", "the gap grew by more than chance would explain")),
+    ({**_WIDER, **_LEVEL0, "gap_change": 16.0}, ("widened", "the gap grew by more than chance would explain")),
+    ({**_WIDER, "change_significant": False}, _CHANCE),
+    ({**_WIDER, "all_worse": True, "comparator_worse": True},  # who got worse does not matter to a widening
+     ("widened", "the gap grew by more than chance would explain")),
+    # a significant growth, but not behind now (a wide interval): not widened
+    ({"gap_current": 12.0, "gap_lower_current": -1.0, "gap_upper_current": 25.0, "gap_change": 2.0}, _CHANCE),
+    # a significant narrowing, but not significantly behind at baseline: not narrowed
+    ({"gap_lower_baseline": -0.5, "gap_current": 8.0, "gap_lower_current": 7.0, "gap_upper_current": 9.0,
+      "gap_change": -2.0}, _CHANCE),
+    ({"gap_change": 0.0}, _CHANCE),
+    ({"change_significant": False}, _CHANCE),
+    # levelling down
+    ({"all_worse": True}, ("narrowed_levelling_down", "the gap narrowed while the whole population got worse")),
+    ({"comparator_worse": True},
+     ("narrowed_levelling_down", "the gap narrowed while the comparator (White British) got worse")),
+    ({"all_worse": True, "comparator_worse": True},
+     ("narrowed_levelling_down", "the gap narrowed while both the whole population and the comparator "
+                                 "(White British) got worse")),
+    ({"all_worse": True, "comparator_worse": pd.NA},
+     ("narrowed_levelling_down", "the gap narrowed while the whole population got worse")),
+    ({"all_worse": pd.NA, "comparator_worse": True},
+     ("narrowed_levelling_down", "the gap narrowed while the comparator (White British) got worse")),
+    # against everyone the comparator is the whole population: only all_worse counts
+    ({"comparator": "overall", "comparator_group": "All", "comparator_worse": True}, _NARROWED),
+    ({"comparator": "overall", "comparator_group": "All", "comparator_worse": pd.NA}, _NARROWED),
+    ({"comparator": "overall", "comparator_group": "All", "all_worse": True, "comparator_worse": True},
+     ("narrowed_levelling_down", "the gap narrowed while the whole population got worse")),
+    # who got worse is not known: never called progress
+    ({"all_worse": pd.NA}, ("insufficient_data", "the gap narrowed, but with no whole-population figure at both "
+                                                 "ends levelling down cannot be ruled out")),
+    ({"all_worse": pd.NA, "comparator_worse": pd.NA},
+     ("insufficient_data", "the gap narrowed, but with no whole-population figure at both ends levelling down "
+                           "cannot be ruled out")),
+    ({"comparator_worse": pd.NA}, ("insufficient_data", "the gap narrowed, but with no interval for the comparator's "
+                                                        "change levelling down cannot be ruled out")),
+    ({"comparator": "rest", "comparator_group": "everyone except Black Caribbean", "comparator_worse": True},
+     ("narrowed_levelling_down", "the gap narrowed while the comparator (everyone except Black Caribbean) got worse")),
+    # the best-off group is chosen from the data: every reason says so
+    ({"comparator": "best", "comparator_group": "A"},
+     (_NARROWED[0], _NARROWED[1] + "; the best-off group was chosen from these data, so intervals against it are "
+                                   "optimistic (a group named in advance, comparator='reference', avoids this)")),
+    ({"comparator": "best", "comparator_group": "A", "comparator_worse": True},
+     ("narrowed_levelling_down", "the gap narrowed while the comparator (A) got worse; the best-off group was chosen "
+      "from these data, so intervals against it are optimistic (a group named in advance, comparator='reference', "
+      "avoids this)")),
+    ({"comparator": "best", "comparator_group": "A", "gap_current": _NAN},
+     ("insufficient_data", "no current (2024) figure; the best-off group was chosen from these data, so intervals "
+      "against it are optimistic (a group named in advance, comparator='reference', avoids this)")),
+]
+
+
+def _table(cases) -> pd.DataFrame:
+    t = pd.DataFrame([{**_ROW, **change} for change, _ in cases])
+    for col in ("all_worse", "comparator_worse"):
+        t[col] = pd.array(t[col].tolist(), dtype="boolean")
+    return t
+
+
+@pytest.mark.parametrize("change,expected", _CASES)
+def test_status_rule_row_by_row(change, expected):
+    from types import SimpleNamespace
+
+    from evidence.progress import _one_status, _status_rowwise
+
+    # _one_status leaves the note on the best-off group to its caller, _status_rowwise
+    assert _one_status(SimpleNamespace(**{**_ROW, **change})) == (expected[0], expected[1].split("; the best-off")[0])
+    assert _status_rowwise(_table([(change, expected)])) == ([expected[0]], [expected[1]])
+
+
+def test_status_rule_vectorised_on_the_same_rows():
+    from evidence.progress import _status
+
+    status, reason = _status(_table(_CASES))
+    assert list(zip(status.tolist(), reason.tolist(), strict=True)) == [e for _, e in _CASES]
+    for change, expected in _CASES:  # and one row at a time (each column then has one value's dtype)
+        status, reason = _status(_table([(change, expected)]))
+        assert (status.tolist(), reason.tolist()) == ([expected[0]], [expected[1]])
+    # the same rows with the columns in other dtypes (as read back from a file, or built by hand)
+    for col, dtype in (("series_break", "string"), ("series_break", object), ("suppressed_baseline", object), ("suppressed_current", object),
+                       ("change_significant", object), ("all_worse", object), ("comparator_worse", object),
+                       ("baseline", "string"), ("comparator_group", "string")):
+        t = _table(_CASES).astype({col: dtype})
+        status, reason = _status(t)
+        assert list(zip(status.tolist(), reason.tolist(), strict=True)) == [e for _, e in _CASES], (col, dtype)
+
+
+def test_status_of_an_empty_table():
+    from evidence.progress import _status
+
+    status, reason = _status(_table(_CASES).iloc[:0])
+    assert len(status) == 0 and len(reason) == 0
+
+
+@pytest.mark.parametrize("flags,expected", [
+    ((0.0, 0.0), _NARROWED),
+    ((1.0, 0.0), ("narrowed_levelling_down", "the gap narrowed while the whole population got worse")),
+    ((0.0, 1.0), ("narrowed_levelling_down", "the gap narrowed while the comparator (White British) got worse")),
+    ((_NAN, 0.0), ("insufficient_data", "the gap narrowed, but with no whole-population figure at both ends "
+                                        "levelling down cannot be ruled out")),
+    ((0.0, _NAN), ("insufficient_data", "the gap narrowed, but with no interval for the comparator's change "
+                                        "levelling down cannot be ruled out")),
+    ((None, 0.0), ("insufficient_data", "the gap narrowed, but with no whole-population figure at both ends "
+                                        "levelling down cannot be ruled out")),
+])
+def test_status_rule_with_worse_flags_as_numbers(flags, expected):
+    # a table read back from a CSV file has all_worse and comparator_worse as 1.0 / 0.0 / blank (NaN):
+    # the same as True / False / missing
+    from types import SimpleNamespace
+
+    from evidence.progress import _one_status, _status
+
+    row = {**_ROW, "all_worse": flags[0], "comparator_worse": flags[1]}
+    assert _one_status(SimpleNamespace(**row)) == expected
+    t = pd.DataFrame([row]).astype({"all_worse": float, "comparator_worse": float})
+    status, reason = _status(t)
+    assert (status.tolist(), reason.tolist()) == ([expected[0]], [expected[1]])
+
+
+@pytest.mark.parametrize("missing", ["2018", "2024"])
+def test_whole_population_at_one_end_only(missing):
+    # (against a named group, which needs no whole-population row) no whole-population row in one year: its figure at the other end is still shown, there is no change for it,
+    # and a significant narrowing cannot be called progress (DESIGN.md: levelling down cannot be ruled out)
+    df = employment((52, 60), (80, 82))
+    r = _status(df[~((df["group"] == "All") & (df["period"] == missing))], comparator="reference",
+                reference={"disability": "Not disabled"})
+    kept = {"2018": ("all_current", 77.6), "2024": ("all_baseline", 74.4)}[missing]
+    gone = {"2018": "all_baseline", "2024": "all_current"}[missing]
+    assert r[kept[0]] == pytest.approx(kept[1]) and pd.isna(r[gone])
+    assert pd.isna(r["all_change"]) and pd.isna(r["all_change_lower"]) and pd.isna(r["all_change_upper"])
+    assert pd.isna(r["all_worse"])
+    assert r["status"] == "insufficient_data" and "no whole-population figure at both ends" in r["reason"]
+
+
+@pytest.mark.parametrize("d,lo,hi,significant", [
+    (1.0, 0.0, 2.0, False),   # an interval touching 0 is not significant
+    (-1.0, -2.0, 0.0, False),
+    (1.0, 0.01, 2.0, True),
+    (-1.0, -2.0, -0.01, True),
+])
+def test_change_tests_at_zero(d, lo, hi, significant):
+    from evidence.progress import _change_tests
+
+    p, adjusted, sig = _change_tests(np.array([d]), np.array([lo]), np.array([hi]), 0.95, None)
+    assert sig.tolist() == [significant] and np.isnan(adjusted).all()
+    # the p-value from the interval's width (Altman & Bland 2011): se = (hi - lo) / (2 x 1.96)
+    from scipy import stats
+    assert p[0] == pytest.approx(2 * stats.norm.sf(abs(d) / ((hi - lo) / (2 * stats.norm.ppf(0.975)))), rel=1e-12)
+
+
+def test_change_tests_without_an_interval_width():
+    # an interval of no width gives no p-value (there is no standard error), and so no adjusted one; and no
+    # division warning reaches the user (1 / 0 and 0 / 0 here)
+    import warnings
+
+    from statsmodels.stats.multitest import multipletests
+
+    from evidence.progress import _change_tests
+
+    d = np.array([1.0, 0.0, 2.0, 0.5])
+    lo = np.array([1.0, 0.0, 1.0, 0.1])
+    hi = np.array([1.0, 0.0, 3.0, 0.9])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        p, adjusted, _ = _change_tests(d, lo, hi, 0.95, None)
+        assert np.isnan(p[:2]).all() and np.isfinite(p[2:]).all()
+        p, adjusted, sig = _change_tests(d, lo, hi, 0.95, "holm")
+    assert np.isnan(adjusted[:2]).all() and not sig[:2].any()
+    # Holm over the two p-values there are (statsmodels)
+    np.testing.assert_allclose(adjusted[2:], multipletests(p[2:], alpha=0.05, method="holm")[1], rtol=1e-12)
+
+
+@pytest.mark.parametrize("comparator", ["overall", "rest"])
+def test_overall_and_rest_need_the_whole_population(comparator):
+    # against everyone (or everyone else) the whole population's row is needed: a clear error, not a quiet gap
+    import evidence as ev
+
+    df = employment((52, 60), (80, 82))
+    with pytest.raises(ev.EvidenceError, match="no whole-population row for indicator 'employment_rate'"):
+        progress(df[df["group"] != "All"], "2018", "2024", comparator=comparator)
+
+
+def test_small_number_thresholds_by_default():
+    # docs/methods.md: suppressed when the numerator is under 5 or the denominator under 10, so 5 of 10 is shown
+    # (and 4 of 10, or 5 of 9, is not)
+    def row(x, n):
+        df = employment((52, 60), (80, 82))
+        at = (df["group"] == "Disabled") & (df["period"] == "2024")
+        df.loc[at, ["numerator", "denominator", "value"]] = [x, n, 100 * x / n]
+        df.loc[(df["group"] == "All") & (df["period"] == "2024"), ["numerator", "denominator"]] = [6560 + x, 8000 + n]
+        df["value"] = 100 * df["numerator"] / df["denominator"]
+        return _status(df, comparator="reference", reference={"disability": "Not disabled"})
+
+    shown = row(5, 10)
+    assert not shown["suppressed_current"] and shown["value_current"] == pytest.approx(50.0)
+    for x, n in ((4, 10), (5, 9)):
+        r = row(x, n)
+        assert r["suppressed_current"] and r["status"] == "insufficient_data" and pd.isna(r["value_current"])
+
+
+def test_small_number_settings_are_passed_on():
+    # 3 of 2,000 disabled residents in work in 2024: suppressed by default (under 5), shown when asked
+    df = employment((52, 60), (80, 82))
+    at = (df["group"] == "Disabled") & (df["period"] == "2024")
+    df.loc[at, "numerator"] = 3
+    df.loc[(df["group"] == "All") & (df["period"] == "2024"), "numerator"] = 6560 + 3
+    df["value"] = 100 * df["numerator"] / df["denominator"]
+    ref = {"comparator": "reference", "reference": {"disability": "Not disabled"}}
+    assert _status(df, **ref)["suppressed_current"]
+    for kw in ({"suppress_small": False}, {"min_numerator": 3}):
+        r = _status(df, **ref, **kw)
+        assert not r["suppressed_current"] and r["value_current"] == pytest.approx(0.15)
+    # 5 of 9: suppressed by default (a denominator under 10), shown with a minimum of 9
+    small = df.copy()
+    small.loc[at, ["numerator", "denominator"]] = [5, 9]
+    small["value"] = 100 * small["numerator"] / small["denominator"]
+    assert _status(small, **ref)["suppressed_current"]
+    r = _status(small, **ref, min_denominator=9)
+    assert not r["suppressed_current"] and r["value_current"] == pytest.approx(100 * 5 / 9)
+    # the flags are plain booleans, whether a figure was suppressed, missing or there
+    p = progress(df[~((df["group"] == "Disabled") & (df["period"] == "2018"))], "2018", "2024", **ref)
+    assert p["suppressed_baseline"].dtype == bool and p["suppressed_current"].dtype == bool
+    assert p.set_index("group").loc["Disabled", ["suppressed_baseline", "suppressed_current"]].tolist() == [False, True]
+
+
+def test_whole_population_change_at_998():
+    # the whole population's change and its interval follow the level: Newcombe's at 99.8% (statsmodels)
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    r = _status(employment((52, 60), (80, 82)), level=0.998)
+    lo, hi = (100 * v for v in confint_proportions_2indep(7760, 10000, 7440, 10000, method="newcomb",
+                                                         compare="diff", alpha=0.002))
+    assert (r["all_change"], r["all_change_lower"], r["all_change_upper"]) == pytest.approx((3.2, lo, hi), rel=1e-9)

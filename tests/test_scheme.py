@@ -89,7 +89,7 @@ def test_gap_not_widen_rag(tmp_path, disabled, others, status, rag):
     assert row["rag_label"].lower().startswith(rag)
 
 
-def test_improve_where_gap():
+def test_improve_where_gap_on_the_demo():
     s = Scheme.demo()
     e = s.evaluate(ev.demo.observations(), indicators=ev.demo.indicators())
     sat = e[e["measure_id"] == "sat_council"].set_index("group")

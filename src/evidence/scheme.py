@@ -674,7 +674,7 @@ def _maintain_level(m: Measure, obs, base, current, indicators, opts) -> pd.Data
     est = estimate(clean, opts["level"]).set_index("period")
     row = {"measure_id": m.id, "measure": m.title, "rule": m.rule, "indicator": m.indicator,
            "characteristic": ALL, "group": ALL, "comparator": "baseline", "baseline": base, "current": current}
-    if base not in est.index or current not in est.index or not np.isfinite(est.loc[current, "est"]):
+    if base not in est.index or current not in est.index or not np.isfinite(est.loc[[base, current], "est"]).all():
         return pd.DataFrame([{**row, "status": "insufficient_data", "reason": "no whole-population figure at both ends",
                               "summary": f"There is not enough data to check {m.indicator}."}])
     b, c = est.loc[base], est.loc[current]
