@@ -1,0 +1,355 @@
+"""Gaps, branch by branch: each comparator's special cases (issue 8, mutation testing of ``evidence.gaps``).
+
+Every expected number comes from outside the package: statsmodels (Wilson, Newcombe's method 10, Katz's log
+interval), scipy (normal and t quantiles) or a formula written out here from the ``evidence.gaps`` module
+docstring (the group's share ``w``; ``Var(g - all) = Var(g)(1 - 2w) + Var(all)``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
+
+from evidence import EvidenceError
+from evidence.gaps import OUTPUT_COLUMNS, gaps, gaps_prepared, prepare
+
+Z = stats.norm.ppf(0.975)
+REST_NOTE = "the rest of the population cannot be worked out"
+DERIVED_NOTE = "suppressed: everyone else in this comparison is too few people to publish"
+
+
+def counts(groups: dict[str, tuple[float, float]], *, total: tuple[float, float] | None = None,
+           polarity: str = "higher_is_better", kind: str = "proportion", unit: str = "%",
+           characteristic: str = "c", **cols) -> pd.DataFrame:
+    """One block: an All row (the sum of the groups unless ``total`` is given) and groups as (numerator, denominator)."""
+    tot = total or (sum(x for x, _ in groups.values()), sum(n for _, n in groups.values()))
+    rows = [("All", "All", *tot)] + [(characteristic, g, x, n) for g, (x, n) in groups.items()]
+    df = pd.DataFrame(rows, columns=["characteristic", "group", "numerator", "denominator"])
+    mult = 100.0 if unit == "%" else 1.0
+    df = df.assign(indicator="x", period="2024", value=mult * df["numerator"] / df["denominator"],
+                   polarity=polarity, kind=kind, unit=unit, **cols)
+    return df
+
+
+def means(values: dict[str, tuple[float, float, float | None]], *, polarity: str = "higher_is_better",
+          kind: str = "mean", characteristic: str = "c") -> pd.DataFrame:
+    """One block of (value, se, n) rows; a group called All is the whole population."""
+    rows = [("All" if g == "All" else characteristic, g, v, se, n) for g, (v, se, n) in values.items()]
+    df = pd.DataFrame(rows, columns=["characteristic", "group", "value", "se", "n"])
+    return df.assign(indicator="x", period="2024", polarity=polarity, kind=kind, unit="points")
+
+
+def row(g: pd.DataFrame, group: str) -> pd.Series:
+    return g.set_index("group").loc[group]
+
+
+def newcombe(x1, n1, x2, n2, level=0.95):
+    lo, hi = confint_proportions_2indep(x1, n1, x2, n2, method="newcomb", compare="diff", alpha=1 - level)
+    return float(lo), float(hi)
+
+
+def katz(x1, n1, x2, n2, level=0.95):
+    lo, hi = confint_proportions_2indep(x1, n1, x2, n2, method="log", compare="ratio", alpha=1 - level)
+    return float(lo), float(hi)
+
+
+# --- gaps(): arguments and defaults ------------------------------------------------------------------------------
+
+
+def test_unknown_comparator_and_missing_reference_are_refused():
+    df = counts({"A": (30, 100), "B": (60, 100)})
+    with pytest.raises(ValueError, match="comparator must be one of"):
+        gaps(df, comparator="average")
+    with pytest.raises(ValueError, match="needs reference="):
+        gaps(df, comparator="reference")
+
+
+@pytest.mark.parametrize("comparator", ["overall", "rest"])
+def test_overall_and_rest_need_a_whole_population_row(comparator):
+    df = counts({"A": (30, 100), "B": (60, 100)})
+    with pytest.raises(EvidenceError, match="no whole-population row"):
+        gaps(df[df["group"] != "All"], comparator=comparator)
+
+
+@pytest.mark.parametrize("comparator", ["reference", "best"])
+def test_reference_and_best_need_no_whole_population_row(comparator):
+    df = counts({"A": (30, 100), "B": (60, 100)})
+    g = gaps(df[df["group"] != "All"], comparator=comparator, reference="B" if comparator == "reference" else None)
+    # B (60%) is the reference and the best-off: A is 30 points worse off
+    assert row(g, "A")["gap"] == pytest.approx(30.0)
+    assert row(g, "A")["comparator_group"] == "B"
+
+
+def test_default_suppression_thresholds_are_5_and_10():
+    # numerator 5 and denominator 10 are published; 4 (of 50) and 9 people are not
+    df = counts({"A": (5, 50), "B": (4, 50), "C": (6, 9), "D": (40, 100)})
+    g = gaps(df, comparator="overall").set_index("group")
+    assert not g.loc["A", "suppressed"] and g.loc["A", "value"] == pytest.approx(10.0)
+    assert g.loc["B", "suppressed"] and np.isnan(g.loc["B", "value"])
+    assert g.loc["C", "suppressed"] and np.isnan(g.loc["C", "gap"])
+    assert not g.loc["D", "suppressed"]
+
+
+def test_suppression_thresholds_and_switch_are_passed_on():
+    small = counts({"A": (3, 50)}, total=(43, 150))  # one group listed: no secondary suppression
+    few = counts({"B": (6, 8)}, total=(46, 108))
+    assert not row(gaps(small, min_numerator=3), "A")["suppressed"]
+    assert row(gaps(small, min_numerator=3), "A")["value"] == pytest.approx(6.0)
+    assert row(gaps(small, min_numerator=4), "A")["suppressed"]
+    assert not row(gaps(few, min_denominator=8), "B")["suppressed"]
+    assert row(gaps(few, min_denominator=9), "B")["suppressed"]
+    for df, group in ((small, "A"), (few, "B")):
+        r = row(gaps(df, suppress_small=False), group)
+        assert not r["suppressed"] and np.isfinite(r["gap"])
+
+
+def test_prepare_defaults():
+    df = counts({"A": (5, 10), "B": (4, 50), "C": (6, 9)})
+    clean = prepare(df[df["group"] != "All"])  # no whole-population row is needed by default
+    s = clean.set_index("group")["suppressed"]
+    assert s.to_dict() == {"A": False, "B": True, "C": True}
+    assert clean.attrs["suppression"] == (True, 5, 10)
+    for c in ("numerator", "denominator", "n", "se", "lower", "upper"):
+        assert c in clean
+    assert clean["se"].isna().all() and clean["n"].isna().all()
+    off = prepare(df, suppress_small=False, min_numerator=7, min_denominator=3)
+    assert not off["suppressed"].any() and off["reason"].isna().all()
+    assert off.attrs["suppression"] == (False, 7, 3)
+    with pytest.raises(EvidenceError, match="no whole-population row"):
+        prepare(df[df["group"] != "All"], require_all=True)
+
+
+def test_level_is_used_for_every_interval():
+    df = counts({"A": (52, 200), "B": (320, 400)})
+    g = row(gaps(df, comparator="rest", level=0.9), "A")
+    lo, hi = newcombe(52, 200, 320, 400, level=0.9)
+    assert g["gap_lower"] == pytest.approx(-100 * hi, rel=1e-9) and g["gap_upper"] == pytest.approx(-100 * lo, rel=1e-9)
+    rlo, rhi = katz(52, 200, 320, 400, level=0.9)
+    assert g["relative_gap_lower"] == pytest.approx(1 / rhi, rel=1e-9)
+    assert g["relative_gap_upper"] == pytest.approx(1 / rlo, rel=1e-9)
+
+
+# --- reference and best ------------------------------------------------------------------------------------------
+
+
+def _two_indicators() -> pd.DataFrame:
+    """An employment rate (higher is better) and a waiting time (lower is better), each with an All row first."""
+    emp = means({"All": (70.0, 1.0, 1000), "A": (60.0, 2.0, 200), "B": (75.0, 1.5, 500), "C": (72.0, 2.0, 300)})
+    wait = means({"All": (20.0, 0.5, 1000), "A": (25.0, 1.0, 200), "B": (18.0, 0.8, 500), "C": (15.0, 1.0, 300)},
+                 polarity="lower_is_better")
+    return pd.concat([emp, wait.assign(indicator="y")], ignore_index=True)
+
+
+def test_best_is_the_highest_or_the_lowest_by_polarity():
+    g = gaps(_two_indicators(), comparator="best")
+    emp, wait = g[g["indicator"] == "x"].set_index("group"), g[g["indicator"] == "y"].set_index("group")
+    assert (emp["comparator_group"] == "B").all() and (wait["comparator_group"] == "C").all()
+    assert emp["comparator_value"].tolist() == [75.0] * 3 and wait["comparator_value"].tolist() == [15.0] * 3
+    assert emp["gap"].to_dict() == pytest.approx({"A": 15.0, "B": 0.0, "C": 3.0})
+    assert wait["gap"].to_dict() == pytest.approx({"A": 10.0, "B": 3.0, "C": 0.0})
+
+
+def test_best_in_a_block_without_any_value_is_none():
+    df = pd.concat([_two_indicators(), means({"young": (np.nan, np.nan, np.nan), "old": (np.nan, np.nan, np.nan)},
+                                             characteristic="age")], ignore_index=True)
+    g = gaps(df, comparator="best")
+    age = g[g["characteristic"] == "age"]
+    assert len(g) == 8 and (age["comparator_group"] == "(none)").all() and age["comparator_value"].isna().all()
+    assert g.set_index(["indicator", "group"]).loc[("y", "A"), "gap"] == pytest.approx(10.0)
+
+
+def test_best_named_with_reference_is_that_group():
+    g = gaps(_two_indicators(), comparator="best", reference="C")
+    assert (g["comparator_group"] == "C").all()
+    emp = g[g["indicator"] == "x"].set_index("group")
+    assert emp["gap"].to_dict() == pytest.approx({"A": 12.0, "B": -3.0, "C": 0.0})
+    assert emp.loc["C", "note"] == "this is the best group"
+
+
+def test_reference_by_name_only_where_the_characteristic_has_that_group():
+    df = pd.concat([means({"A": (60.0, 2.0, 200), "B": (75.0, 1.5, 500)}),
+                    means({"F": (66.0, 1.0, 500), "M": (70.0, 1.0, 500)}, characteristic="sex")], ignore_index=True)
+    g = gaps(df, comparator="reference", reference="B").set_index("group")
+    assert g.loc["A", "comparator_group"] == "B" and g.loc["A", "gap"] == pytest.approx(15.0)
+    assert (g.loc[["F", "M"], "comparator_group"] == "(none)").all()
+    assert g.loc[["F", "M"], "gap"].isna().all() and (g.loc[["F", "M"], "note"] == "no comparator value").all()
+    assert g.loc[["F", "M"], "significant"].isna().all() and (g.loc[["F", "M"], "method"] == "none").all()
+    # a mapping names it per characteristic
+    g = gaps(df, comparator="reference", reference={"sex": "F"}).set_index("group")
+    assert g.loc["M", "gap"] == pytest.approx(-4.0) and g.loc["A", "comparator_group"] == "(none)"
+
+
+def _two_periods() -> pd.DataFrame:
+    """Two areas and two periods: B is best-off in 2018 everywhere, C in 2024 in area E2 only."""
+    parts = []
+    for area, c24 in (("E1", 70.0), ("E2", 80.0)):
+        for period, vals in (("2018", (60.0, 75.0, 72.0)), ("2024", (62.0, 76.0, c24))):
+            parts.append(means(dict(zip("ABC", [(v, 1.0, 400) for v in vals], strict=True))).assign(
+                area=area, period=period))
+    return pd.concat(parts, ignore_index=True)
+
+
+def test_best_fixed_at_baseline_is_kept():
+    clean = prepare(_two_periods())
+    g0 = gaps_prepared(clean[clean["period"] == "2018"], "best", None, 0.95)
+    assert (g0["comparator_group"] == "B").all()
+    for fixed in (g0, g0[["indicator", "area", "characteristic", "comparator_group"]]):
+        g1 = gaps_prepared(clean[clean["period"] == "2024"], "best", None, 0.95, best=fixed)
+        assert len(g1) == 6 and (g1["comparator_group"] == "B").all()
+        e2 = g1[g1["area"] == "E2"].set_index("group")
+        assert e2["gap"].to_dict() == pytest.approx({"A": 14.0, "B": 0.0, "C": -4.0})
+        assert e2.loc["B", "note"] == "this is the best group"
+    # without it, each period's own best-off group
+    g1 = gaps_prepared(clean[clean["period"] == "2024"], "best", None, 0.95).set_index(["area", "group"])
+    assert g1.loc[("E2", "A"), "comparator_group"] == "C" and g1.loc[("E1", "A"), "comparator_group"] == "B"
+
+
+def test_best_fixed_at_baseline_none_or_missing():
+    clean = prepare(_two_periods())
+    fixed = pd.DataFrame({"indicator": "x", "area": ["E1"], "characteristic": "c", "comparator_group": ["(none)"]})
+    g1 = gaps_prepared(clean[clean["period"] == "2024"], "best", None, 0.95, best=fixed)
+    assert len(g1) == 6 and (g1["comparator_group"] == "(none)").all()  # E1: none chosen; E2: not in the frame
+    assert g1["comparator_value"].isna().all() and g1["gap"].isna().all()
+    assert (g1["note"] == "no comparator value").all()
+
+
+def test_a_best_frame_is_ignored_by_other_comparators():
+    clean = prepare(_two_periods())
+    fixed = pd.DataFrame({"indicator": "x", "area": ["E1", "E2"], "characteristic": "c", "comparator_group": "C"})
+    g = gaps_prepared(clean[clean["period"] == "2024"], "reference", "A", 0.95, best=fixed)
+    assert (g["comparator_group"] == "A").all()
+    assert g.set_index(["area", "group"]).loc[("E2", "C"), "gap"] == pytest.approx(-18.0)
+
+
+# --- the whole population and the rest of it -----------------------------------------------------------------------
+
+
+def _blocks() -> pd.DataFrame:
+    """Two areas × two periods, each block's All row last and the blocks interleaved."""
+    parts = []
+    for area, period, (xa, na), (xb, nb) in (("E1", "2018", (40, 100), (90, 150)), ("E2", "2018", (10, 50), (70, 100)),
+                                             ("E1", "2024", (45, 100), (99, 150)), ("E2", "2024", (30, 50), (60, 100))):
+        df = counts({"A": (xa, na), "B": (xb, nb)}).assign(area=area, period=period)
+        parts.append(df.iloc[[1, 2, 0]])
+    return pd.concat(parts, ignore_index=True).iloc[[0, 3, 6, 9, 1, 4, 7, 10, 2, 5, 8, 11]]
+
+
+@pytest.mark.parametrize("comparator", ["overall", "rest"])
+def test_each_group_is_compared_with_its_own_block(comparator):
+    g = gaps(_blocks(), comparator=comparator).set_index(["area", "period", "group"])
+    for area, period, (xa, na), (xb, nb) in (("E1", "2018", (40, 100), (90, 150)), ("E2", "2018", (10, 50), (70, 100)),
+                                             ("E1", "2024", (45, 100), (99, 150)), ("E2", "2024", (30, 50), (60, 100))):
+        r = g.loc[(area, period, "A")]
+        cx, cn = (xa + xb, na + nb) if comparator == "overall" else (xb, nb)
+        assert r["comparator_value"] == pytest.approx(100 * cx / cn)
+        assert r["gap"] == pytest.approx(100 * (cx / cn - xa / na))
+        lo, hi = newcombe(xa, na, xb, nb)  # A minus the rest, scaled by (1 - w) against the whole population
+        k = 1 - na / (na + nb) if comparator == "overall" else 1.0
+        assert r["gap_lower"] == pytest.approx(-100 * k * hi, rel=1e-9)
+        assert r["gap_upper"] == pytest.approx(-100 * k * lo, rel=1e-9)
+
+
+def test_a_block_without_whole_population_row_has_no_comparator():
+    df = _blocks()
+    df = df[~((df["group"] == "All") & (df["area"] == "E2") & (df["period"] == "2018"))]
+    clean = prepare(df)
+    for comparator in ("overall", "rest"):
+        g = gaps_prepared(clean, comparator, None, 0.95).set_index(["area", "period", "group"]).sort_index()
+        lost = g.loc[("E2", "2018")]
+        assert lost["comparator_value"].isna().all() and lost["gap"].isna().all()
+        assert lost["gap_lower"].isna().all() and (lost["note"] == "no comparator value").all()
+        assert lost["significant"].isna().all() and (lost["method"] == "none").all()
+        kept = g.loc[("E2", "2024", "A")]
+        assert kept["comparator_value"] == pytest.approx(90.0 / 1.5 if comparator == "overall" else 60.0)
+        lo, hi = newcombe(30, 50, 60, 100)
+        k = 1 - 50 / 150 if comparator == "overall" else 1.0
+        assert kept["gap_lower"] == pytest.approx(-100 * k * hi, rel=1e-9)
+        assert not pd.isna(kept["significant"])
+
+
+@pytest.mark.parametrize("unit", ["%", ""])
+def test_rest_by_subtraction_keeps_the_groups_scale(unit):
+    # percentages without a % unit: the scale (100) is inferred from value / (numerator / denominator)
+    df = counts({"A": (52, 200), "B": (640, 800)}).assign(unit=unit)
+    r = row(gaps(df, comparator="rest"), "A")
+    assert r["comparator_value"] == pytest.approx(80.0) and r["gap"] == pytest.approx(54.0)
+    lo, hi = proportion_confint(640, 800, method="wilson")
+    assert r["comparator_lower"] == pytest.approx(100 * lo) and r["comparator_upper"] == pytest.approx(100 * hi)
+    assert r["comparator_group"] == "everyone except A" and r["comparator"] == "rest"
+    assert r["method"] == "Newcombe hybrid score (difference); Katz log (ratio)"
+
+
+def test_rest_of_nobody_when_the_group_is_everyone():
+    df = counts({"A": (40, 100)}, total=(40, 100))
+    for suppress_small in (True, False):
+        r = row(gaps(df, comparator="rest", suppress_small=suppress_small), "A")
+        assert np.isnan(r["comparator_value"]) and np.isnan(r["gap"]) and pd.isna(r["significant"])
+
+
+def test_rest_with_a_zero_count():
+    # everyone with the outcome is in A: the rest's count is 0 (Newcombe and Katz still apply; Katz's upper limit
+    # is infinite when the comparator's count is zero)
+    df = counts({"A": (40, 100)}, total=(40, 400))
+    r = row(gaps(df, comparator="rest", suppress_small=False), "A")
+    assert r["comparator_value"] == 0.0 and r["gap"] == pytest.approx(-40.0)
+    lo, hi = newcombe(40, 100, 0, 300)
+    assert r["gap_lower"] == pytest.approx(-100 * hi, rel=1e-9) and r["gap_upper"] == pytest.approx(-100 * lo, rel=1e-9)
+    assert r["relative_gap"] == 0.0 and r["relative_gap_lower"] == 0.0  # 1 / infinity
+    rlo, _ = confint_proportions_2indep(40, 100, 0, 300, method="log-adjusted", compare="ratio")
+    assert r["relative_gap_upper"] == pytest.approx(1 / float(rlo), rel=1e-9)
+    assert bool(r["significant"])  # A does significantly better than nobody
+    # with suppression, a rest of 0 people with the outcome is too few to publish
+    r = row(gaps(df, comparator="rest"), "A")
+    assert np.isnan(r["comparator_value"]) and np.isnan(r["gap"]) and r["note"] == DERIVED_NOTE
+
+
+@pytest.mark.parametrize("rest_count,rest_size,shown", [(5, 10, True), (4, 10, False), (5, 9, False),
+                                                        (4, 300, False), (6, 300, True)])
+def test_derived_rest_obeys_the_default_thresholds(rest_count, rest_size, shown):
+    df = counts({"A": (40, 100)}, total=(40 + rest_count, 100 + rest_size))
+    for g in (gaps(df, comparator="rest"), _without_rule(df)):
+        r = row(g, "A")
+        assert r["value"] == pytest.approx(40.0)  # the group's own figures stay
+        if shown:
+            assert r["comparator_value"] == pytest.approx(100 * rest_count / rest_size)
+            lo, hi = newcombe(40, 100, rest_count, rest_size)
+            assert r["gap_upper"] == pytest.approx(-100 * lo, rel=1e-9) and pd.isna(r["note"])
+        else:
+            assert r["note"] == DERIVED_NOTE
+            for k in ("comparator_value", "comparator_lower", "comparator_upper", "gap", "gap_lower", "gap_upper",
+                      "relative_gap", "relative_gap_lower", "relative_gap_upper"):
+                assert np.isnan(r[k]), k
+            assert pd.isna(r["significant"]) and r["method"] == "none"
+
+
+def _without_rule(df: pd.DataFrame) -> pd.DataFrame:
+    """gaps_prepared on observations that do not say which suppression rule they went through: the default one."""
+    clean = prepare(df)
+    clean.attrs.clear()
+    return gaps_prepared(clean, "rest", None, 0.95)
+
+
+def test_derived_rest_obeys_the_thresholds_given():
+    df = counts({"A": (40, 100)}, total=(43, 108))  # the rest: 3 of 8
+    r = row(gaps(df, comparator="rest", min_numerator=3, min_denominator=8), "A")
+    assert r["comparator_value"] == pytest.approx(37.5) and pd.isna(r["note"])
+    for kw in ({"min_numerator": 4, "min_denominator": 8}, {"min_numerator": 3, "min_denominator": 9}):
+        assert row(gaps(df, comparator="rest", **kw), "A")["note"] == DERIVED_NOTE
+    r = row(gaps(df, comparator="rest", suppress_small=False), "A")
+    assert r["comparator_value"] == pytest.approx(37.5) and np.isfinite(r["gap_lower"])
+
+
+def test_derived_rest_by_weights_obeys_the_thresholds():
+    # value, se and n only: the rest's count is implied by its value and size (ONS-style 3 of 12 people)
+    df = pd.DataFrame({"indicator": "x", "period": "2024", "characteristic": ["All", "c"], "group": ["All", "A"],
+                       "value": [100 * 43 / 112, 40.0], "se": [4.0, 4.5], "n": [112, 100],
+                       "polarity": "higher_is_better", "kind": "proportion", "unit": "%"})
+    r = row(gaps(df, comparator="rest"), "A")
+    assert r["note"] == DERIVED_NOTE and np.isnan(r["gap"]) and np.isnan(r["comparator_value"])
+    r = row(gaps(df, comparator="rest", min_numerator=3), "A")
+    assert r["comparator_value"] == pytest.approx(25.0) and r["gap"] == pytest.approx(-15.0)  # A better off
+    r = row(gaps(df, comparator="rest", suppress_small=False), "A")
+    assert r["comparator_value"] == pytest.approx(25.0)
