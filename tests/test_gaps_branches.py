@@ -353,3 +353,122 @@ def test_derived_rest_by_weights_obeys_the_thresholds():
     assert r["comparator_value"] == pytest.approx(25.0) and r["gap"] == pytest.approx(-15.0)  # A better off
     r = row(gaps(df, comparator="rest", suppress_small=False), "A")
     assert r["comparator_value"] == pytest.approx(25.0)
+
+
+# --- two independent groups (reference, best, rest): difference and ratio ---------------------------------------------
+
+POLARITIES = ["higher_is_better", "lower_is_better"]
+
+
+def _orient(polarity, d, lo, hi, r, rlo, rhi):
+    """Group-minus-comparator and group-over-comparator turned into gaps: positive (above 1) = the group worse off."""
+    if polarity == "higher_is_better":
+        return -d, -hi, -lo, 1 / r, 1 / rhi, 1 / rlo
+    return d, lo, hi, r, rlo, rhi
+
+
+def _check(r, polarity, d, lo, hi, rat, rlo, rhi, rel=1e-9):
+    gap, glo, ghi, rg, rglo, rghi = _orient(polarity, d, lo, hi, rat, rlo, rhi)
+    assert r["gap"] == pytest.approx(gap, rel=rel)
+    assert r["gap_lower"] == pytest.approx(glo, rel=rel) and r["gap_upper"] == pytest.approx(ghi, rel=rel)
+    assert r["relative_gap"] == pytest.approx(rg, rel=rel)
+    assert r["relative_gap_lower"] == pytest.approx(rglo, rel=rel)
+    assert r["relative_gap_upper"] == pytest.approx(rghi, rel=rel)
+    assert bool(r["significant"]) == bool(glo > 0 or ghi < 0)
+
+
+@pytest.mark.parametrize("polarity", POLARITIES)
+@pytest.mark.parametrize("comparator", ["reference", "rest"])
+def test_counts_newcombe_difference_and_katz_ratio(polarity, comparator):
+    df = counts({"A": (52, 200), "B": (90, 150)}, polarity=polarity)
+    r = row(gaps(df, comparator=comparator, reference="B"), "A")
+    lo, hi = newcombe(52, 200, 90, 150)
+    rlo, rhi = katz(52, 200, 90, 150)
+    _check(r, polarity, 100 * (52 / 200 - 90 / 150), 100 * lo, 100 * hi, (52 / 200) / (90 / 150), rlo, rhi)
+    assert r["method"] == "Newcombe hybrid score (difference); Katz log (ratio)" and pd.isna(r["note"])
+
+
+@pytest.mark.parametrize("polarity", POLARITIES)
+def test_means_welch_difference_and_log_ratio(polarity):
+    df = means({"A": (44.0, 2.0, 40), "B": (50.0, 1.0, 90)}, polarity=polarity)
+    r = row(gaps(df, comparator="reference", reference="B"), "A")
+    dof = (4.0 + 1.0) ** 2 / (4.0**2 / 39 + 1.0**2 / 89)
+    half = stats.t.ppf(0.975, dof) * np.sqrt(5.0)
+    se_log = np.hypot(2.0 / 44, 1.0 / 50)  # delta method: normal quantile on the log scale
+    rat = 44 / 50
+    _check(r, polarity, -6.0, -6.0 - half, -6.0 + half, rat, rat * np.exp(-Z * se_log), rat * np.exp(Z * se_log))
+    assert r["method"] == "Welch (difference); delta method on the log scale (ratio)"
+
+
+@pytest.mark.parametrize("n", [1, None])
+def test_means_without_two_people_use_each_interval(n):
+    # one person (or no n) cannot give Welch's degrees of freedom: MOVER on the two intervals, A's normal (no
+    # degrees of freedom) and B's Student's t on 89
+    df = means({"A": (44.0, 2.0, n), "B": (50.0, 1.0, 90)})
+    r = row(gaps(df, comparator="reference", reference="B", suppress_small=False), "A")
+    half = np.hypot(Z * 2.0, stats.t.ppf(0.975, 89) * 1.0)
+    se_log = np.hypot(2.0 / 44, 1.0 / 50)
+    _check(r, "higher_is_better", -6.0, -6.0 - half, -6.0 + half, 44 / 50,
+           44 / 50 * np.exp(-Z * se_log), 44 / 50 * np.exp(Z * se_log))
+    assert r["method"] == "MOVER from each interval (difference); delta method on the log scale (ratio)"
+
+
+def test_a_comparator_group_with_one_person_is_not_welch():
+    df = means({"A": (44.0, 2.0, 40), "B": (50.0, 1.0, 1)})
+    r = row(gaps(df, comparator="reference", reference="B", suppress_small=False), "A")
+    assert r["method"].startswith("MOVER")
+    assert r["gap_upper"] - r["gap"] == pytest.approx(np.hypot(stats.t.ppf(0.975, 39) * 2.0, Z * 1.0), rel=1e-9)
+
+
+def _byar(x, level=0.95):
+    z = stats.norm.ppf(0.5 + level / 2)
+    lo = x * (1 - 1 / (9 * x) - z / (3 * np.sqrt(x))) ** 3
+    hi = (x + 1) * (1 - 1 / (9 * (x + 1)) + z / (3 * np.sqrt(x + 1))) ** 3
+    return lo, hi
+
+
+@pytest.mark.parametrize("polarity", POLARITIES)
+def test_rates_mover_on_byar_and_log_rate_ratio(polarity):
+    # 30 events in 20,000 person-years against 80 in 40,000, per 1,000
+    df = counts({"A": (30, 20000), "B": (80, 40000)}, kind="rate", unit="per 1,000", polarity=polarity)
+    df["value"] = 1000 * df["numerator"] / df["denominator"]
+    r = row(gaps(df, comparator="reference", reference="B"), "A")
+    (la, ha), (lb, hb) = (np.array(_byar(x)) * 1000 / n for x, n in ((30, 20000), (80, 40000)))
+    ra, rb = 1.5, 2.0
+    lo = ra - rb - np.hypot(ra - la, hb - rb)
+    hi = ra - rb + np.hypot(ha - ra, rb - lb)
+    se_log = np.sqrt(1 / 30 + 1 / 80)
+    _check(r, polarity, -0.5, lo, hi, 0.75, 0.75 * np.exp(-Z * se_log), 0.75 * np.exp(Z * se_log))
+    assert r["method"].startswith("MOVER from each interval")
+
+
+def test_counts_on_one_side_only_use_each_interval():
+    # A has counts (Wilson); B publishes only a value and a 95% interval: MOVER on the two
+    df = counts({"A": (52, 200), "B": (90, 150)})
+    df.loc[df["group"] == "B", ["numerator", "denominator"]] = np.nan
+    df.loc[df["group"] == "B", ["lower", "upper"]] = [50.0, 70.0]
+    r = row(gaps(df, comparator="reference", reference="B"), "A")
+    wl, wh = (100 * v for v in proportion_confint(52, 200, method="wilson"))
+    assert r["gap_lower"] == pytest.approx(-(26 - 60 + np.hypot(wh - 26, 60 - 50)), rel=1e-9)
+    assert r["gap_upper"] == pytest.approx(-(26 - 60 - np.hypot(26 - wl, 70 - 60)), rel=1e-9)
+    assert r["method"].startswith("MOVER from each interval")
+
+
+@pytest.mark.parametrize("value", [0.0, -3.0])
+def test_no_ratio_interval_unless_both_values_are_positive(value):
+    df = means({"A": (value, 1.0, 40), "B": (5.0, 1.0, 40)})
+    for group, ref in (("A", "B"), ("B", "A")):
+        r = row(gaps(df, comparator="reference", reference=ref), group)
+        assert np.isfinite(r["gap_lower"])
+        assert np.isnan(r["relative_gap_lower"]) and np.isnan(r["relative_gap_upper"])
+
+
+@pytest.mark.parametrize("comparator", ["reference", "best"])
+def test_the_comparator_group_itself(comparator):
+    df = counts({"A": (52, 200), "B": (90, 150)})
+    r = row(gaps(df, comparator=comparator, reference="B" if comparator == "reference" else None), "B")
+    assert (r["gap"], r["gap_lower"], r["gap_upper"]) == (0.0, 0.0, 0.0)
+    assert (r["relative_gap"], r["relative_gap_lower"], r["relative_gap_upper"]) == (1.0, 1.0, 1.0)
+    assert r["method"] == "comparator group itself" and r["note"] == f"this is the {comparator} group"
+    assert not r["significant"] and not pd.isna(r["significant"])
+    assert r["comparator_group"] == "B" and r["comparator_value"] == pytest.approx(60.0)
