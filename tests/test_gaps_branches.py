@@ -325,6 +325,18 @@ def test_derived_rest_obeys_the_default_thresholds(rest_count, rest_size, shown)
             assert pd.isna(r["significant"]) and r["method"] == "none"
 
 
+def test_derived_rest_suppression_leaves_the_other_rows_alone():
+    # one call: A's rest (5 of 12) is published; D's rest (2 of 7) is too few; E has only a value, so no rest
+    df = pd.concat([counts({"A": (45, 100)}, total=(50, 112)),
+                    counts({"D": (48, 105), "E": (60, 100)}, total=(50, 112), characteristic="d")], ignore_index=True)
+    df = df[~((df["group"] == "All") & (df.index > 0))]
+    df.loc[df["group"] == "E", ["numerator", "denominator"]] = np.nan
+    g = gaps(df, comparator="rest").set_index("group")
+    assert g.loc["D", "note"] == DERIVED_NOTE and np.isnan(g.loc["D", "gap"])
+    assert pd.isna(g.loc["A", "note"]) and g.loc["A", "comparator_value"] == pytest.approx(500 / 12)
+    assert g.loc["E", "note"] == "no counts, standard error or interval published, so no confidence interval"
+
+
 def _without_rule(df: pd.DataFrame) -> pd.DataFrame:
     """gaps_prepared on observations that do not say which suppression rule they went through: the default one."""
     clean = prepare(df)
@@ -353,6 +365,27 @@ def test_derived_rest_by_weights_obeys_the_thresholds():
     assert r["comparator_value"] == pytest.approx(25.0) and r["gap"] == pytest.approx(-15.0)  # A better off
     r = row(gaps(df, comparator="rest", suppress_small=False), "A")
     assert r["comparator_value"] == pytest.approx(25.0)
+
+
+def test_rest_by_weights_with_errors_that_do_not_fit_has_a_value_but_no_interval():
+    # the rest of a mean by weights: (50 - 0.75 × 45) / 0.25 = 65; its variance (0.01 - 0.75² × 1) / 0.25² < 0
+    df = means({"All": (50.0, 0.1, 1000), "A": (45.0, 1.0, 750)})
+    r = row(gaps(df, comparator="rest"), "A")
+    assert r["comparator_value"] == pytest.approx(65.0) and r["gap"] == pytest.approx(20.0)
+    assert np.isnan(r["comparator_lower"]) and np.isnan(r["gap_lower"]) and pd.isna(r["significant"])
+    assert r["note"] == "comparator: no counts, standard error or interval published, so no confidence interval"
+
+
+def test_rest_by_weights_of_a_mean_uses_t_on_the_rest_size():
+    # the rest: value (60·50 - 12·44) / 48 = 51.5, variance (1 - 0.2² · 9) / 0.8² and n 48; Welch on 12 and 48
+    df = means({"All": (50.0, 1.0, 60), "A": (44.0, 3.0, 12)})
+    r = row(gaps(df, comparator="rest"), "A")
+    vr = (1.0 - 0.04 * 9.0) / 0.64
+    dof = (9.0 + vr) ** 2 / (9.0**2 / 11 + vr**2 / 47)
+    assert r["comparator_value"] == pytest.approx(51.5) and r["gap"] == pytest.approx(7.5)
+    assert r["gap_upper"] - r["gap"] == pytest.approx(stats.t.ppf(0.975, dof) * np.sqrt(9.0 + vr), rel=1e-9)
+    assert r["comparator_upper"] - 51.5 == pytest.approx(stats.t.ppf(0.975, 47) * np.sqrt(vr), rel=1e-9)
+    assert r["method"] == "Welch (difference); delta method on the log scale (ratio)"
 
 
 # --- two independent groups (reference, best, rest): difference and ratio ---------------------------------------------
