@@ -7,6 +7,8 @@ docstring (the group's share ``w``; ``Var(g - all) = Var(g)(1 - 2w) + Var(all)``
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -268,6 +270,13 @@ def test_a_block_without_whole_population_row_has_no_comparator():
         k = 1 - 50 / 150 if comparator == "overall" else 1.0
         assert kept["gap_lower"] == pytest.approx(-100 * k * hi, rel=1e-9)
         assert not pd.isna(kept["significant"])
+
+
+@pytest.mark.parametrize("comparator", ["overall", "rest"])
+def test_a_lone_group_without_any_whole_population_row(comparator):
+    g = gaps_prepared(prepare(counts({"A": (40, 100)}).iloc[[1]]), comparator, None, 0.95)
+    assert len(g) == 1 and np.isnan(g.loc[0, "comparator_value"]) and np.isnan(g.loc[0, "gap"])
+    assert g.loc[0, "note"] == "no comparator value"
 
 
 @pytest.mark.parametrize("unit", ["%", ""])
@@ -654,6 +663,28 @@ def test_significance_either_way_and_no_negative_zero():
     assert g.loc["C", "gap"] == 0 and not np.signbit(g.loc["C", "gap"]) and not g.loc["C", "significant"]
 
 
+@pytest.mark.parametrize("comparator", ["overall", "rest", "reference", "best"])
+def test_zero_counts_give_no_numpy_warnings(comparator):
+    # 0 of 50 and 0 of 100: gaps of 0; ratios 0 / 0 have no value; numpy must not warn about any of it
+    df = counts({"A": (0, 50), "B": (0, 100)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        g = gaps(df, comparator=comparator, reference="B", suppress_small=False).set_index("group")
+    assert g.loc["A", "gap"] == 0.0 and np.isnan(g.loc["A", "relative_gap"])
+    assert g.loc["A", "gap_lower"] < 0 < g.loc["A", "gap_upper"]
+
+
+def test_a_whole_population_mean_of_zero_gives_no_numpy_warnings():
+    # a score whose whole-population mean is 0 (50 × 2 + 100 × -1 = 0): a ratio to it has no value
+    df = means({"All": (0.0, 1.0, 150), "A": (2.0, 1.5, 50), "B": (-1.0, 1.2, 100)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        g = gaps(df, comparator="overall").set_index("group")
+    assert g.loc["A", "gap"] == pytest.approx(-2.0) and g.loc["B", "gap"] == pytest.approx(1.0)
+    assert g.loc["A", "relative_gap"] == 0.0  # higher is better: comparator / group = 0 / 2
+    assert g[["relative_gap_lower", "relative_gap_upper"]].isna().all().all()
+
+
 # --- suspected bugs (strict xfail: these pass once gaps.py is fixed) -------------------------------------------------
 
 
@@ -690,3 +721,14 @@ def test_a_group_that_is_everyone_is_not_said_to_lack_sizes():
     r = row(gaps(df, comparator="overall"), "A")
     assert r["gap"] == 0.0
     assert "no group and whole-population sizes" not in r["note"]
+
+
+@pytest.mark.xfail(strict=True, reason="_pair works out the log-ratio standard error of every row outside errstate, "
+                   "so a value of 0 with an interval makes numpy warn 'divide by zero' to the user")
+def test_a_value_of_zero_with_an_interval_gives_no_numpy_warning():
+    df = pd.DataFrame({"indicator": "x", "period": "2024", "characteristic": "c", "group": ["A", "B"],
+                       "value": [0.0, 4.0], "lower": [0.0, 2.5], "upper": [3.2, 6.1],
+                       "polarity": "lower_is_better", "kind": "proportion", "unit": "%"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        gaps(df, comparator="reference", reference="B")
