@@ -405,7 +405,9 @@ POLARITIES = ["higher_is_better", "lower_is_better"]
 def _orient(polarity, d, lo, hi, r, rlo, rhi):
     """Group-minus-comparator and group-over-comparator turned into gaps: positive (above 1) = the group worse off."""
     if polarity == "higher_is_better":
-        return -d, -hi, -lo, 1 / r, 1 / rhi, 1 / rlo
+        with np.errstate(divide="ignore"):
+            inv = np.float64(1.0) / np.array([r, rhi, rlo], dtype=float)  # 1 / 0 is infinity here
+        return -d, -hi, -lo, *inv
     return d, lo, hi, r, rlo, rhi
 
 
@@ -672,6 +674,20 @@ def test_zero_counts_give_no_numpy_warnings(comparator):
         g = gaps(df, comparator=comparator, reference="B", suppress_small=False).set_index("group")
     assert g.loc["A", "gap"] == 0.0 and np.isnan(g.loc["A", "relative_gap"])
     assert g.loc["A", "gap_lower"] < 0 < g.loc["A", "gap_upper"]
+
+
+@pytest.mark.parametrize("polarity", POLARITIES)
+def test_a_group_with_a_zero_count_against_the_whole_population(polarity):
+    # 0 of 50 against 10 of 100 (all: 10 of 150): Katz's lower limit for R = p_A / p_rest is 0 (x1 = 0), its upper
+    # limit the 0.5-adjusted one; p_A / p_all = 1 / (w + (1 - w) / R) is then 0 at the lower end
+    df = counts({"A": (0, 50), "B": (10, 100)}, polarity=polarity)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        r = row(gaps(df, comparator="overall", suppress_small=False), "A")
+    w = 1 / 3
+    lo, hi = newcombe(0, 50, 10, 100)
+    _, khi = confint_proportions_2indep(0, 50, 10, 100, method="log-adjusted", compare="ratio")
+    _check(r, polarity, -100 / 15, 100 * (1 - w) * lo, 100 * (1 - w) * hi, 0.0, 0.0, 1 / (w + (1 - w) / float(khi)))
 
 
 def test_a_whole_population_mean_of_zero_gives_no_numpy_warnings():
