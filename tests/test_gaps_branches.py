@@ -602,6 +602,14 @@ def test_overall_means_with_inconsistent_errors_use_t_on_group_and_all():
     assert "do not fit" in r["note"]
 
 
+def test_overall_group_as_large_as_everyone_with_other_errors_is_independent():
+    # w = 1 leaves no rest to work a covariance from: group and All as independent, Var(g) + Var(all)
+    df = means({"All": (50.0, 1.5, 100), "A": (50.0, 1.0, 100)}, kind="proportion").assign(unit="%")
+    r = row(gaps(df, comparator="overall"), "A")
+    assert r["gap"] == 0.0 and r["gap_upper"] == pytest.approx(Z * np.sqrt(1.0 + 2.25), rel=1e-9)
+    assert r["method"] == "normal, group and whole population treated as independent (conservative)"
+
+
 def test_overall_means_of_one_person_use_the_normal():
     df = means({"All": (50.0, 1.0, 100), "A": (45.0, 2.0, 1)})
     r = row(gaps(df, comparator="overall", suppress_small=False), "A")
