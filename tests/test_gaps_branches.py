@@ -602,12 +602,30 @@ def test_overall_means_with_inconsistent_errors_use_t_on_group_and_all():
     assert "do not fit" in r["note"]
 
 
-def test_overall_group_as_large_as_everyone_with_other_errors_is_independent():
-    # w = 1 leaves no rest to work a covariance from: group and All as independent, Var(g) + Var(all)
-    df = means({"All": (50.0, 1.5, 100), "A": (50.0, 1.0, 100)}, kind="proportion").assign(unit="%")
-    r = row(gaps(df, comparator="overall"), "A")
-    assert r["gap"] == 0.0 and r["gap_upper"] == pytest.approx(Z * np.sqrt(1.0 + 2.25), rel=1e-9)
+@pytest.mark.parametrize("se_all", [1.5, 1.0])
+def test_overall_group_as_large_as_everyone_with_standard_errors_is_independent(se_all):
+    # w = 1 leaves no rest to work a covariance from: group and All as independent, Var(g) + Var(all), and numpy
+    # is not to warn about the rest's variance (x / 0 or 0 / 0)
+    df = means({"All": (50.0, se_all, 100), "A": (50.0, 1.0, 100)}, kind="proportion").assign(unit="%")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        r = row(gaps(df, comparator="overall"), "A")
+    assert r["gap"] == 0.0 and r["gap_upper"] == pytest.approx(Z * np.sqrt(1.0 + se_all**2), rel=1e-9)
     assert r["method"] == "normal, group and whole population treated as independent (conservative)"
+
+
+def test_overall_errors_leaving_the_rest_no_variance_are_independent():
+    # Var(all) = w² Var(g) exactly (1 = 0.5² × 4): the rest would have variance 0, so the errors do not fit
+    df = means({"All": (50.0, 1.0, 1000), "A": (45.0, 2.0, 500)}, kind="proportion").assign(unit="%")
+    r = row(gaps(df, comparator="overall"), "A")
+    assert r["gap_upper"] - r["gap"] == pytest.approx(Z * np.sqrt(5.0), rel=1e-9)
+    assert "do not fit" in r["note"]
+
+
+def test_overall_standard_errors_of_zero_give_no_interval():
+    df = means({"All": (50.0, 0.0, 1000), "A": (45.0, 0.0, 500)}, kind="proportion").assign(unit="%")
+    r = row(gaps(df, comparator="overall"), "A")
+    assert r["gap"] == pytest.approx(5.0) and np.isnan(r["gap_lower"]) and pd.isna(r["significant"])
 
 
 def test_overall_means_of_one_person_use_the_normal():
