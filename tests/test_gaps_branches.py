@@ -628,9 +628,21 @@ def test_overall_standard_errors_of_zero_give_no_interval():
     assert r["gap"] == pytest.approx(5.0) and np.isnan(r["gap_lower"]) and pd.isna(r["significant"])
 
 
+def test_overall_means_of_two_people_use_t():
+    df = means({"All": (50.0, 1.0, 100), "A": (45.0, 2.0, 2)})
+    r = row(gaps(df, comparator="overall", suppress_small=False), "A")
+    w, vg, va = 0.02, 4.0, 1.0
+    vr = (va - w**2 * vg) / (1 - w) ** 2
+    dof = (vg + vr) ** 2 / (vg**2 / 1 + vr**2 / 97)
+    assert r["gap_upper"] - r["gap"] == pytest.approx(stats.t.ppf(0.975, dof) * np.sqrt(vg * (1 - 2 * w) + va))
+    assert r["method"].startswith("Student's t")
+
+
 def test_overall_means_of_one_person_use_the_normal():
     df = means({"All": (50.0, 1.0, 100), "A": (45.0, 2.0, 1)})
-    r = row(gaps(df, comparator="overall", suppress_small=False), "A")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # n - 1 = 0 in Welch's formula: no warning either
+        r = row(gaps(df, comparator="overall", suppress_small=False), "A")
     w = 0.01
     assert r["gap_upper"] - r["gap"] == pytest.approx(Z * np.sqrt(4.0 * (1 - 2 * w) + 1.0), rel=1e-9)
     assert r["method"].startswith("normal, allowing")
