@@ -638,6 +638,15 @@ def test_overall_means_of_two_people_use_t():
     assert r["method"].startswith("Student's t")
 
 
+def test_overall_means_whose_rest_is_one_person_use_the_normal():
+    # the rest (51 - 50 = 1 person) has n - 1 = 0: Welch's degrees of freedom are 0, so the normal quantile is used
+    df = means({"All": (50.0, 1.0, 51), "A": (49.0, 1.0, 50)})
+    r = row(gaps(df, comparator="overall"), "A")
+    w = 50 / 51
+    assert r["gap_upper"] - r["gap"] == pytest.approx(Z * np.sqrt(1.0 * (1 - 2 * w) + 1.0), rel=1e-9)
+    assert r["method"].startswith("normal, allowing")
+
+
 def test_overall_means_of_one_person_use_the_normal():
     df = means({"All": (50.0, 1.0, 100), "A": (45.0, 2.0, 1)})
     with warnings.catch_warnings():
