@@ -737,15 +737,28 @@ def test_a_group_with_a_zero_count_against_the_whole_population(polarity):
     _check(r, polarity, -100 / 15, 100 * (1 - w) * lo, 100 * (1 - w) * hi, 0.0, 0.0, 1 / (w + (1 - w) / float(khi)))
 
 
-def test_a_whole_population_mean_of_zero_gives_no_numpy_warnings():
+@pytest.mark.parametrize("sizes", [True, False])
+def test_a_whole_population_mean_of_zero_gives_no_numpy_warnings(sizes):
     # a score whose whole-population mean is 0 (50 × 2 + 100 × -1 = 0): a ratio to it has no value
     df = means({"All": (0.0, 1.0, 150), "A": (2.0, 1.5, 50), "B": (-1.0, 1.2, 100)})
+    df["n"] = df["n"] if sizes else np.nan
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
         g = gaps(df, comparator="overall").set_index("group")
     assert g.loc["A", "gap"] == pytest.approx(-2.0) and g.loc["B", "gap"] == pytest.approx(1.0)
     assert g.loc["A", "relative_gap"] == 0.0  # higher is better: comparator / group = 0 / 2
     assert g[["relative_gap_lower", "relative_gap_upper"]].isna().all().all()
+
+
+@pytest.mark.parametrize("sizes", [True, False])
+def test_overall_group_mean_of_zero_has_no_ratio_interval(sizes):
+    # a ratio to a group whose mean is 0 has no interval on the log scale (with or without the covariance term)
+    df = means({"All": (3.0, 1.0, 150), "A": (0.0, 1.5, 50), "B": (4.5, 1.2, 100)})
+    df["n"] = df["n"] if sizes else np.nan
+    g = gaps(df, comparator="overall").set_index("group")
+    assert g.loc["A", "gap"] == pytest.approx(3.0) and np.isfinite(g.loc["A", "gap_lower"])
+    assert g.loc[["A"], ["relative_gap_lower", "relative_gap_upper"]].isna().all().all()
+    assert np.isfinite(g.loc["B", "relative_gap_lower"])
 
 
 # --- suspected bugs (strict xfail: these pass once gaps.py is fixed) -------------------------------------------------
