@@ -647,6 +647,27 @@ def test_overall_means_whose_rest_is_one_person_use_the_normal():
     assert r["method"].startswith("normal, allowing")
 
 
+def test_overall_survey_mean_with_under_one_degree_of_freedom_uses_t():
+    # a weighted survey mean whose Kish effective size is 1.2: Welch's df is below 1 but still Student's t
+    df = means({"All": (50.0, 1.0, 100), "A": (45.0, 2.0, 20)}).assign(n_eff=[100.0, 1.2])
+    r = row(gaps(df, comparator="overall"), "A")
+    w, vg, va = 0.2, 4.0, 1.0
+    vr = (va - w**2 * vg) / (1 - w) ** 2
+    dof = (vg + vr) ** 2 / (vg**2 / 0.2 + vr**2 / 97.8)
+    assert 0 < dof < 1
+    assert r["gap_upper"] - r["gap"] == pytest.approx(stats.t.ppf(0.975, dof) * np.sqrt(vg * (1 - 2 * w) + va))
+
+
+def test_overall_ratio_interval_for_fractions():
+    # values below 1 (a proportion as a fraction): the log-scale interval is made as for any positive value
+    df = means({"All": (0.5, 0.01, 1000), "A": (0.45, 0.02, 250)}, kind="proportion").assign(unit="")
+    r = row(gaps(df, comparator="overall"), "A")
+    w, vg, va = 0.25, 0.02**2, 0.01**2
+    slog = np.sqrt(vg / 0.45**2 + va / 0.5**2 - 2 * w * vg / (0.45 * 0.5))
+    assert r["relative_gap_lower"] == pytest.approx(0.5 / 0.45 / np.exp(Z * slog), rel=1e-9)
+    assert r["relative_gap_upper"] == pytest.approx(0.5 / 0.45 * np.exp(Z * slog), rel=1e-9)
+
+
 def test_overall_means_of_one_person_use_the_normal():
     df = means({"All": (50.0, 1.0, 100), "A": (45.0, 2.0, 1)})
     with warnings.catch_warnings():
