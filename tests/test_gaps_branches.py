@@ -302,7 +302,9 @@ def test_rest_with_a_zero_count():
     # everyone with the outcome is in A: the rest's count is 0 (Newcombe and Katz still apply; Katz's upper limit
     # is infinite when the comparator's count is zero)
     df = counts({"A": (40, 100)}, total=(40, 400))
-    r = row(gaps(df, comparator="rest", suppress_small=False), "A")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # 40% / 0% is infinite without numpy saying so
+        r = row(gaps(df, comparator="rest", suppress_small=False), "A")
     assert r["comparator_value"] == 0.0 and r["gap"] == pytest.approx(-40.0)
     lo, hi = newcombe(40, 100, 0, 300)
     assert r["gap_lower"] == pytest.approx(-100 * hi, rel=1e-9) and r["gap_upper"] == pytest.approx(-100 * lo, rel=1e-9)
@@ -462,6 +464,23 @@ def test_a_comparator_group_with_one_person_is_not_welch():
     r = row(gaps(df, comparator="reference", reference="B", suppress_small=False), "A")
     assert r["method"].startswith("MOVER")
     assert r["gap_upper"] - r["gap"] == pytest.approx(np.hypot(stats.t.ppf(0.975, 39) * 2.0, Z * 1.0), rel=1e-9)
+
+
+@pytest.mark.parametrize("n_a,n_b", [(2, 90), (40, 2)])
+def test_means_of_two_people_use_welch(n_a, n_b):
+    df = means({"A": (44.0, 2.0, n_a), "B": (50.0, 1.0, n_b)})
+    r = row(gaps(df, comparator="reference", reference="B", suppress_small=False), "A")
+    dof = (4.0 + 1.0) ** 2 / (4.0**2 / (n_a - 1) + 1.0**2 / (n_b - 1))
+    assert r["gap_upper"] - r["gap"] == pytest.approx(stats.t.ppf(0.975, dof) * np.sqrt(5.0), rel=1e-9)
+    assert r["method"].startswith("Welch")
+
+
+def test_ratio_interval_for_values_below_one():
+    df = means({"A": (0.45, 0.02, 250), "B": (0.5, 0.01, 750)}, kind="proportion").assign(unit="")
+    r = row(gaps(df, comparator="reference", reference="B"), "A")
+    slog = np.hypot(0.02 / 0.45, 0.01 / 0.5)
+    assert r["relative_gap_lower"] == pytest.approx(0.5 / 0.45 / np.exp(Z * slog), rel=1e-9)
+    assert r["relative_gap_upper"] == pytest.approx(0.5 / 0.45 * np.exp(Z * slog), rel=1e-9)
 
 
 def _byar(x, level=0.95):
