@@ -591,7 +591,8 @@ def test_overall_standard_errors_without_sizes(polarity):
     sd, slog = np.sqrt(5.0), np.sqrt(4 / 45**2 + 1 / 50**2)
     _check(r, polarity, -5.0, -5.0 - Z * sd, -5.0 + Z * sd, 0.9, 0.9 * np.exp(-Z * slog), 0.9 * np.exp(Z * slog))
     assert r["method"] == "normal, group and whole population treated as independent (conservative)"
-    assert r["note"].startswith("compared with the whole population as if independent, because no group and ")
+    assert r["note"] == ("compared with the whole population as if independent, because no group and whole-population "
+                         "sizes (n) were given: the interval is wider than an exact one, never narrower")
 
 
 @pytest.mark.parametrize("level", [0.95, 0.9])
@@ -638,7 +639,9 @@ def test_overall_errors_leaving_the_rest_no_variance_are_independent():
     df = means({"All": (50.0, 1.0, 1000), "A": (45.0, 2.0, 500)}, kind="proportion").assign(unit="%")
     r = row(gaps(df, comparator="overall"), "A")
     assert r["gap_upper"] - r["gap"] == pytest.approx(Z * np.sqrt(5.0), rel=1e-9)
-    assert "do not fit" in r["note"]
+    assert r["note"] == ("compared with the whole population as if independent, because the published standard errors "
+                         "do not fit the group's share of the population: the interval is wider than an exact one, "
+                         "never narrower")
 
 
 def test_overall_standard_errors_of_zero_give_no_interval():
