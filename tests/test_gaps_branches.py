@@ -294,8 +294,36 @@ def test_rest_by_subtraction_keeps_the_groups_scale(unit):
 def test_rest_of_nobody_when_the_group_is_everyone():
     df = counts({"A": (40, 100)}, total=(40, 100))
     for suppress_small in (True, False):
-        r = row(gaps(df, comparator="rest", suppress_small=suppress_small), "A")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", RuntimeWarning)  # 0 / 0 people: no numpy warning
+            r = row(gaps(df, comparator="rest", suppress_small=suppress_small), "A")
         assert np.isnan(r["comparator_value"]) and np.isnan(r["gap"]) and pd.isna(r["significant"])
+        assert r["note"] == "no comparator value"
+
+
+@pytest.mark.parametrize("n_group", [100, 120])
+def test_no_rest_by_weights_when_the_group_is_everyone_or_more(n_group):
+    df = means({"All": (50.0, 1.0, 100), "A": (52.0, 1.2, n_group)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        r = row(gaps(df, comparator="rest"), "A")
+    assert np.isnan(r["comparator_value"]) and np.isnan(r["gap"]) and r["note"] == "no comparator value"
+
+
+def test_rest_of_one_person_by_subtraction():
+    df = counts({"A": (40, 100)}, total=(41, 101))  # the rest: 1 of 1
+    r = row(gaps(df, comparator="rest", suppress_small=False), "A")
+    lo, hi = newcombe(40, 100, 1, 1)
+    assert r["comparator_value"] == 100.0
+    assert r["gap_lower"] == pytest.approx(-100 * hi, rel=1e-9) and r["gap_upper"] == pytest.approx(-100 * lo, rel=1e-9)
+
+
+def test_rest_by_weights_with_no_variance_left_has_no_interval():
+    # Var(all) = w² Var(g) exactly (1 = 0.5² × 4): the rest's variance is 0, not a standard error of 0
+    df = means({"All": (50.0, 1.0, 1000), "A": (45.0, 2.0, 500)})
+    r = row(gaps(df, comparator="rest"), "A")
+    assert r["comparator_value"] == pytest.approx(55.0) and np.isnan(r["comparator_lower"])
+    assert np.isnan(r["gap_lower"]) and pd.isna(r["significant"])
 
 
 def test_rest_with_a_zero_count():
