@@ -63,10 +63,12 @@ def katz(x1, n1, x2, n2, level=0.95):
 
 def test_unknown_comparator_and_missing_reference_are_refused():
     df = counts({"A": (30, 100), "B": (60, 100)})
-    with pytest.raises(ValueError, match="comparator must be one of"):
+    with pytest.raises(ValueError) as err:
         gaps(df, comparator="average")
-    with pytest.raises(ValueError, match="needs reference="):
+    assert str(err.value) == "comparator must be one of ('overall', 'rest', 'reference', 'best'), got 'average'"
+    with pytest.raises(ValueError) as err:
         gaps(df, comparator="reference")
+    assert str(err.value) == "comparator='reference' needs reference=, e.g. {'ethnicity': 'White British'}"
 
 
 @pytest.mark.parametrize("comparator", ["overall", "rest"])
@@ -117,6 +119,7 @@ def test_prepare_defaults():
     for c in ("numerator", "denominator", "n", "se", "lower", "upper"):
         assert c in clean
     assert clean["se"].isna().all() and clean["n"].isna().all()
+    assert clean["se"].dtype == float and clean["lower"].dtype == float  # numeric columns are floats
     off = prepare(df, suppress_small=False, min_numerator=7, min_denominator=3)
     assert not off["suppressed"].any() and off["reason"].isna().all()
     assert off.attrs["suppression"] == (False, 7, 3)
