@@ -548,6 +548,26 @@ def test_counts_on_one_side_only_use_each_interval():
     assert r["method"].startswith("MOVER from each interval")
 
 
+def test_counts_for_the_comparator_only_use_each_interval():
+    # the other way round: B (the group) publishes a value and interval only, A (the reference) has counts
+    df = counts({"A": (52, 200), "B": (90, 150)})
+    df.loc[df["group"] == "B", ["numerator", "denominator"]] = np.nan
+    df.loc[df["group"] == "B", ["lower", "upper"]] = [50.0, 70.0]
+    r = row(gaps(df, comparator="reference", reference="A"), "B")
+    wl, wh = (100 * v for v in proportion_confint(52, 200, method="wilson"))
+    # B - A = 34; MOVER: lower 34 - hypot(60 - 50, wh - 26), upper 34 + hypot(70 - 60, 26 - wl); higher is better
+    assert r["gap_upper"] == pytest.approx(-(34 - np.hypot(10, wh - 26)), rel=1e-9)
+    assert r["gap_lower"] == pytest.approx(-(34 + np.hypot(10, 26 - wl)), rel=1e-9)
+    assert r["method"].startswith("MOVER from each interval")
+
+
+def test_welch_at_another_level():
+    df = means({"A": (44.0, 2.0, 40), "B": (50.0, 1.0, 90)})
+    r = row(gaps(df, comparator="reference", reference="B", level=0.9), "A")
+    dof = (4.0 + 1.0) ** 2 / (4.0**2 / 39 + 1.0**2 / 89)
+    assert r["gap_upper"] - r["gap"] == pytest.approx(stats.t.ppf(0.95, dof) * np.sqrt(5.0), rel=1e-9)
+
+
 @pytest.mark.parametrize("value", [0.0, -3.0])
 def test_no_ratio_interval_unless_both_values_are_positive(value):
     df = means({"A": (value, 1.0, 40), "B": (5.0, 1.0, 40)})
