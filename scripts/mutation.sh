@@ -23,7 +23,9 @@ tests_for() {  # the fast tests that exercise each module
   case "$1" in
     estimates)   echo "tests/test_estimates.py" ;;
     # the hypothesis sweeps (35 s and 23 s) are left out: a surviving mutant would pay for them every time
-    gaps)        echo "tests/test_gaps.py --deselect tests/test_gaps.py::test_swapping_polarity_flips_gap" ;;
+    # (and the README example on the real Fingertips file, 3 s of 14: fast tests of what it covers are kept)
+    gaps)        echo "tests/test_gaps.py tests/test_gaps_branches.py --deselect tests/test_gaps.py::test_swapping_polarity_flips_gap" \
+                      "--deselect tests/test_gaps.py::test_readme_example_on_real_fingertips_file" ;;
     # the row-by-row check is the only test of _status_rowwise/_one_status (the specification of _status)
     progress)    echo "tests/test_progress.py tests/test_narrative.py" \
                       "tests/test_sentences.py::test_progress_wording_and_status_equal_row_by_row_on_the_demo" \
