@@ -182,7 +182,8 @@ def gaps_prepared(
         c, cgroup = _named_comparator(g, est, comparator, reference, best)
         res = _pair(g, c, level, texts)
         # the comparator group against itself: a gap of exactly zero
-        same = (cgroup == g["group"]).to_numpy()
+        # (only where it has a value: a suppressed comparator group is blank like every other suppressed group)
+        same = (cgroup == g["group"]).to_numpy() & np.isfinite(g["est"].to_numpy(dtype=float))
         for k in ("diff", "diff_lo", "diff_hi"):
             res[k] = np.where(same, 0.0, res[k])
         for k in ("ratio", "ratio_lo", "ratio_hi"):
@@ -242,6 +243,10 @@ def _named_comparator(
     return c, cgroup.fillna("(none)")
 
 
+_REST_UNKNOWN = ("the rest of the population cannot be worked out: it needs counts, or sizes and standard errors, "
+                 "for the group and All")
+
+
 def _rest_rows(g: pd.DataFrame, a: pd.DataFrame, level: float) -> pd.DataFrame:
     """Everyone except the group: counts by subtraction, or values by weights."""
     rest = pd.DataFrame(index=g.index)
@@ -265,8 +270,7 @@ def _rest_rows(g: pd.DataFrame, a: pd.DataFrame, level: float) -> pd.DataFrame:
     rest["n"] = np.where(by_weight, a["weight"].to_numpy() - g["weight"].to_numpy(), np.nan)
     rest["suppressed"] = False
     out = estimate(rest, level, infer=False, coded=True)  # the rest has its group's kind
-    unknown = "the rest of the population cannot be worked out: it needs counts, or sizes and standard errors, for the group and All"
-    out["ci_note"] = out["ci_note"].cat.add_categories([unknown]).mask(~ok & ~by_weight, unknown)
+    out["ci_note"] = out["ci_note"].cat.add_categories([_REST_UNKNOWN]).mask(~ok & ~by_weight, _REST_UNKNOWN)
     return out
 
 
@@ -335,10 +339,12 @@ def _pair(g: pd.DataFrame, c: pd.DataFrame, level: float, texts: Texts) -> dict[
         method[other] = texts["MOVER from each interval (difference); delta method on the log scale (ratio)"]
     need_ratio = (means | other) & (gv > 0) & (cv > 0)
     if need_ratio.any():
-        se_log = np.sqrt((g["se_est"].to_numpy(dtype=float) / gv) ** 2 + (c["se_est"].to_numpy(dtype=float) / cv) ** 2)
         z = z_value(level)
-        rlo = np.where(need_ratio, ratio * np.exp(-z * se_log), rlo)
-        rhi = np.where(need_ratio, ratio * np.exp(z * se_log), rhi)
+        with np.errstate(divide="ignore", invalid="ignore"):  # a value of 0 has no log: need_ratio leaves it out
+            se_log = np.sqrt((g["se_est"].to_numpy(dtype=float) / gv) ** 2
+                             + (c["se_est"].to_numpy(dtype=float) / cv) ** 2)
+            rlo = np.where(need_ratio, ratio * np.exp(-z * se_log), rlo)
+            rhi = np.where(need_ratio, ratio * np.exp(z * se_log), rhi)
     note = _notes(g, c, lo, texts)
     return {"diff": diff, "diff_lo": lo, "diff_hi": hi, "ratio": ratio, "ratio_lo": rlo, "ratio_hi": rhi,
             "method": method, "note": note}
@@ -420,6 +426,13 @@ def _overall(g: pd.DataFrame, a: pd.DataFrame, level: float, texts: Texts) -> di
                           "errors do not fit the group's share of the population: the interval is wider than an exact "
                           "one, never narrower"])
     note = np.where(ok & indep & (note < 0), indep_note, note)
+    # a group that is the whole population (its size is All's) has no gap to be unsure of
+    everyone = np.isfinite(w) & (w == 1) & np.isfinite(diff)
+    if everyone.any():
+        lo[everyone], hi[everyone] = diff[everyone], diff[everyone]
+        rlo[everyone], rhi[everyone] = ratio[everyone], ratio[everyone]
+        method[everyone] = texts["the group is the whole population"]
+        note[everyone] = texts["the group is the whole population, so there is no gap to compare"]
     return {"diff": diff, "diff_lo": lo, "diff_hi": hi, "ratio": ratio, "ratio_lo": rlo, "ratio_hi": rhi,
             "method": method, "note": note}
 
@@ -446,8 +459,8 @@ def _assemble(
     r, rl, rh = res["ratio"], res["ratio_lo"], res["ratio_hi"]
     with np.errstate(divide="ignore", invalid="ignore"):
         gap = np.where(higher, -d, d) + 0.0  # + 0.0 turns -0.0 into 0.0
-        gap_lo = np.where(higher, -dh, dl)
-        gap_hi = np.where(higher, -dl, dh)
+        gap_lo = np.where(higher, -dh, dl) + 0.0
+        gap_hi = np.where(higher, -dl, dh) + 0.0
         rel = np.where(higher, 1 / r, r)
         rel_lo = np.where(higher, 1 / rh, rl)
         rel_hi = np.where(higher, 1 / rl, rh)
