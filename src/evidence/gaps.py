@@ -426,13 +426,6 @@ def _overall(g: pd.DataFrame, a: pd.DataFrame, level: float, texts: Texts) -> di
                           "errors do not fit the group's share of the population: the interval is wider than an exact "
                           "one, never narrower"])
     note = np.where(ok & indep & (note < 0), indep_note, note)
-    # a group that is the whole population (its size is All's) has no gap to be unsure of
-    everyone = np.isfinite(w) & (w == 1) & np.isfinite(diff)
-    if everyone.any():
-        lo[everyone], hi[everyone] = diff[everyone], diff[everyone]
-        rlo[everyone], rhi[everyone] = ratio[everyone], ratio[everyone]
-        method[everyone] = texts["the group is the whole population"]
-        note[everyone] = texts["the group is the whole population, so there is no gap to compare"]
     return {"diff": diff, "diff_lo": lo, "diff_hi": hi, "ratio": ratio, "ratio_lo": rlo, "ratio_hi": rhi,
             "method": method, "note": note}
 
