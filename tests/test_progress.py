@@ -818,3 +818,12 @@ def test_whole_population_change_at_998():
     lo, hi = (100 * v for v in confint_proportions_2indep(7760, 10000, 7440, 10000, method="newcomb",
                                                          compare="diff", alpha=0.002))
     assert (r["all_change"], r["all_change_lower"], r["all_change_upper"]) == pytest.approx((3.2, lo, hi), rel=1e-9)
+
+
+def test_group_missing_now_keeps_its_baseline_labels():
+    # no Disabled row in 2024: the row still names the indicator, its polarity and the comparator (from 2018)
+    df = employment((52, 60), (80, 82))
+    r = _status(df[~((df["group"] == "Disabled") & (df["period"] == "2024"))])
+    assert (r["name"], r["polarity"], r["unit"], r["comparator_group"]) == (
+        "employment rate", "higher_is_better", "%", "everyone except Disabled")
+    assert r["status"] == "insufficient_data" and r["reason"] == "no current (2024) figure"
