@@ -127,6 +127,15 @@ def test_prepare_defaults():
         prepare(df[df["group"] != "All"], require_all=True)
 
 
+def test_polarity_is_required_and_missing_columns_are_added():
+    df = means({"A": (44.0, 2.0, 40), "B": (50.0, 1.0, 90)})
+    with pytest.raises(EvidenceError, match="polarity"):
+        prepare(df.drop(columns=["polarity"]))
+    clean = prepare(df)  # no numerator, denominator, lower or upper: added, blank
+    for c in ("numerator", "denominator", "lower", "upper"):
+        assert c in clean and clean[c].isna().all()
+
+
 def test_level_is_used_for_every_interval():
     df = counts({"A": (52, 200), "B": (320, 400)})
     g = row(gaps(df, comparator="rest", level=0.9), "A")
