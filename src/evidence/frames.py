@@ -100,7 +100,10 @@ class Texts:
     """The few distinct texts of a column being built, whose rows hold integer codes into them (``-1``: missing).
 
     Lets a hot path choose a method or note for a million rows with integer
-    arrays and make the text column once, at the end.
+    arrays and make the text column once, at the end. The column is an
+    ``object`` column whose rows share the few text objects: a ``str`` column
+    would copy the text into every row (a 100-character method is 104 MB and
+    half a second for a million rows).
 
     Examples
     --------
@@ -122,5 +125,5 @@ class Texts:
         return self._codes[text]
 
     def column(self, codes: np.ndarray, index: pd.Index | None = None) -> pd.Series:
-        """The text column for ``codes``."""
-        return text_from_codes(codes, [*self.labels, None], index)
+        """The text column for ``codes`` (missing: ``None``)."""
+        return objects_from_codes(codes, [*self.labels, None], index)

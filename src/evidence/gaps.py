@@ -314,8 +314,8 @@ def _pair(g: pd.DataFrame, c: pd.DataFrame, level: float, texts: Texts) -> dict[
     method = np.full(n, texts[""], dtype=np.intp)
     both_counts = (g["has_counts"].to_numpy(bool) & c["has_counts"].fillna(False).to_numpy(bool)
                    & np.isfinite(c["count_den"].to_numpy(dtype=float)))
-    kind = g["kind"].to_numpy()
-    prop = both_counts & (kind == "proportion")
+    kind = g["kind"]  # compared as a column: its to_numpy() would make a million Python strings
+    prop = both_counts & (kind == "proportion").to_numpy(dtype=bool)
     if prop.any():
         x1, n1, x2, n2 = (f[k].to_numpy(dtype=float)[prop] for f in (g, c) for k in ("count_num", "count_den"))
         s = g["scale"].to_numpy(dtype=float)[prop]
@@ -325,7 +325,7 @@ def _pair(g: pd.DataFrame, c: pd.DataFrame, level: float, texts: Texts) -> dict[
         lo[prop], hi[prop] = dl * s, dh * s
         rlo[prop], rhi[prop] = katz_ratio_ci(x1, n1, x2, n2, level=level)
         method[prop] = texts["Newcombe hybrid score (difference); Katz log (ratio)"]
-    means = ~prop & (kind == "mean") & (g["n_df"].to_numpy(dtype=float) > 1) & (c["n_df"].to_numpy(dtype=float) > 1) \
+    means = ~prop & (kind == "mean").to_numpy(dtype=bool) & (g["n_df"].to_numpy(dtype=float) > 1) & (c["n_df"].to_numpy(dtype=float) > 1) \
         & np.isfinite(g["se_est"].to_numpy(dtype=float)) & np.isfinite(c["se_est"].to_numpy(dtype=float))
     if means.any():
         lo[means], hi[means] = welch_diff_ci(gv[means], g["se_est"][means], g["n_df"][means],
