@@ -80,6 +80,32 @@ def factorize_text(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(codes, dtype=np.intp), np.asarray(uniques, dtype=object)
 
 
+def sorted_codes(s: pd.Series) -> np.ndarray:
+    """Integer codes in the order ``sort_values`` puts the values (missing values last, after every value).
+
+    Examples
+    --------
+    >>> sorted_codes(pd.Series(["b", None, "a", "b"])).tolist()
+    [1, 2, 0, 1]
+    """
+    codes, uniques = pd.factorize(s, sort=True, use_na_sentinel=True)
+    return np.where(codes < 0, len(uniques), codes).astype(np.intp)
+
+
+def sort_key(codes: Sequence[np.ndarray]) -> np.ndarray:
+    """One integer per row that sorts as the rows of several non-negative code arrays do, first array first.
+
+    Examples
+    --------
+    >>> sort_key([np.array([1, 0, 1]), np.array([0, 2, 1])]).tolist()
+    [3, 2, 4]
+    """
+    sizes = [int(c.max(initial=0)) + 1 for c in codes]
+    if np.prod([float(s) for s in sizes]) < 2**62:
+        return np.ravel_multi_index(codes, sizes)
+    return pd.MultiIndex.from_arrays(list(codes)).factorize(sort=True)[0]  # too many combinations for one int64: ranks
+
+
 def combined_codes(codes: Sequence[np.ndarray]) -> np.ndarray:
     """One integer per distinct combination of several code arrays (missing, ``-1``, is a value of its own).
 

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .estimates import estimate, mover_diff_ci
-from .frames import combined_codes, factorize_text, text_from_codes
+from .frames import combined_codes, sort_key, sorted_codes, text_from_codes
 from .gaps import gaps_prepared, prepare
 from .indicators import IndicatorsLike, load_indicators
 from .observations import ALL, map_distinct
@@ -161,20 +161,23 @@ def progress(
                      "change_significant", "all_baseline", "all_current", "all_change", "all_change_lower", "all_change_upper", "all_worse",
                      "comparator_change", "comparator_change_lower", "comparator_change_upper", "comparator_worse",
                      "suppressed_baseline", "suppressed_current", "series_break", "status", "reason", "summary"]
-    return m[order].sort_values(_JOIN, kind="stable").reset_index(drop=True)
+    return m[order].reset_index(drop=True)  # _join_ends has put the rows in the order of _JOIN
 
 
 def _join_ends(g0: pd.DataFrame, g1: pd.DataFrame, meta: list[str], keep: list[str]) -> pd.DataFrame:
-    """Each group's baseline and current gaps side by side (an outer join on :data:`_JOIN`).
+    """Each group's baseline and current gaps side by side (an outer join on :data:`_JOIN`), sorted by :data:`_JOIN`.
 
-    Joined on one integer code per key rather than on four text columns; the
-    key and ``meta`` columns come from the current end where it has the row,
-    else from the baseline. ``keep`` columns get ``_baseline``/``_current``.
+    Joined on one integer key rather than on four text columns. The key is
+    built from codes in each column's sort order, so it sorts as the four
+    columns do and the sorted join is the table in its final order (sorting
+    the finished table would move every sentence). The key and ``meta``
+    columns come from the current end where it has the row, else from the
+    baseline. ``keep`` columns get ``_baseline``/``_current``.
     """
     both = pd.concat([g0[_JOIN], g1[_JOIN]], ignore_index=True)
-    key = combined_codes([factorize_text(both[k])[0] for k in _JOIN])
+    key = sort_key([sorted_codes(both[k]) for k in _JOIN])
     ends = [g[_JOIN + meta + keep].assign(_key=k) for g, k in ((g0, key[:len(g0)]), (g1, key[len(g0):]))]
-    m = ends[0].merge(ends[1], on="_key", how="outer", suffixes=("_baseline", "_current"))
+    m = ends[0].merge(ends[1], on="_key", how="outer", sort=True, suffixes=("_baseline", "_current"))
     shared = {col: m[f"{col}_current"].fillna(m[f"{col}_baseline"]) for col in _JOIN + meta}
     rest = m[[f"{col}_{end}" for col in keep for end in ("baseline", "current")]]
     return pd.concat([pd.DataFrame(shared), rest], axis=1)
