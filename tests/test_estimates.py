@@ -666,3 +666,20 @@ def test_estimate_coded_methods_and_notes():
     assert pd.isna(coded["ci_note"].iloc[0]) and coded["ci_note"].tolist()[1:] == [
         "no counts, standard error or interval published, so no confidence interval", "no value"]
     assert text["ci_method"].tolist() == coded["ci_method"].tolist()
+
+
+def test_katz_zero_counts_when_numpy_raises_on_floating_point_errors():
+    # np.seterr(all="raise") (a common debugging setting) must not turn the zero-count rows into an error:
+    # 1/0 and log(0) (divide) and inf - inf (invalid) happen on the way to the 0.5-adjusted limits.
+    # Limits by statsmodels: "log" where no count is zero, "log-adjusted" where one is, widened to 0 / infinity
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    x1, n1, x2, n2 = [0, 5, 5], [10, 10, 10], [5, 0, 10], [10, 10, 10]
+    with np.errstate(all="raise"):
+        lo, hi = katz_ratio_ci(x1, n1, x2, n2)
+    _, ah0 = confint_proportions_2indep(0, 10, 5, 10, method="log-adjusted", compare="ratio")
+    al1, _ = confint_proportions_2indep(5, 10, 0, 10, method="log-adjusted", compare="ratio")
+    el2, eh2 = confint_proportions_2indep(5, 10, 10, 10, method="log", compare="ratio")
+    assert lo[0] == 0.0 and hi[0] == pytest.approx(ah0, rel=1e-12)
+    assert lo[1] == pytest.approx(al1, rel=1e-12) and np.isinf(hi[1])
+    assert (lo[2], hi[2]) == pytest.approx((el2, eh2), rel=1e-12)
