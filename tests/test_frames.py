@@ -1,9 +1,16 @@
 """Tests of evidence.frames: codes that stand for text columns on the hot path."""
 
+import gc
+
 import numpy as np
 import pandas as pd
+import pytest
 
-from evidence.frames import Texts, sort_key, sorted_codes
+from evidence import frames
+from evidence.frames import Texts, codes_reused, factorize, sort_key, sorted_codes
+
+ARROW = hasattr(pd.Series(["a"]).array, "__arrow_array__")  # pandas 3's str columns
+needs_arrow = pytest.mark.skipif(not ARROW, reason="text columns are not Arrow-backed in this pandas")
 
 
 def test_sorted_codes_follow_sort_values_with_missing_last():
@@ -34,3 +41,50 @@ def test_texts_column_shares_its_few_text_objects():
     col = t.column(np.array([t[long], -1, t[long]]))
     assert col.dtype == object and col.iloc[0] is col.iloc[2]  # one object, not a copy per row
     assert col.isna().tolist() == [False, True, False]
+
+
+def test_factorize_gives_pandas_codes_with_missing_as_minus_one():
+    s = pd.Series(["b", "a", None, "b", "c"])
+    for sort in (False, True):
+        codes, uniques = factorize(s, sort=sort)
+        expected, labels = pd.factorize(s, sort=sort, use_na_sentinel=True)
+        assert codes.tolist() == expected.tolist() and uniques.tolist() == list(labels)
+        assert codes.dtype == np.intp and uniques.dtype == object
+
+
+@needs_arrow
+def test_codes_reused_within_a_block_and_never_stale():
+    s = pd.Series(["b", "a", None, "b"] * 3)
+    with codes_reused():
+        first, _ = factorize(s)
+        again, _ = factorize(s)
+        assert again is first  # the same immutable array: worked out once
+        assert not first.flags.writeable  # a caller cannot spoil the shared answer
+        assert factorize(s, sort=True)[0].tolist() == [1, 0, -1, 1] * 3  # sorted codes are their own entry
+        assert factorize(s.copy())[0] is first  # a copy shares the Arrow array
+        t = s.copy()
+        t.iloc[0] = "z"  # a write makes a new array: its codes are worked out afresh
+        assert factorize(t)[0].tolist()[:4] == [0, 1, -1, 2]
+        sliced = s.iloc[:2]
+        assert factorize(sliced)[0].tolist() == [0, 1]
+    outside, _ = factorize(s)
+    assert outside is not first and outside.flags.writeable  # no cache outside a block
+
+
+@needs_arrow
+def test_a_freed_array_leaves_the_cache():
+    with codes_reused():
+        s = pd.Series(["x", "y"] * 5)
+        factorize(s)
+        cache = frames._CODES.get()
+        assert len(cache) == 1
+        del s
+        gc.collect()
+        assert len(cache) == 0  # its codes go with it, so the block holds no memory for dead columns
+
+
+def test_object_columns_are_not_cached():
+    s = pd.Series(["b", "a", "b"], dtype=object)
+    with codes_reused():
+        assert factorize(s)[0] is not factorize(s)[0]
+        assert factorize(np.array(["b", "a"], dtype=object))[0].tolist() == [0, 1]

@@ -44,7 +44,7 @@ from .estimates import (
     welch_diff_ci,
     z_value,
 )
-from .frames import Texts, combined_codes, factorize_text, text_from_codes
+from .frames import Texts, codes_reused, combined_codes, factorize_text, text_from_codes
 from .indicators import IndicatorsLike
 from .observations import ALL, infer_kind, validate
 from .suppression import implied_count, row_size, suppress
@@ -79,14 +79,15 @@ def prepare(
     The common first step of :func:`gaps`, :func:`evidence.progress.progress`
     and :func:`evidence.screen.screen`.
     """
-    clean = infer_kind(validate(obs, indicators=indicators, require_all=require_all, require_polarity=True))
-    for c in ("numerator", "denominator", "n", "se", "lower", "upper"):
-        if c not in clean:
-            clean[c] = np.nan
-    if suppress_small:
-        clean = suppress(clean, min_numerator=min_numerator, min_denominator=min_denominator)
-    elif "reason" not in clean:
-        clean["reason"] = None
+    with codes_reused():  # validation and suppression code the same key columns
+        clean = infer_kind(validate(obs, indicators=indicators, require_all=require_all, require_polarity=True))
+        for c in ("numerator", "denominator", "n", "se", "lower", "upper"):
+            if c not in clean:
+                clean[c] = np.nan
+        if suppress_small:
+            clean = suppress(clean, min_numerator=min_numerator, min_denominator=min_denominator)
+        elif "reason" not in clean:
+            clean["reason"] = None
     # figures derived later (the rest of the population) obey the same thresholds
     clean.attrs["suppression"] = (suppress_small, min_numerator, min_denominator)
     return clean
@@ -144,11 +145,12 @@ def gaps(
         raise ValueError(f"comparator must be one of {COMPARATORS}, got {comparator!r}")
     if comparator == "reference" and not reference:
         raise ValueError("comparator='reference' needs reference=, e.g. {'ethnicity': 'White British'}")
-    clean = prepare(
-        obs, indicators=indicators, require_all=comparator in ("overall", "rest"),
-        suppress_small=suppress_small, min_numerator=min_numerator, min_denominator=min_denominator,
-    )
-    return gaps_prepared(clean, comparator, reference, level)
+    with codes_reused():  # the key columns prepare codes are coded again by block
+        clean = prepare(
+            obs, indicators=indicators, require_all=comparator in ("overall", "rest"),
+            suppress_small=suppress_small, min_numerator=min_numerator, min_denominator=min_denominator,
+        )
+        return gaps_prepared(clean, comparator, reference, level)
 
 
 def gaps_prepared(

@@ -17,6 +17,7 @@ import pandas as pd
 from .errors import Problem, raise_if
 from .frames import (
     combined_codes,
+    factorize,
     factorize_text,
     objects_from_codes,
     shallow_copy,
@@ -73,7 +74,7 @@ def _distinct(s: pd.Series, func: Callable[[object], object]) -> tuple[np.ndarra
     """
     if pd.api.types.infer_dtype(s, skipna=True) not in ("string", "integer", "floating", "boolean", "empty"):
         return None
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    codes, uniques = factorize(s)
     mapped = np.empty(len(uniques) + 1, dtype=object)
     mapped[:-1] = [func(u) for u in uniques]
     mapped[-1] = func(None)  # code -1: a missing value

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .frames import combined_codes, shallow_copy
+from .frames import combined_codes, factorize, shallow_copy
 from .observations import flag_set, map_distinct
 
 BLANKED = ["value", "numerator", "denominator", "n", "se", "lower", "upper"]
@@ -142,7 +142,7 @@ def _secondary(out: pd.DataFrame) -> pd.DataFrame:
     tkeys = [k for k in keys if k != "characteristic"]
     # blocks by integer codes of their keys (a blank key, coded -1, is a value of its own to combined_codes, as in a
     # group-by with dropna=False)
-    codes = {k: pd.factorize(out[k])[0] for k in keys}
+    codes = {k: factorize(out[k])[0] for k in keys}
     groups = (out["characteristic"] != "All").to_numpy()
     block = combined_codes([codes[k] for k in keys])[groups]
     supp = out["suppressed"].to_numpy(dtype=bool)
