@@ -549,6 +549,12 @@ _CASES = [
      ("insufficient_data", "no baseline (2018) figure")),
     ({"gap_baseline": _NAN, "note_baseline": "no comparator value"},
      ("insufficient_data", "no baseline (2018) figure: no comparator value")),
+    ({"gap_baseline": _NAN},  # as the row above but for its note: the vectorised rule must not share one reason
+     ("insufficient_data", "no baseline (2018) figure")),
+    ({"suppressed_baseline": True, "baseline": "2019"},  # each row's own periods in its reason
+     ("insufficient_data", "the baseline (2019) figure is suppressed because numbers are small")),
+    ({"suppressed_current": True, "current": "2023"},
+     ("insufficient_data", "the current (2023) figure is suppressed because numbers are small")),
     ({"gap_current": _NAN}, ("insufficient_data", "no current (2024) figure")),
     ({"gap_current": _NAN, "note_current": "suppressed: everyone else in this comparison is too few people"},
      ("insufficient_data", "no current (2024) figure: suppressed: everyone else in this comparison is too few people")),
