@@ -9,16 +9,12 @@ array of strings to its ``str`` dtype row by row, about 75 ms a million rows).
 from __future__ import annotations
 
 import contextvars
-import functools
 import weakref
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import TypeVar
 
 import numpy as np
 import pandas as pd
-
-_F = TypeVar("_F", bound=Callable[..., object])
 
 
 def copy_on_write() -> bool:
@@ -98,15 +94,6 @@ def codes_reused() -> Iterator[None]:
         _CODES.reset(token)
 
 
-def reusing_codes(func: _F) -> _F:
-    """Decorator: run ``func`` inside :func:`codes_reused`."""
-    @functools.wraps(func)
-    def wrapper(*args: object, **kwargs: object) -> object:
-        with codes_reused():
-            return func(*args, **kwargs)
-    return wrapper  # type: ignore[return-value]
-
-
 def factorize(s: pd.Series | np.ndarray, sort: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """``pd.factorize(s, sort=sort)``, missing values coded ``-1``, the distinct values as an object array.
 
@@ -121,20 +108,15 @@ def factorize(s: pd.Series | np.ndarray, sort: bool = False) -> tuple[np.ndarray
     """
     cache = _CODES.get()
     arrow = getattr(getattr(s, "array", None), "__arrow_array__", None) if cache is not None else None
-    if arrow is None:
-        codes, uniques = pd.factorize(s, sort=sort, use_na_sentinel=True)
-        return np.asarray(codes, dtype=np.intp), np.asarray(uniques, dtype=object)
-    arr = arrow()
+    arr = arrow() if arrow is not None else None
     key = (id(arr), sort)
-    hit = cache.get(key)
-    if hit is not None and hit[0]() is arr:  # the id of a freed array may be reused: check it is this one
-        return hit[1], hit[2]
+    if arr is not None and key in cache and cache[key][0]() is arr:  # an id of a freed array may be reused: check
+        return cache[key][1], cache[key][2]
     codes, uniques = pd.factorize(s, sort=sort, use_na_sentinel=True)
-    codes = np.asarray(codes, dtype=np.intp)
-    uniques = np.asarray(uniques, dtype=object)
-    codes.flags.writeable = False
-    uniques.flags.writeable = False
-    cache[key] = (weakref.ref(arr, lambda _, c=cache, k=key: c.pop(k, None)), codes, uniques)
+    codes, uniques = np.asarray(codes, dtype=np.intp), np.asarray(uniques, dtype=object)
+    if arr is not None:
+        codes.flags.writeable = uniques.flags.writeable = False
+        cache[key] = (weakref.ref(arr, lambda _, c=cache, k=key: c.pop(k, None)), codes, uniques)
     return codes, uniques
 
 
