@@ -9,7 +9,7 @@ import pytest
 from evidence import frames
 from evidence.frames import Texts, codes_reused, factorize, sort_key, sorted_codes
 
-ARROW = hasattr(pd.Series(["a"]).array, "__arrow_array__")  # pandas 3's str columns
+ARROW = isinstance(pd.Series(["a"]).array, pd.arrays.ArrowExtensionArray)  # pandas 3's str columns, with pyarrow
 needs_arrow = pytest.mark.skipif(not ARROW, reason="text columns are not Arrow-backed in this pandas")
 
 
@@ -85,6 +85,8 @@ def test_a_freed_array_leaves_the_cache():
 
 def test_object_columns_are_not_cached():
     s = pd.Series(["b", "a", "b"], dtype=object)
+    python_strings = pd.Series(["b", "a"], dtype=pd.StringDtype("python"))  # pandas' str without pyarrow
     with codes_reused():
         assert factorize(s)[0] is not factorize(s)[0]
+        assert factorize(python_strings)[0].tolist() == [0, 1] and not frames._CODES.get()
         assert factorize(np.array(["b", "a"], dtype=object))[0].tolist() == [0, 1]

@@ -107,8 +107,9 @@ def factorize(s: pd.Series | np.ndarray, sort: bool = False) -> tuple[np.ndarray
     ([1, 0, -1, 1], ['a', 'b'])
     """
     cache = _CODES.get()
-    arrow = getattr(getattr(s, "array", None), "__arrow_array__", None) if cache is not None else None
-    arr = arrow() if arrow is not None else None
+    # only pyarrow-backed arrays: pandas' other string arrays also have __arrow_array__, which needs pyarrow
+    ext = getattr(s, "array", None) if cache is not None else None
+    arr = ext.__arrow_array__() if isinstance(ext, pd.arrays.ArrowExtensionArray) else None
     key = (id(arr), sort)
     if arr is not None and key in cache and cache[key][0]() is arr:  # an id of a freed array may be reused: check
         return cache[key][1], cache[key][2]
