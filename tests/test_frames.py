@@ -90,3 +90,29 @@ def test_object_columns_are_not_cached():
         assert factorize(s)[0] is not factorize(s)[0]
         assert factorize(python_strings)[0].tolist() == [0, 1] and not frames._CODES.get()
         assert factorize(np.array(["b", "a"], dtype=object))[0].tolist() == [0, 1]
+
+
+@pytest.mark.parametrize("order", ["shuffled", "in order"])
+def test_take_rows_equals_take_with_text_rebuilt_from_codes(order):
+    rng = np.random.default_rng(1)
+    n = 400
+    df = pd.DataFrame({
+        "few": pd.Series(rng.choice(["a", "b", "c"], n)).where(rng.random(n) > 0.1),  # with missing values
+        "x": rng.random(n),
+        "many": [f"id{i}" for i in range(n)],  # as many labels as rows: taken as it is
+        "obj": pd.Series(rng.choice(["p", "q"], n), dtype=object),
+    })
+    df.attrs["note"] = "kept"
+    idx = rng.permutation(n)[:300] if order == "shuffled" else np.flatnonzero(rng.random(n) > 0.5)
+    with codes_reused():
+        factorize(df["few"])  # codes at hand: an index in order rebuilds too
+        got = frames.take_rows(df, idx)
+    want = df.take(idx).reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, want)
+    assert list(got.columns) == list(df.columns) and got.attrs == {"note": "kept"}
+
+
+def test_take_rows_of_an_empty_index_and_a_python_string_column():
+    df = pd.DataFrame({"g": pd.array(["a", "b", "a", "a"], dtype="string[python]"), "x": [1, 2, 3, 4]})
+    pd.testing.assert_frame_equal(frames.take_rows(df, np.array([3, 0])), df.take([3, 0]).reset_index(drop=True))
+    pd.testing.assert_frame_equal(frames.take_rows(df, np.array([], dtype=int)), df.iloc[:0].reset_index(drop=True))

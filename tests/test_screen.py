@@ -48,3 +48,19 @@ def test_findings_word_for_word_as_the_row_by_row_wording():
     both = pd.concat([s, extra], ignore_index=True)
     assert set(both["flag"]) == {"suppressed", "no value", "disadvantaged", "advantaged", "no interval", "no clear gap"}
     assert findings(both).tolist() == [_finding(r) for _, r in both.iterrows()]
+
+
+def test_screen_order_is_the_stable_sort_by_flag_ratio_and_names():
+    """The integer-code sort gives the order sort_values gives on the text (the specification)."""
+    import numpy as np
+    import pandas as pd
+
+    from evidence.screen import FLAGS
+
+    s = ev.screen(ev.demo.observations(), "2024", indicators=ev.demo.indicators())
+    rank_by = s["relative_gap_lower"].where(np.isfinite(s["relative_gap_lower"]), s["relative_gap"])
+    rank_by = rank_by.where(np.isfinite(rank_by), np.nan)
+    spec = s.assign(_o=s["flag"].map({f: i for i, f in enumerate(FLAGS)}), _r=-rank_by.fillna(0)).sample(
+        frac=1, random_state=3).sort_values(["_o", "_r", "indicator", "characteristic", "group"], kind="stable")
+    assert spec["rank"].tolist() == list(range(1, len(s) + 1))
+    assert s["rank"].tolist() == list(range(1, len(s) + 1)) and isinstance(s.index, pd.RangeIndex)

@@ -121,6 +121,46 @@ def factorize(s: pd.Series | np.ndarray, sort: bool = False) -> tuple[np.ndarray
     return codes, uniques
 
 
+def take_rows(df: pd.DataFrame, idx: np.ndarray) -> pd.DataFrame:
+    """``df.take(idx)`` with a fresh ``RangeIndex``; Arrow text columns with few distinct values are rebuilt from codes.
+
+    A shuffled take of a million Arrow strings copies each string from wherever
+    it lies (about 80 ms); the column rebuilt from its few labels by integer
+    codes takes about 10 ms, plus coding it once (15 ms, nothing when
+    :func:`codes_reused` has its codes). An index in order (a filter) takes
+    text as it is unless its codes are at hand: there a take costs about 20 ms.
+
+    Examples
+    --------
+    >>> take_rows(pd.DataFrame({"g": ["a", "b", "a"], "x": [1.0, 2.0, 3.0]}), np.array([2, 0])).to_dict("list")
+    {'g': ['a', 'a'], 'x': [3.0, 1.0]}
+    """
+    idx = np.asarray(idx, dtype=np.intp)
+    in_order = bool(np.all(idx[1:] >= idx[:-1]))
+    rebuilt: dict[str, pd.api.extensions.ExtensionArray] = {}
+    for c in df.columns:
+        arr = df[c].array
+        if not (isinstance(arr, pd.arrays.ArrowExtensionArray) and pd.api.types.is_string_dtype(arr.dtype)):
+            continue
+        if in_order and not _cached(arr):
+            continue
+        codes, uniques = factorize(df[c])
+        if 4 * len(uniques) <= len(arr):  # few labels: worth it
+            rebuilt[c] = pd.array(uniques, dtype=arr.dtype).take(codes[idx], allow_fill=True)
+    out = df.drop(columns=list(rebuilt)).take(idx) if rebuilt else df.take(idx)
+    out = out.reset_index(drop=True)
+    for c, values in rebuilt.items():
+        out.insert(df.columns.get_loc(c), c, values)
+    return out
+
+
+def _cached(arr: pd.api.extensions.ExtensionArray) -> bool:
+    """Does :func:`codes_reused` hold codes for this Arrow array?"""
+    cache = _CODES.get()
+    a = arr.__arrow_array__()
+    return cache is not None and (id(a), False) in cache and cache[(id(a), False)][0]() is a
+
+
 def factorize_text(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """``pd.factorize`` with missing values coded ``-1`` and the distinct values as an object array.
 
