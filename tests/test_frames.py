@@ -116,3 +116,12 @@ def test_take_rows_of_an_empty_index_and_a_python_string_column():
     df = pd.DataFrame({"g": pd.array(["a", "b", "a", "a"], dtype="string[python]"), "x": [1, 2, 3, 4]})
     pd.testing.assert_frame_equal(frames.take_rows(df, np.array([3, 0])), df.take([3, 0]).reset_index(drop=True))
     pd.testing.assert_frame_equal(frames.take_rows(df, np.array([], dtype=int)), df.iloc[:0].reset_index(drop=True))
+
+
+@pytest.mark.parametrize("dtype", [None, object])
+def test_isin_equals_series_isin_with_missing_values_false(dtype):
+    s = pd.Series(["rate", None, "mean", "rate", "proportion", np.nan], dtype=dtype)
+    for values in [("rate",), ("rate", "proportion"), ("nothing",), ()]:
+        assert frames.isin(s, *values).tolist() == s.isin(list(values)).tolist()
+    const = frames.constant_text("All", pd.RangeIndex(3))
+    assert const.tolist() == ["All"] * 3 and const.dtype == pd.Series(["x"]).dtype

@@ -12,13 +12,14 @@ All functions take array-likes and return numpy arrays of the same shape;
 from __future__ import annotations
 
 import warnings
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
-from .frames import shallow_copy, text_from_codes
+from .frames import codes_isin, factorize, shallow_copy, text_from_codes
 from .indicators import IndicatorsLike, attach_metadata
 from .observations import _matches as matches_counts
 from .observations import infer_kind
@@ -36,6 +37,12 @@ def z_value(level: float = 0.95) -> float:
     """
     if not 0 < level < 1:
         raise ValueError(f"confidence level must be between 0 and 1, got {level}")
+    return _z(float(level))
+
+
+@lru_cache(maxsize=64)
+def _z(level: float) -> float:
+    # scipy's ppf costs about 0.3 ms a call; a report asks for the same few levels hundreds of times
     return float(stats.norm.ppf(0.5 + level / 2))
 
 
@@ -436,6 +443,11 @@ def estimate(obs: pd.DataFrame, level: float = 0.95, *, indicators: IndicatorsLi
     # degrees of freedom of a weighted survey mean come from its Kish effective sample size, as its se does
     n_df = col("n_eff").fillna(n) if "n_eff" in out else n
     kind = out["kind"] if "kind" in out else pd.Series("score", index=out.index)
+    kind_codes, kinds = factorize(kind)  # each test of the kind below is made once per distinct kind
+
+    def kind_is(*names: str) -> np.ndarray:
+        return codes_isin(kind_codes, kinds, names)
+
     unit = out["unit"] if "unit" in out else pd.Series("", index=out.index)
     mult = col("multiplier")
     ci_level = col("ci_level").fillna(0.95) if "ci_level" in out else pd.Series(0.95, index=out.index)
@@ -446,18 +458,18 @@ def estimate(obs: pd.DataFrame, level: float = 0.95, *, indicators: IndicatorsLi
     # counts are used only when the value is their ratio (a DSR, say, is not count/denominator)
     consistent = value.isna() | pd.Series(matches_counts(value.to_numpy(), ratio.to_numpy(), scale), index=out.index)
     # counts give an interval only for a proportion or rate (stated, or inferred by infer_kind for the indicator)
-    counts = num.notna() & den.notna() & (den > 0) & consistent & kind.isin(["proportion", "rate"])
+    counts = num.notna() & den.notna() & (den > 0) & consistent & kind_is("proportion", "rate")
     # a published percentage with only its sample size: counts implied by value x n (Wilson still applies),
     # unless the publisher gave a standard error or interval, which also reflect any survey design
     size = den.fillna(n)
-    implied = (~counts & (kind == "proportion") & value.notna() & size.notna() & (size > 0) & se.isna()
+    implied = (~counts & kind_is("proportion") & value.notna() & size.notna() & (size > 0) & se.isna()
                & (lower.isna() | upper.isna()))
     num = num.where(~implied, value / scale * size)  # infer_kind has refused values outside 0-100%
     den = den.where(~implied, size)
     ratio = ratio.where(~implied, num / den)
     counts = counts | implied
-    is_prop = counts & (kind == "proportion")
-    is_rate = counts & (kind == "rate")
+    is_prop = counts & kind_is("proportion")
+    is_rate = counts & kind_is("rate")
 
     est = value.to_numpy(dtype=float).copy()
     lo = np.full(nrow, np.nan)
@@ -486,7 +498,7 @@ def estimate(obs: pd.DataFrame, level: float = 0.95, *, indicators: IndicatorsLi
     # 3. a standard error
     m = ~done & se.notna().to_numpy() & np.isfinite(est)
     if m.any():
-        use_t = (kind[m] == "mean").to_numpy() & (n_df[m] > 1).to_numpy()
+        use_t = kind_is("mean")[m] & (n_df[m] > 1).to_numpy()
         tl, th = t_ci(est[m], se[m], np.where(use_t, n_df[m], np.nan), level)
         lo[m], hi[m], s[m] = tl, th, se[m]
         method[m] = np.where(use_t, _M_T, _M_NORMAL)
@@ -494,7 +506,8 @@ def estimate(obs: pd.DataFrame, level: float = 0.95, *, indicators: IndicatorsLi
     # 4. a published interval
     m = ~done & lower.notna().to_numpy() & upper.notna().to_numpy() & np.isfinite(est)
     if m.any():
-        s_pub = (upper[m].to_numpy() - lower[m].to_numpy()) / (2 * np.array([z_value(c) for c in ci_level[m]]))
+        levels, which = np.unique(ci_level[m].to_numpy(dtype=float), return_inverse=True)  # z once per level
+        s_pub = (upper[m].to_numpy() - lower[m].to_numpy()) / (2 * np.array([z_value(c) for c in levels])[which])
         same = np.isclose(ci_level[m].to_numpy(), level)
         z = z_value(level)
         lo[m] = np.where(same, lower[m], est[m] - z * s_pub)

@@ -44,7 +44,15 @@ from .estimates import (
     welch_diff_ci,
     z_value,
 )
-from .frames import Texts, codes_reused, combined_codes, factorize_text, text_from_codes
+from .frames import (
+    Texts,
+    codes_reused,
+    combined_codes,
+    constant_text,
+    factorize_text,
+    isin,
+    take_rows,
+)
 from .indicators import IndicatorsLike
 from .observations import ALL, infer_kind, validate
 from .suppression import implied_count, row_size, suppress
@@ -167,14 +175,14 @@ def gaps_prepared(
     # only the columns the gaps use: every boolean selection below copies each column it carries
     est = est[[k for k in _USED if k in est]]
     is_all = (est["group"] == ALL).to_numpy()
-    g = est[~is_all].reset_index(drop=True)
+    g = take_rows(est, np.flatnonzero(~is_all))
     texts = Texts()  # the method and note of each row, as codes
     if comparator in ("overall", "rest"):
         c = _whole_population(est, is_all)
         del est  # g and c hold all the comparison needs: free the rest before its heaviest part (peak memory)
         if comparator == "overall":
             res = _overall(g, c, level, texts)
-            cgroup = text_from_codes(np.zeros(len(g), dtype=np.intp), [ALL], g.index)
+            cgroup = constant_text(ALL, g.index)
         else:
             rest = _rest_rows(g, c, level)
             res = _pair(g, rest, level, texts)
@@ -316,8 +324,7 @@ def _pair(g: pd.DataFrame, c: pd.DataFrame, level: float, texts: Texts) -> dict[
     method = np.full(n, texts[""], dtype=np.intp)
     both_counts = (g["has_counts"].to_numpy(bool) & c["has_counts"].fillna(False).to_numpy(bool)
                    & np.isfinite(c["count_den"].to_numpy(dtype=float)))
-    kind = g["kind"]  # compared as a column: its to_numpy() would make a million Python strings
-    prop = both_counts & (kind == "proportion").to_numpy(dtype=bool)
+    prop = both_counts & isin(g["kind"], "proportion")  # by codes, not a million Python strings
     if prop.any():
         x1, n1, x2, n2 = (f[k].to_numpy(dtype=float)[prop] for f in (g, c) for k in ("count_num", "count_den"))
         s = g["scale"].to_numpy(dtype=float)[prop]
@@ -327,7 +334,7 @@ def _pair(g: pd.DataFrame, c: pd.DataFrame, level: float, texts: Texts) -> dict[
         lo[prop], hi[prop] = dl * s, dh * s
         rlo[prop], rhi[prop] = katz_ratio_ci(x1, n1, x2, n2, level=level)
         method[prop] = texts["Newcombe hybrid score (difference); Katz log (ratio)"]
-    means = ~prop & (kind == "mean").to_numpy(dtype=bool) & (g["n_df"].to_numpy(dtype=float) > 1) & (c["n_df"].to_numpy(dtype=float) > 1) \
+    means = ~prop & isin(g["kind"], "mean") & (g["n_df"].to_numpy(dtype=float) > 1) & (c["n_df"].to_numpy(dtype=float) > 1) \
         & np.isfinite(g["se_est"].to_numpy(dtype=float)) & np.isfinite(c["se_est"].to_numpy(dtype=float))
     if means.any():
         lo[means], hi[means] = welch_diff_ci(gv[means], g["se_est"][means], g["n_df"][means],
@@ -401,7 +408,7 @@ def _overall(g: pd.DataFrame, a: pd.DataFrame, level: float, texts: Texts) -> di
     ok = ses & (var > 0)
     # Student's t for means with sizes: Welch-Satterthwaite degrees of freedom, group against the rest
     ng, na = g["n_df"].to_numpy(dtype=float), a["n_df"].to_numpy(dtype=float)  # Kish n_eff for survey means
-    is_mean = (g["kind"] == "mean").to_numpy() & (ng > 1)
+    is_mean = isin(g["kind"], "mean") & (ng > 1)
     with np.errstate(divide="ignore", invalid="ignore"):
         df = np.where(known_w, welch_df(np.sqrt(vg), ng, np.sqrt(np.where(vrest > 0, vrest, np.nan)), na - ng),
                       welch_df(np.sqrt(vg), ng, np.sqrt(va), na))
@@ -465,7 +472,7 @@ def _assemble(
     out = pd.DataFrame({
         "indicator": g["indicator"], "name": g["name"], "period": g["period"], "area": g["area"],
         "characteristic": g["characteristic"], "group": g["group"],
-        "comparator": text_from_codes(np.zeros(len(g), dtype=np.intp), [comparator], g.index),
+        "comparator": constant_text(comparator, g.index),
         "comparator_group": pd.Series(cgroup.array, index=g.index),
         "polarity": g["polarity"], "kind": g["kind"], "unit": g["unit"], "population": g["population"],
         "domain": g["domain"],

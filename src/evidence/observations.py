@@ -277,7 +277,7 @@ def validate(
         )
 
     cell = combined_codes([codes[k] for k in KEY])
-    dup = pd.Series(cell).duplicated(keep=False).to_numpy() & filled
+    dup = (np.bincount(cell)[cell] > 1) & filled  # cells (dense codes) on more than one row
     if dup.any():
         problems.append(
             Problem(
