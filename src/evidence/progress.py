@@ -114,10 +114,13 @@ def progress(
     needs_all = comparator in ("overall", "rest")
     clean = prepare(subset, indicators=indicators, require_all=needs_all, suppress_small=suppress_small,
                     min_numerator=min_numerator, min_denominator=min_denominator)
-    g0 = gaps_prepared(clean[clean["period"] == b], comparator, reference, level)
-    # "best" is the group best-off at baseline (or the one named), the same group at both ends
-    fixed = g0[["indicator", "area", "characteristic", "comparator_group"]] if comparator == "best" else None
-    g1 = gaps_prepared(clean[clean["period"] == c], comparator, reference, level, best=fixed)
+    if comparator == "best":  # the group best-off at baseline (or the one named), the same group at both ends
+        g0 = gaps_prepared(clean[clean["period"] == b], comparator, reference, level)
+        fixed = g0[["indicator", "area", "characteristic", "comparator_group"]]
+        g1 = gaps_prepared(clean[clean["period"] == c], comparator, reference, level, best=fixed)
+    else:  # each gap lies within one period: both ends in one pass
+        g = gaps_prepared(clean, comparator, reference, level)
+        g0, g1 = g[g["period"] == b], g[g["period"] == c]
     keep = ["value", "lower", "upper", "comparator_value", "comparator_lower", "comparator_upper",
             "gap", "gap_lower", "gap_upper", "relative_gap", "significant", "note", "suppressed", "comparator_group"]
     meta = ["name", "polarity", "kind", "unit", "population", "domain", "comparator"]
