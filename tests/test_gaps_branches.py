@@ -586,6 +586,15 @@ def test_no_ratio_interval_unless_both_values_are_positive(value):
         assert np.isnan(r["relative_gap_lower"]) and np.isnan(r["relative_gap_upper"])
 
 
+@pytest.mark.parametrize("group_value, all_value", [(0.0, 5.0), (-3.0, 5.0), (5.0, 0.0), (5.0, -3.0)])
+def test_overall_no_ratio_interval_unless_both_values_are_positive(group_value, all_value):
+    """Against the whole population too: a log ratio needs both values above 0 (the difference is still made)."""
+    df = means({"All": (all_value, 0.5, 1000), "A": (group_value, 0.4, 200)})
+    r = row(gaps(df, comparator="overall"), "A")
+    assert np.isfinite(r["gap_lower"]) and np.isfinite(r["gap_upper"])
+    assert np.isnan(r["relative_gap_lower"]) and np.isnan(r["relative_gap_upper"])
+
+
 @pytest.mark.parametrize("comparator", ["reference", "best"])
 def test_the_comparator_group_itself(comparator):
     df = counts({"A": (52, 200), "B": (90, 150)})
