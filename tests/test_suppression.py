@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evidence.suppression import suppress
+from evidence.suppression import SECONDARY, suppress
 
 
 def _block():
@@ -44,8 +44,9 @@ def test_percentage_with_n_implies_a_count():
                        "kind": "proportion", "unit": "%"})
     out = suppress(df).set_index("group")
     assert out.loc["A", "suppressed"] and out.loc["A", "reason"].startswith("suppressed: fewer")
-    assert out.loc["B", "suppressed"] and "worked out" in out.loc["B", "reason"]  # secondary, on n alone
-    assert not out.loc["C", "suppressed"] and np.isnan(out.loc["A", "value"])
+    # secondary, on n alone: B and C are both 300 people, C counts fewer (35% is 105, 40% is 120)
+    assert out.loc["C", "suppressed"] and "worked out" in out.loc["C", "reason"]
+    assert not out.loc["B", "suppressed"] and np.isnan(out.loc["A", "value"])
     fraction = suppress(df.assign(value=df["value"] / 100, unit="", kind=None).assign(
         kind=lambda d: ["proportion"] * 4)).set_index("group")
     assert fraction.loc["A", "suppressed"]
@@ -275,12 +276,28 @@ def test_tables_without_counts():
 
 
 def test_secondary_tie_takes_the_first_listed_group():
-    # A (3 of 10) is suppressed; B and C are equally small (400): suppressing either protects A, and the
-    # first listed is chosen so that the same table always loses the same cell
-    df = _block().assign(numerator=[503, 3, 220, 280], denominator=[810, 10, 400, 400])
+    # A (3 of 10) is suppressed; B and C are equally small (400 people, 250 counted): suppressing either
+    # protects A, and the first listed is chosen so that the same table always loses the same cell
+    df = _block().assign(numerator=[503, 3, 250, 250], denominator=[810, 10, 400, 400])
     for order in (["All", "A", "B", "C"], ["All", "A", "C", "B"]):
         out = suppress(df.set_index("group").loc[order].reset_index())
         assert out.loc[out["suppressed"], "group"].tolist() == ["A", order[2]], order
+
+
+def test_secondary_among_equal_sizes_takes_the_smallest_count():
+    # shares of one total (every row's denominator is the 500 staff): Roma (3) is suppressed, and the group
+    # whose count is next smallest (Irish, 6) goes with it, not the first listed (Bangladeshi, 200) - the same
+    # cell the representation measure hides
+    df = pd.DataFrame({"indicator": "staff", "period": "2024", "characteristic": ["All"] + ["ethnicity"] * 4,
+                       "group": ["All", "Bangladeshi", "Roma", "Irish", "White British"],
+                       "numerator": [500, 200, 3, 6, 291], "denominator": 500, "kind": "proportion"})
+    df["value"] = df["numerator"] / df["denominator"]
+    out = suppress(df)
+    assert out.loc[out["suppressed"], "group"].tolist() == ["Roma", "Irish"]
+    assert out.set_index("group").loc["Irish", "reason"] == SECONDARY
+    # the order of the rows does not change which cell is chosen
+    out = suppress(df.iloc[::-1].reset_index(drop=True))
+    assert sorted(out.loc[out["suppressed"], "group"]) == ["Irish", "Roma"]
 
 
 def test_secondary_in_several_blocks_at_once():

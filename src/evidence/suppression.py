@@ -6,7 +6,8 @@ implies a count (2% of 100 is 2 people) and is treated like that numerator.
 Optionally the complement too (``n - numerator`` under 5: "all but 2 of 100").
 Secondary rule: where exactly one group of a characteristic is suppressed and
 the whole-population row is published, the suppressed count could be recovered
-by subtraction, so the next smallest group is suppressed too. A suppressed row
+by subtraction, so the next smallest group is suppressed too (smallest by size;
+among groups of one size, such as shares of one total, the smallest count). A suppressed row
 keeps its keys but loses its value, counts and interval, so nothing downstream
 can show it. Figures derived later by subtraction (the ``rest`` comparator) are
 checked against the same thresholds in :mod:`evidence.gaps`.
@@ -154,9 +155,13 @@ def _secondary(out: pd.DataFrame) -> pd.DataFrame:
         has_total = np.ones(int(groups.sum()), dtype=bool)
     sizes = size.to_numpy(dtype=float)[groups]
     eligible = (n_sup == 1) & has_total & ~supp[groups] & ~np.isnan(sizes)
-    # in each block the smallest eligible group (the first in the table on a tie)
+    # in each block the smallest eligible group; on a tie of sizes (a share of one total, where every row has the
+    # same denominator) the smallest count, as the representation measure chooses; then the first in the table
+    count = implied_count(out)
+    counts = np.full(len(out), np.nan) if count is None else count.to_numpy(dtype=float)
     pos, b, s = np.flatnonzero(groups)[eligible], block[eligible], sizes[eligible]
-    order = np.lexsort((pos, s, b))
+    c = counts[groups][eligible]
+    order = np.lexsort((pos, np.where(np.isnan(c), np.inf, c), s, b))
     first = np.r_[True, b[order][1:] != b[order][:-1]] if len(order) else np.zeros(0, dtype=bool)
     victims = out.index[pos[order][first]]
     out.loc[victims, "suppressed"] = True
