@@ -139,6 +139,22 @@ def test_standardised_rate_is_not_inferred_and_says_why():
     assert out["kind"].isna().all() and "counts were not used" in out.loc[0, "kind_note"]
 
 
+def test_numerator_above_denominator_is_not_a_proportion_and_names_the_rows():
+    import warnings
+
+    from evidence import EvidenceWarning
+    from evidence.observations import infer_kind
+
+    # 115 = 23 / 20 x 100: the value matches the counts, but 23 of 20 is not a share (columns swapped?)
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        out = infer_kind(_counts([50.0, 115.0], [10, 23], [20, 20]))
+    assert out["kind"].isna().all()
+    assert "numerator is larger than the denominator" in out.loc[0, "kind_note"]
+    msg = " ".join(str(x.message) for x in w if issubclass(x.category, EvidenceWarning))
+    assert "1 rows (rows 2; e.g. 23 of 20)" in msg and "right way round" in msg
+
+
 def test_percent_with_n_is_a_proportion():
     from evidence.observations import infer_kind
 

@@ -7,8 +7,14 @@ that needs fixing rather than only the first thing.
 
 from __future__ import annotations
 
+import os
+import sys
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+#: this package's folder: frames under it are the toolkit's, not the caller's
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
 @dataclass(frozen=True)
@@ -132,3 +138,16 @@ def raise_if(problems: list[Problem], *, context: str | None = None) -> None:
 
 class EvidenceWarning(UserWarning):
     """Something was read but left out or changed; the message says what and where."""
+
+
+def warn_caller(message: str) -> None:
+    """Issue an :class:`EvidenceWarning` pointing at the user's line, not the toolkit's.
+
+    The stack level is counted to the first frame outside this package, so the
+    warning names the caller's ``ev.gaps(...)`` however deep inside it was raised.
+    """
+    frame, level = sys._getframe(1), 2
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, EvidenceWarning, stacklevel=level)
+

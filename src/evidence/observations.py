@@ -14,7 +14,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from .errors import Problem, raise_if
+from .errors import Problem, raise_if, warn_caller
 from .frames import (
     combined_codes,
     factorize,
@@ -420,9 +420,6 @@ def infer_kind(obs: pd.DataFrame, *, warn: bool = True) -> pd.DataFrame:
     >>> out.loc[0, "kind"], float(out.loc[0, "multiplier"])
     ('proportion', 100.0)
     """
-    import warnings
-
-    from .errors import EvidenceWarning
 
     out = shallow_copy(obs)
     nrow = len(out)
@@ -470,7 +467,23 @@ def infer_kind(obs: pd.DataFrame, *, warn: bool = True) -> pd.DataFrame:
                         break
                 if found:
                     break
-            if found is None:
+            over = c & (num > den)
+            if found is None and over.any() and any(_matches(value[c], ratio[c], sc).all() for sc in PROPORTION_SCALES):
+                # a share, except that some numerators exceed their denominators: a column mix-up, or a ratio
+                # that is not a proportion; either way say which rows rather than a vague "counts not used"
+                rows_over = row_labels(out, over)
+                ncode[rows] = label(notes, "kind not stated: the value is numerator / denominator, but the numerator "
+                                    "is larger than the denominator in some rows, so it is not a proportion and the "
+                                    "counts were not used; check the columns, or state kind in the indicator metadata")
+                if warn:
+                    i = int(np.flatnonzero(over)[0])
+                    warn_caller(
+                        f"indicator '{name}': the numerator is larger than the denominator in {int(over.sum())} rows "
+                        f"(rows {', '.join(map(str, rows_over[:5]))}{' ...' if len(rows_over) > 5 else ''}; e.g. "
+                        f"{num[i]:g} of {den[i]:g}), so it was not read as a proportion and no interval was given. "
+                        "Check that the numerator and denominator columns are the right way round, or state kind "
+                        "in the indicator metadata.")
+            elif found is None:
                 ncode[rows] = label(notes, "kind not stated and the value is not numerator / denominator × 1, 100, "
                                     "1,000 or 100,000 in every row (a standardised rate?), so the counts were not "
                                     "used; state kind in the indicator metadata")
@@ -502,10 +515,9 @@ def infer_kind(obs: pd.DataFrame, *, warn: bool = True) -> pd.DataFrame:
         out["multiplier"] = mult
     _check_proportions(out, prop, value, ratio, mult, warn)
     if inferred and warn:
-        warnings.warn("kind not stated, inferred from the data for indicator " + "; ".join(inferred[:10])
+        warn_caller("kind not stated, inferred from the data for indicator " + "; ".join(inferred[:10])
                       + (f" and {len(inferred) - 10} more" if len(inferred) > 10 else "")
-                      + ". State kind (and unit, multiplier) in the indicator metadata to confirm it.",
-                      EvidenceWarning, stacklevel=3)
+                      + ". State kind (and unit, multiplier) in the indicator metadata to confirm it.")
     return out
 
 
@@ -517,9 +529,6 @@ def _check_proportions(out: pd.DataFrame, prop: np.ndarray, value: np.ndarray, r
     survey estimate published with unweighted counts, say) the counts are not
     used and ``kind_note`` says so; with nothing else to go on the rows are refused.
     """
-    import warnings
-
-    from .errors import EvidenceWarning
 
     problems: list[Problem] = []
     counted = prop & np.isfinite(ratio) & np.isfinite(value) & np.isfinite(mult)
@@ -533,10 +542,9 @@ def _check_proportions(out: pd.DataFrame, prop: np.ndarray, value: np.ndarray, r
         out.loc[kept, "kind_note"] = ("the value is not numerator / denominator (weighted or adjusted?), so the "
                                       "counts were not used: the published interval or standard error was")
     if kept.any() and warn:
-        warnings.warn(f"{int(kept.sum())} proportion rows have a value that is not numerator / denominator "
+        warn_caller(f"{int(kept.sum())} proportion rows have a value that is not numerator / denominator "
                       f"(rows {', '.join(map(str, row_labels(out, kept)[:5]))}{' ...' if kept.sum() > 5 else ''}; "
-                      "weighted or adjusted?): their published intervals are used, not the counts",
-                      EvidenceWarning, stacklevel=4)
+                      "weighted or adjusted?): their published intervals are used, not the counts")
     clash &= ~other
     if clash.any():
         i = int(np.flatnonzero(clash)[0])

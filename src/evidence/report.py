@@ -27,7 +27,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .errors import EvidenceError, Problem, raise_if
+from .errors import EvidenceError, Problem, raise_if, warn_caller
 from .scheme import Scheme
 
 log = logging.getLogger("evidence.report")
@@ -288,11 +288,7 @@ def replaced_in_copy(notebook: Path, params: dict[str, Any], run: dict[str, str]
     list of str
         The warnings given.
     """
-    import warnings
-
     import papermill as pm
-
-    from .errors import EvidenceWarning
 
     template = builtin_notebooks().get(notebook.stem)
     if template is None or notebook.resolve() == template.resolve():
@@ -307,7 +303,7 @@ def replaced_in_copy(notebook: Path, params: dict[str, Any], run: dict[str, str]
         how = f"give {option}" if option.startswith("-") else f"set it in {option}"
         said.append(f"{notebook.name} sets {name} = {typed} in its parameters cell, but the run used {value!r}: "
                     f"a run sets {name} itself; {how} to choose it")
-        warnings.warn(said[-1], EvidenceWarning, stacklevel=2)
+        warn_caller(said[-1])
     return said
 
 

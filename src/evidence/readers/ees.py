@@ -24,12 +24,11 @@ their ``Total`` unless ``filters=`` says otherwise.
 from __future__ import annotations
 
 import re
-import warnings
 
 import numpy as np
 import pandas as pd
 
-from ..errors import EvidenceWarning, Problem, listing, raise_if
+from ..errors import Problem, listing, raise_if, warn_caller
 from .common import academic_period, finish, is_total, keep, numbers, slug
 from .symbols import parse_numbers
 
@@ -110,9 +109,9 @@ def read_ees(
     numeric = [c for c in rest if _mostly_numeric(df[c])]
     empty = [c for c in rest if c not in numeric and _only_symbols(df[c])]
     if empty:  # a measure column with no figures at all (every cell z, x or c): say so rather than drop it quietly
-        warnings.warn(f"{file}: measure column{'s' if len(empty) > 1 else ''} {listing(empty)} "
+        warn_caller(f"{file}: measure column{'s' if len(empty) > 1 else ''} {listing(empty)} "
                       f"{'hold' if len(empty) > 1 else 'holds'} no figures (only symbols such as z, x or c), "
-                      "so left out", EvidenceWarning, stacklevel=4)
+                      "so left out")
     filter_cols = [c for c in rest if c not in numeric and c not in empty]
     cut: list[str] = []
     for col in filter_cols:
@@ -135,8 +134,8 @@ def read_ees(
         df = keep(df, col, filters[col], problems, file, sheet)
     raise_if(problems, context=f"EES file {file}")
     if cut:
-        warnings.warn(f"{file}: kept only the rows at each filter column's total: {'; '.join(cut)}. To read "
-                      "other rows, choose them with filters (--filter COLUMN=VALUE)", EvidenceWarning, stacklevel=4)
+        warn_caller(f"{file}: kept only the rows at each filter column's total: {'; '.join(cut)}. To read "
+                      "other rows, choose them with filters (--filter COLUMN=VALUE)")
 
     den_col = denominator.lower() if denominator else next((d for d in DENOMINATORS if d in numeric), None)
     if den_col is not None and den_col not in df.columns:
@@ -284,10 +283,9 @@ def _keys(df: pd.DataFrame, topic_col, group_col, group_cols, file: str = "") ->
         keys["group"] = np.where(total, "All", df[group_col])
         odd = topic_total & ~group_total  # a "Total" topic carrying named groups: a repeat of the named topics
         if odd.any():
-            warnings.warn(f"{file}: left out {int(odd.sum())} rows whose {topic_col} is {df.loc[odd, topic_col].iloc[0]!r} "
+            warn_caller(f"{file}: left out {int(odd.sum())} rows whose {topic_col} is {df.loc[odd, topic_col].iloc[0]!r} "
                           f"but whose {group_col} names a group ({listing(sorted(set(df.loc[odd, group_col])), 6, True)}"
-                          f"): they cannot be told apart from the same groups under their own {topic_col}",
-                          EvidenceWarning, stacklevel=5)
+                          f"): they cannot be told apart from the same groups under their own {topic_col}")
             keys = keys[~odd.to_numpy()]
         # "Gender: Total" is everyone again: the whole population when the file has no Total/Total row, else a repeat
         repeat = (~topic_total & group_total)[keys.index]

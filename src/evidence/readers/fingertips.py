@@ -19,12 +19,11 @@ told apart, so they are left out with an :class:`EvidenceWarning` naming them.
 from __future__ import annotations
 
 import re
-import warnings
 
 import numpy as np
 import pandas as pd
 
-from ..errors import EvidenceWarning, Problem, raise_if
+from ..errors import Problem, raise_if, warn_caller
 from .common import finish, numbers
 
 KEY = ["indicator", "period", "area", "characteristic", "group"]
@@ -138,9 +137,9 @@ def _drop_bad_intervals(out: pd.DataFrame, file: str) -> pd.DataFrame:
     """A published interval that does not contain its value is not used (and said so)."""
     bad = (out["lower"] > out["value"]) | (out["upper"] < out["value"])
     if bad.any():
-        warnings.warn(f"{file}: {int(bad.sum())} published confidence intervals do not contain their value "
+        warn_caller(f"{file}: {int(bad.sum())} published confidence intervals do not contain their value "
                       f"(rows {', '.join(map(str, out.loc[bad, 'source_row'].head(5)))}...); those intervals "
-                      "are not used", EvidenceWarning, stacklevel=3)
+                      "are not used")
         out.loc[bad, ["lower", "upper"]] = np.nan
         out.loc[bad, "note"] = "published interval does not contain the value; not used"
     return out
@@ -152,8 +151,7 @@ def _dedupe(out: pd.DataFrame, file: str) -> pd.DataFrame:
     if clash.any():
         counts = out[clash].groupby("indicator").size()
         detail = ", ".join(f"{i} ({n} rows)" for i, n in counts.items())
-        warnings.warn(f"{file}: left out rows that share indicator, period, area and group but differ, "
-                      f"so cannot be told apart (often quarterly figures filed under one year): {detail}",
-                      EvidenceWarning, stacklevel=3)
+        warn_caller(f"{file}: left out rows that share indicator, period, area and group but differ, "
+                      f"so cannot be told apart (often quarterly figures filed under one year): {detail}")
         out = out[~clash]
     return out

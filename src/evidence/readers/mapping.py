@@ -46,7 +46,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import Problem, listing, raise_if
+from ..errors import Problem, listing, raise_if, warn_caller
 from ..yamlfile import load_yaml
 from .common import finish, is_total, keep, numbers
 from .tables import read_grid
@@ -272,9 +272,6 @@ def _breakdowns(data: pd.DataFrame, cols: list[str]) -> tuple[list[str], list[st
 
 def _drop_placeholders(out: pd.DataFrame, file: str) -> pd.DataFrame:
     """Periods where every figure is zero while other periods are not: placeholders, not data."""
-    import warnings
-
-    from ..errors import EvidenceWarning
 
     if "period" not in out or "indicator" not in out:
         return out
@@ -285,9 +282,9 @@ def _drop_placeholders(out: pd.DataFrame, file: str) -> pd.DataFrame:
     drop = by & some_real
     if drop.any():
         gone = out.loc[drop, ["indicator", "period"]].drop_duplicates()
-        warnings.warn(f"{file}: left out periods where every figure is zero (placeholders for data not yet "
+        warn_caller(f"{file}: left out periods where every figure is zero (placeholders for data not yet "
                       f"published): {', '.join(f'{i} {p}' for i, p in gone.head(8).itertuples(index=False))}"
-                      f"{' and more' if len(gone) > 8 else ''}", EvidenceWarning, stacklevel=3)
+                      f"{' and more' if len(gone) > 8 else ''}")
     return out[~drop]
 
 
