@@ -291,6 +291,22 @@ def test_unknown_read_option_names_the_near_miss(tmp_path):
         ev.read(f, filtr={"a": "b"})
 
 
+def test_values_written_with_a_percent_sign_get_the_percent_unit_and_intervals(tmp_path):
+    # "45%" with n and no unit column: read as 45 per cent, so the kind is inferred (a share of n) and every
+    # row gets an interval; a unit the file states is kept
+    f = _csv(tmp_path, "p.csv", "indicator,period,characteristic,group,value,n,polarity\n"
+             "emp,2024,All,All,45%,400,higher_is_better\nemp,2024,sex,Female,40%,200,higher_is_better\n"
+             "emp,2024,sex,Male,50%,200,higher_is_better\n")
+    obs = ev.read(f)
+    assert obs["unit"].tolist() == ["%"] * 3 and obs["value"].tolist() == [45.0, 40.0, 50.0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ev.EvidenceWarning)
+        g = ev.gaps(obs)
+    assert g["gap_lower"].notna().all() and g["gap_upper"].notna().all()
+    g2 = _csv(tmp_path, "q.csv", "indicator,period,characteristic,group,value,unit\nx,2024,All,All,45%,pp\n")
+    assert ev.read(g2)["unit"].tolist() == ["pp"]
+
+
 def test_lone_percentage_column_and_mapped_percent_column_get_the_percent_unit(tmp_path):
     f = _csv(tmp_path, "p.csv", "time_period,time_identifier,geographic_level,country_name,characteristic_group,"
              "characteristic,overall_percentage\n202122,Academic year,National,England,Total,Total,65.2\n")

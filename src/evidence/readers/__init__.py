@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import difflib
 import inspect
-import warnings
 from pathlib import Path
 
 import pandas as pd
 
-from ..errors import EvidenceWarning, Problem, listing, raise_if
+from ..errors import Problem, listing, raise_if, warn_caller
 from ..observations import validate
 from . import ees, eff, fingertips, mapping, nomis, paygap, smc
 from .common import keep, numbers
@@ -215,10 +214,9 @@ def _unused_columns(columns: list[str], file: str) -> None:
     for c in unused:
         close = difflib.get_close_matches(str(c).strip().lower(), KNOWN_COLUMNS, n=1, cutoff=0.75)
         notes.append(f"'{c}' (did you mean '{close[0]}'?)" if close and close[0] not in columns else f"'{c}'")
-    warnings.warn(f"{file}: column{'s' if len(unused) > 1 else ''} {', '.join(notes)} "
+    warn_caller(f"{file}: column{'s' if len(unused) > 1 else ''} {', '.join(notes)} "
                   f"{'are' if len(unused) > 1 else 'is'} not used: the observations columns are "
-                  f"{', '.join(KNOWN_COLUMNS[:-1])}; rename a misspelt column, or it is left out", EvidenceWarning,
-                  stacklevel=4)
+                  f"{', '.join(KNOWN_COLUMNS[:-1])}; rename a misspelt column, or it is left out")
 
 
 def _observations(raw: pd.DataFrame, file: str, sheet) -> pd.DataFrame:
@@ -226,6 +224,12 @@ def _observations(raw: pd.DataFrame, file: str, sheet) -> pd.DataFrame:
     problems: list[Problem] = []
     _unused_columns(list(raw.columns), file)
     out = raw.copy()
+    if "value" in out:  # "45%": the sign is the unit, where the file does not state one
+        signed = out["value"].map(lambda v: isinstance(v, str) and v.strip().endswith("%")).astype(bool)
+        if signed.any():
+            unit = out["unit"] if "unit" in out else pd.Series(None, index=out.index, dtype=object)
+            blank = unit.isna() | (unit.astype(str).str.strip() == "")
+            out["unit"] = unit.astype(object).where(~(signed & blank), "%")
     reasons = pd.Series(None, index=out.index, dtype=object)
     for col in ("value", "numerator", "denominator", "n", "se", "lower", "upper"):
         if col in out:
